@@ -1,0 +1,17 @@
+// Package signer implements the cryptography of WeChat Pay APIv3: loading merchant
+// and platform keys, signing requests (the Authorization header), verifying the
+// signatures WeChat Pay puts on its answers and notifications, AES-256-GCM for
+// notification and certificate payloads, RSA-OAEP for sensitive fields, and the
+// pay-sign values that JSAPI / mini program and APP front ends need.
+//
+// The package never makes HTTP calls. It uses net/http only for the http.Header type.
+//
+// Keys are parsed once (LoadPrivateKey, LoadPublicKey, LoadCertificate) and then
+// reused: signing and verification never parse keys per call. Errors never contain
+// key material, the APIv3 key, plaintext of sensitive fields or signatures.
+//
+// PKCS#1 v1.5 encryption is deliberately not provided: WeChat Pay APIv3 uses
+// RSA-OAEP (SHA-1, MGF1-SHA-1) for sensitive fields, and Encrypt refuses PKCS#1 v1.5
+// with ErrPKCS1v15Refused. (PKCS#1 v1.5 *signatures* over SHA-256 are what APIv3 uses
+// for signing, and are of course supported.)
+package signer

@@ -1,0 +1,108 @@
+package signer_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Keys are generated once per test binary: RSA generation is slow.
+var (
+	keyOnce                         sync.Once
+	merchantKey, platformKey, other *rsa.PrivateKey
+	smallKey                        *rsa.PrivateKey
+	ecKey                           *ecdsa.PrivateKey
+)
+
+func keys(t testing.TB) {
+	t.Helper()
+	keyOnce.Do(func() {
+		var wg sync.WaitGroup
+		gen := func(dst **rsa.PrivateKey, bits int) {
+			defer wg.Done()
+			k, err := rsa.GenerateKey(rand.Reader, bits)
+			if err != nil {
+				panic(err)
+			}
+			*dst = k
+		}
+		wg.Add(4)
+		go gen(&merchantKey, 2048)
+		go gen(&platformKey, 2048)
+		go gen(&other, 2048)
+		go gen(&smallKey, 1024)
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		ecKey = k
+		wg.Wait()
+	})
+}
+
+func pemOf(typ string, der []byte) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
+}
+
+func pkcs1PEM(k *rsa.PrivateKey) string {
+	return pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(k))
+}
+
+func pkcs8PEM(t testing.TB, k any) string {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pemOf("PRIVATE KEY", der)
+}
+
+func spkiPEM(t testing.TB, k any) string {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pemOf("PUBLIC KEY", der)
+}
+
+// certPEM returns a self-signed certificate for key (RSA or EC) with the given serial.
+func certPEM(t testing.TB, pub any, priv any, serial *big.Int) string {
+	t.Helper()
+	tpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "test merchant", Organization: []string{"chainpay test"}},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, pub, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pemOf("CERTIFICATE", der)
+}
+
+// writeFile writes data into t.TempDir and returns the path.
+func writeFile(t testing.TB, name, data string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// fixedClock returns a clock stuck at Unix second sec.
+func fixedClock(sec int64) func() time.Time {
+	return func() time.Time { return time.Unix(sec, 0) }
+}

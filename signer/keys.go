@@ -1,0 +1,349 @@
+package signer
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// MinRSABits is the smallest RSA modulus this package accepts.
+const MinRSABits = 2048
+
+// maxKeyFile bounds how much of a key file is read.
+const maxKeyFile = 1 << 20
+
+// LoadPrivateKey loads an RSA private key (the merchant API key, apiclient_key.pem) from
+// src, which is PEM text (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY"), a file
+// path, or a file:// URL. Files may also hold DER. Non-RSA keys (ErrNotRSA) and keys
+// under 2048 bits (ErrKeyTooSmall) are refused. Errors list the forms that were tried
+// and why each failed; they never contain key material.
+func LoadPrivateKey(src string) (*rsa.PrivateKey, error) {
+	data, origin, err := readSource("LoadPrivateKey", src)
+	if err != nil {
+		return nil, err
+	}
+	key, err := parsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("signer: LoadPrivateKey from %s: %w", origin, err)
+	}
+	return key, nil
+}
+
+// LoadPublicKey loads an RSA public key from src: PEM text holding an SPKI "PUBLIC KEY"
+// (the WeChat Pay public key, pub_key.pem), a PKCS#1 "RSA PUBLIC KEY", or an X.509
+// "CERTIFICATE" (a platform certificate); or a file path or file:// URL with one of
+// those (PEM or DER). Non-RSA keys and keys under 2048 bits are refused.
+func LoadPublicKey(src string) (*rsa.PublicKey, error) {
+	data, origin, err := readSource("LoadPublicKey", src)
+	if err != nil {
+		return nil, err
+	}
+	key, err := parsePublicKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("signer: LoadPublicKey from %s: %w", origin, err)
+	}
+	return key, nil
+}
+
+// LoadCertificate loads an X.509 certificate (PEM or, from a file, DER) from PEM text,
+// a file path or a file:// URL. The certificate must carry an RSA key of at least 2048 bits.
+func LoadCertificate(src string) (*x509.Certificate, error) {
+	data, origin, err := readSource("LoadCertificate", src)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := parseCertificate(data)
+	if err != nil {
+		return nil, fmt.Errorf("signer: LoadCertificate from %s: %w", origin, err)
+	}
+	return cert, nil
+}
+
+// CertificateSerial loads a certificate (see LoadCertificate) and returns its serial
+// number as WeChat Pay prints it: upper-case hex (see SerialOf).
+func CertificateSerial(src string) (string, error) {
+	cert, err := LoadCertificate(src)
+	if err != nil {
+		return "", err
+	}
+	return SerialOf(cert), nil
+}
+
+// readSource turns src into bytes: PEM text is used as is, anything else is a file path
+// or a file:// URL. origin describes where the data came from, for error messages; it
+// never contains key material.
+func readSource(fn, src string) (data []byte, origin string, err error) {
+	trimmed := strings.TrimSpace(src)
+	if trimmed == "" {
+		return nil, "", fmt.Errorf("signer: %s: empty source: want PEM text, a file path or a file:// URL: %w", fn, ErrNoKey)
+	}
+	if strings.Contains(trimmed, "-----BEGIN") {
+		return []byte(trimmed), "PEM text", nil
+	}
+	path := trimmed
+	if strings.HasPrefix(strings.ToLower(path), "file://") {
+		u, perr := url.Parse(path)
+		if perr != nil || u.Scheme != "file" {
+			return nil, "", fmt.Errorf("signer: %s: not PEM text (no -----BEGIN line) and not a valid file:// URL: %w", fn, ErrNoKey)
+		}
+		switch u.Host {
+		case "", "localhost":
+			path = u.Path
+		default: // file://relative/path
+			path = u.Host + u.Path
+		}
+	}
+	if !looksLikePath(path) {
+		// Do not echo: this may well be key material without its PEM armour.
+		return nil, "", fmt.Errorf("signer: %s: the value (not shown, it may be key material) is not PEM text (no -----BEGIN line) and not a file path: %w", fn, ErrNoKey)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("signer: %s: not PEM text (no -----BEGIN line); tried it as a file: %w", fn, describeFileError(path, err))
+	}
+	defer f.Close()
+	data, err = io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("signer: %s: reading file %q: %w", fn, path, err)
+	}
+	if len(data) > maxKeyFile {
+		return nil, "", fmt.Errorf("signer: %s: file %q is larger than %d bytes; not a key file", fn, path, maxKeyFile)
+	}
+	return data, fmt.Sprintf("file %q", path), nil
+}
+
+// looksLikePath reports whether s can be echoed in an error as a path: short, one line,
+// printable.
+func looksLikePath(s string) bool {
+	if len(s) == 0 || len(s) > 512 {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func describeFileError(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("open %q: %w", path, pe.Err)
+	}
+	return err
+}
+
+// pemBlocks decodes every PEM block in data. rest reports whether non-PEM bytes were seen
+// and nothing decoded.
+func pemBlocks(data []byte) []*pem.Block {
+	var blocks []*pem.Block
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return blocks
+		}
+		blocks = append(blocks, b)
+	}
+}
+
+// attempts collects, per tried form, why it failed.
+type attempts []string
+
+func (a *attempts) add(form string, err error) {
+	*a = append(*a, form+": "+err.Error())
+}
+
+func (a attempts) err(what string) error {
+	if len(a) == 0 {
+		return fmt.Errorf("%w: no %s found", ErrNoKey, what)
+	}
+	return fmt.Errorf("%w: no %s found; tried %s", ErrNoKey, what, strings.Join(a, "; "))
+}
+
+func checkRSAPublic(pub any) (*rsa.PublicKey, error) {
+	k, ok := pub.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("%w (got %s)", ErrNotRSA, keyKind(pub))
+	}
+	if k.N == nil || k.N.BitLen() < MinRSABits {
+		bits := 0
+		if k.N != nil {
+			bits = k.N.BitLen()
+		}
+		return nil, fmt.Errorf("%w (got %d bits)", ErrKeyTooSmall, bits)
+	}
+	return k, nil
+}
+
+func checkRSAPrivate(priv any) (*rsa.PrivateKey, error) {
+	k, ok := priv.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("%w (got %s)", ErrNotRSA, keyKind(priv))
+	}
+	if _, err := checkRSAPublic(&k.PublicKey); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func keyKind(k any) string {
+	t := fmt.Sprintf("%T", k)
+	switch {
+	case strings.Contains(t, "ecdsa"), strings.Contains(t, "ecdh"):
+		return "an EC key"
+	case strings.Contains(t, "ed25519"):
+		return "an Ed25519 key"
+	case strings.Contains(t, "dsa"):
+		return "a DSA key"
+	}
+	return "a " + t
+}
+
+func parsePrivateKey(data []byte) (*rsa.PrivateKey, error) {
+	var tried attempts
+	blocks := pemBlocks(data)
+	if len(blocks) == 0 {
+		// DER from a file: PKCS#8, then PKCS#1.
+		return parsePrivateDER(data, "DER", &tried)
+	}
+	for i, b := range blocks {
+		label := fmt.Sprintf("PEM block %d %q", i+1, b.Type)
+		switch b.Type {
+		case "RSA PRIVATE KEY":
+			if _, ok := b.Headers["DEK-Info"]; ok {
+				tried.add(label, errors.New("encrypted PEM keys are not supported; decrypt it first (openssl rsa -in key.pem -out plain.pem)"))
+				continue
+			}
+			k, err := x509.ParsePKCS1PrivateKey(b.Bytes)
+			if err != nil {
+				tried.add(label+" as PKCS#1", err)
+				continue
+			}
+			return checkRSAPrivate(k)
+		case "PRIVATE KEY":
+			k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+			if err != nil {
+				tried.add(label+" as PKCS#8", err)
+				continue
+			}
+			return checkRSAPrivate(k)
+		case "ENCRYPTED PRIVATE KEY":
+			tried.add(label, errors.New("encrypted PKCS#8 keys are not supported; decrypt it first (openssl pkcs8 -in key.pem -nocrypt -out plain.pem)"))
+		case "EC PRIVATE KEY":
+			tried.add(label, ErrNotRSA)
+			return nil, fmt.Errorf("%w (got an EC key in %s)", ErrNotRSA, label)
+		default:
+			tried.add(label, errors.New("not a private key block (want \"PRIVATE KEY\" or \"RSA PRIVATE KEY\")"))
+		}
+	}
+	return nil, tried.err("RSA private key (PKCS#1 or PKCS#8)")
+}
+
+func parsePrivateDER(der []byte, label string, tried *attempts) (*rsa.PrivateKey, error) {
+	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
+		return checkRSAPrivate(k)
+	} else {
+		tried.add(label+" as PKCS#8", err)
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return checkRSAPrivate(k)
+	} else {
+		tried.add(label+" as PKCS#1", err)
+	}
+	return nil, tried.err("RSA private key (no PEM block; DER PKCS#8 and PKCS#1 failed)")
+}
+
+func parsePublicKey(data []byte) (*rsa.PublicKey, error) {
+	var tried attempts
+	blocks := pemBlocks(data)
+	if len(blocks) == 0 {
+		if k, err := x509.ParsePKIXPublicKey(data); err == nil {
+			return checkRSAPublic(k)
+		} else {
+			tried.add("DER as SPKI", err)
+		}
+		if k, err := x509.ParsePKCS1PublicKey(data); err == nil {
+			return checkRSAPublic(k)
+		} else {
+			tried.add("DER as PKCS#1", err)
+		}
+		if c, err := x509.ParseCertificate(data); err == nil {
+			return checkRSAPublic(c.PublicKey)
+		} else {
+			tried.add("DER as certificate", err)
+		}
+		return nil, tried.err("RSA public key (no PEM block)")
+	}
+	for i, b := range blocks {
+		label := fmt.Sprintf("PEM block %d %q", i+1, b.Type)
+		switch b.Type {
+		case "PUBLIC KEY":
+			k, err := x509.ParsePKIXPublicKey(b.Bytes)
+			if err != nil {
+				tried.add(label+" as SPKI", err)
+				continue
+			}
+			return checkRSAPublic(k)
+		case "RSA PUBLIC KEY":
+			k, err := x509.ParsePKCS1PublicKey(b.Bytes)
+			if err != nil {
+				tried.add(label+" as PKCS#1", err)
+				continue
+			}
+			return checkRSAPublic(k)
+		case "CERTIFICATE":
+			c, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				tried.add(label+" as X.509", err)
+				continue
+			}
+			return checkRSAPublic(c.PublicKey)
+		case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
+			tried.add(label, errors.New("this is a private key; give the public key or the certificate"))
+		default:
+			tried.add(label, errors.New("not a public key block (want \"PUBLIC KEY\", \"RSA PUBLIC KEY\" or \"CERTIFICATE\")"))
+		}
+	}
+	return nil, tried.err("RSA public key (SPKI, PKCS#1 or certificate)")
+}
+
+func parseCertificate(data []byte) (*x509.Certificate, error) {
+	var tried attempts
+	blocks := pemBlocks(data)
+	if len(blocks) == 0 {
+		c, err := x509.ParseCertificate(data)
+		if err != nil {
+			tried.add("DER as X.509", err)
+			return nil, tried.err("certificate (no PEM block)")
+		}
+		if _, err := checkRSAPublic(c.PublicKey); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	for i, b := range blocks {
+		label := fmt.Sprintf("PEM block %d %q", i+1, b.Type)
+		if b.Type != "CERTIFICATE" {
+			tried.add(label, errors.New("not a \"CERTIFICATE\" block"))
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			tried.add(label+" as X.509", err)
+			continue
+		}
+		if _, err := checkRSAPublic(c.PublicKey); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	return nil, tried.err("certificate")
+}
