@@ -1,0 +1,61 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit statuses of wxpay.
+const (
+	exitOK          = 0 // 2xx
+	exitError       = 1 // anything else: network, key files, I/O
+	exitUsage       = 2 // bad arguments, flags, items or configuration
+	exitVerify      = 3 // the answer failed signature verification
+	exitClientError = 4 // 4xx
+	exitServerError = 5 // 5xx
+)
+
+// exitError carries an exit status with an error. A nil Err means the
+// message was already printed.
+type exitErr struct {
+	Code int
+	Err  error
+}
+
+func (e *exitErr) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *exitErr) Unwrap() error { return e.Err }
+
+// usageError marks an error in what the user typed (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// isUsage reports whether err is a usage error.
+func isUsage(err error) bool {
+	var u *usageError
+	return errors.As(err, &u)
+}
+
+// exitCode maps an error to wxpay's exit status.
+func exitCode(err error) int {
+	var ee *exitErr
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return ee.Code
+	case isUsage(err):
+		return exitUsage
+	}
+	return exitError
+}
