@@ -13,13 +13,14 @@ const cacheLimit = 4096
 // templateCache is a bounded concurrent map from template text to parsed
 // template. When full, an arbitrary entry is evicted for each new one.
 type templateCache struct {
-	m sync.Map // string → *Template
-	n atomic.Int64
+	m     sync.Map // string → *Template
+	n     atomic.Int64
+	limit int64
 }
 
 var (
-	rfcCache   templateCache // Expand: key is the RFC template
-	chainCache templateCache // ParseChain: key is the chain path before Normalize
+	rfcCache   = &templateCache{limit: cacheLimit} // Expand: key is the RFC template
+	chainCache = &templateCache{limit: cacheLimit} // ParseChain: key is the chain path before Normalize
 )
 
 func (c *templateCache) get(key string, parse func(string) (*Template, error)) (*Template, error) {
@@ -33,7 +34,7 @@ func (c *templateCache) get(key string, parse func(string) (*Template, error)) (
 	if v, loaded := c.m.LoadOrStore(key, t); loaded {
 		return v.(*Template), nil
 	}
-	if c.n.Add(1) > cacheLimit {
+	if c.n.Add(1) > c.limit {
 		c.m.Range(func(k, _ any) bool {
 			if k.(string) == key {
 				return true

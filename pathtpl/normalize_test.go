@@ -1,0 +1,118 @@
+package pathtpl
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var normalizeCases = []struct {
+	in, want string
+}{
+	// the seed design card
+	{"v3/payscore/payafter-orders/<out_order_no>/sync", "v3/payscore/payafter-orders/{out_order_no}/sync"},
+	{"v3/payscore/payafterOrders/_out_order_no_/sync", "v3/payscore/payafter-orders/{out_order_no}/sync"},
+	{"v3/payscore/payafter-orders/{out_order_no}/sync", "v3/payscore/payafter-orders/{out_order_no}/sync"},
+	// camelCase → kebab-case
+	{"payafterOrders", "payafter-orders"},
+	{"merchantService", "merchant-service"},
+	{"MerchantService", "merchant-service"},
+	{"v3/merchantService/complaintsV2", "v3/merchant-service/complaints-v2"},
+	{"v3/URLPath", "v3/url-path"},
+	{"v3/getURL", "v3/get-url"},
+	{"v3/v3Pay", "v3/v3-pay"},
+	{"v3/ecommerce/profitsharing/afterSalesOrders", "v3/ecommerce/profitsharing/after-sales-orders"},
+	// literal segments that must pass unchanged
+	{"video_upload", "video_upload"},
+	{"v3/merchant/media/video_upload", "v3/merchant/media/video_upload"},
+	{"v3", "v3"},
+	{"payafter-orders", "payafter-orders"},
+	{"v3/merchant/media/image-upload", "v3/merchant/media/image-upload"},
+	{"/v3/pay/transactions/jsapi", "/v3/pay/transactions/jsapi"},
+	{"v3/bill/tradebill", "v3/bill/tradebill"},
+	{"", ""},
+	{"/", "/"},
+	{"a//b/", "a//b/"},
+	// names inside {} and <> are never touched
+	{"v3/{outTradeNo}", "v3/{outTradeNo}"},
+	{"v3/<outTradeNo>", "v3/{outTradeNo}"},
+	{"v3/<+rawPath>", "v3/{+rawPath}"},
+	{"v3/orders{/orderID,subID}", "v3/orders{/orderID,subID}"},
+	{"v3/_outTradeNo_", "v3/{outTradeNo}"},
+	{"v3/_out_trade_no_/close", "v3/{out_trade_no}/close"},
+	{"v3/transactions/out-trade-no/<out_trade_no>{?mchid}", "v3/transactions/out-trade-no/{out_trade_no}{?mchid}"},
+	{"v3/transactions/id/<transaction_id>?mchid=<mchid>", "v3/transactions/id/{transaction_id}?mchid={mchid}"},
+	// _name_ only as a whole segment
+	{"v3/_a_b", "v3/_a_b"},
+	{"v3/x_a_", "v3/x_a_"},
+	{"v3/__", "v3/__"},
+	{"v3/_", "v3/_"},
+	{"v3/_a-b_", "v3/_a-b_"},
+	{"v3/_a_", "v3/{a}"},
+	// mixed literal and expression in one segment
+	{"v3/fooBar{.ext}", "v3/foo-bar{.ext}"},
+	{"v3/file<name>Ext", "v3/file{name}ext"},
+	// query and fragment literals are left alone
+	{"v3/bills?billDate={d}", "v3/bills?billDate={d}"},
+	{"v3/a#fragMent", "v3/a#fragMent"},
+	// unbalanced brackets pass through (Parse reports them)
+	{"v3/<open", "v3/<open"},
+	{"v3/{open", "v3/{open"},
+	{"v3/<>", "v3/<>"},
+	{"v3/a>b", "v3/a>b"},
+	// non-ASCII is neither case-mapped nor a word boundary
+	{"v3/ÄBc", "v3/Äbc"}, // only ASCII letters are looked at
+}
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range normalizeCases {
+		if diff := cmp.Diff(tc.want, Normalize(tc.in)); diff != "" {
+			t.Errorf("Normalize(%q) mismatch (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+func TestNormalizeIdempotent(t *testing.T) {
+	t.Parallel()
+	for _, tc := range normalizeCases {
+		once := Normalize(tc.in)
+		if twice := Normalize(once); twice != once {
+			t.Errorf("Normalize(Normalize(%q)) = %q, want %q", tc.in, twice, once)
+		}
+	}
+}
+
+func TestParseChain(t *testing.T) {
+	t.Parallel()
+	vars := map[string]any{"out_order_no": "1234323JKHDFE1243252"}
+	const want = "v3/payscore/payafter-orders/1234323JKHDFE1243252/sync"
+	for _, path := range []string{
+		"v3/payscore/payafter-orders/{out_order_no}/sync",
+		"v3/payscore/payafter-orders/<out_order_no>/sync",
+		"v3/payscore/payafterOrders/_out_order_no_/sync",
+		"v3/payscore/payafterOrders/<out_order_no>/sync",
+	} {
+		tp, err := ParseChain(path)
+		if err != nil {
+			t.Fatalf("ParseChain(%q): %v", path, err)
+		}
+		if diff := cmp.Diff([]string{"out_order_no"}, tp.Names()); diff != "" {
+			t.Errorf("Names (-want +got):\n%s", diff)
+		}
+		got, err := tp.ExpandStrict(vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ParseChain(%q) mismatch (-want +got):\n%s", path, diff)
+		}
+		again, _ := ParseChain(path)
+		if again != tp {
+			t.Errorf("ParseChain(%q) twice returned different templates: not cached", path)
+		}
+	}
+	if _, err := ParseChain("v3/<open"); err == nil {
+		t.Error("ParseChain(v3/<open) succeeded, want a syntax error")
+	}
+}

@@ -1,0 +1,153 @@
+package pathtpl
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestExpandStrictMissing(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		tmpl    string
+		vars    map[string]any
+		missing []string
+	}{
+		{"absent", "v3/payscore/payafter-orders/{out_order_no}/sync", map[string]any{}, []string{"out_order_no"}},
+		{"nil vars", "v3/{a}/{b}", nil, []string{"a", "b"}},
+		{"nil value", "v3/{a}", map[string]any{"a": nil}, []string{"a"}},
+		{"empty string", "v3/{a}", map[string]any{"a": ""}, []string{"a"}},
+		{"empty list", "v3{/a*}", map[string]any{"a": []string{}}, []string{"a"}},
+		{"empty map", "v3{?a*}", map[string]any{"a": map[string]any{}}, []string{"a"}},
+		{"list of nils", "v3{/a}", map[string]any{"a": []any{nil}}, []string{"a"}},
+		{"nil pointer", "v3/{a}", map[string]any{"a": (*string)(nil)}, []string{"a"}},
+		{"all listed in order", "v3/{c}/{a}{?b,d}{&c}", map[string]any{"a": "x"}, []string{"c", "b", "d"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tp, err := Parse(tc.tmpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tp.ExpandStrict(tc.vars)
+			if err == nil {
+				t.Fatalf("ExpandStrict = %q, want an error", got)
+			}
+			if !errors.Is(err, ErrMissing) {
+				t.Errorf("errors.Is(%v, ErrMissing) = false", err)
+			}
+			var me *MissingError
+			if !errors.As(err, &me) {
+				t.Fatalf("error %T is not a *MissingError", err)
+			}
+			if diff := cmp.Diff(tc.missing, me.Names); diff != "" {
+				t.Errorf("missing names (-want +got):\n%s", diff)
+			}
+			for _, n := range tc.missing {
+				if !strings.Contains(err.Error(), `"`+n+`"`) {
+					t.Errorf("error %q does not name %q", err, n)
+				}
+			}
+			// RFC expansion stays available and omits them.
+			if _, err := tp.Expand(tc.vars); err != nil {
+				t.Errorf("Expand: %v", err)
+			}
+		})
+	}
+}
+
+func TestExpandStrictOK(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		tmpl string
+		vars map[string]any
+		want string
+	}{
+		{"v3/payscore/payafter-orders/{out_order_no}/sync", map[string]any{"out_order_no": "1234323JKHDFE1243252"}, "v3/payscore/payafter-orders/1234323JKHDFE1243252/sync"},
+		{"v3/users/{openid}", map[string]any{"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}, "v3/users/oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
+		{"v3/a/{n}{?flag}", map[string]any{"n": 0, "flag": false}, "v3/a/0?flag=false"},
+		{"v3/a/{x}", map[string]any{"x": "..."}, "v3/a/..."},
+		{"v3/a/{x}", map[string]any{"x": ".a"}, "v3/a/.a"},
+		{"v3/a{?q}", map[string]any{"q": ".."}, "v3/a?q=.."},
+		{"v3/a?x={y}", map[string]any{"y": ".."}, "v3/a?x=.."},
+		{"v3/a{#f}", map[string]any{"f": ".."}, "v3/a#.."},
+		{"v3/a/{;p}", map[string]any{"p": ".."}, "v3/a/;p=.."},
+		{"v3{+p}", map[string]any{"p": "/a/b.c/..d"}, "v3/a/b.c/..d"},
+	}
+	for _, tc := range cases {
+		tp, err := Parse(tc.tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tp.ExpandStrict(tc.vars)
+		if err != nil {
+			t.Errorf("ExpandStrict(%q): %v", tc.tmpl, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("ExpandStrict(%q) mismatch (-want +got):\n%s", tc.tmpl, diff)
+		}
+	}
+}
+
+func TestExpandStrictDotSegments(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		tmpl  string
+		val   any
+		value string
+	}{
+		{"v3/orders/{id}", ".", "."},
+		{"v3/orders/{id}", "..", ".."},
+		{"v3/orders/{id}/close", "..", ".."},
+		{"v3/orders{/id}", "..", ".."},
+		{"v3/orders{/id*}", []string{"a", ".."}, ".."},
+		{"v3/orders/{id}", []any{".."}, ".."},
+		{"v3/orders/{id:2}", "..abc", ".."},
+		{"v3/orders/{+id}", "a/../b", ".."},
+		{"v3/orders/{+id}", "%2e%2E", "%2e%2E"},
+		{"v3/orders/{+id}", "./x", "."},
+		{"v3/orders/x{.id}", ".", "."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.tmpl, func(t *testing.T) {
+			t.Parallel()
+			tp, err := Parse(tc.tmpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tp.ExpandStrict(map[string]any{"id": tc.val})
+			if err == nil {
+				t.Fatalf("ExpandStrict(%q, %q) = %q, want an error", tc.tmpl, tc.val, got)
+			}
+			if !errors.Is(err, ErrDotSegment) {
+				t.Errorf("errors.Is(%v, ErrDotSegment) = false", err)
+			}
+			var de *DotSegmentError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %T is not a *DotSegmentError", err)
+			}
+			if de.Name != "id" || de.Value != tc.value {
+				t.Errorf("DotSegmentError{Name: %q, Value: %q}, want id and %q", de.Name, de.Value, tc.value)
+			}
+			if !strings.Contains(err.Error(), `"id"`) {
+				t.Errorf("error %q does not name the variable", err)
+			}
+		})
+	}
+}
+
+func TestExpandStrictValueError(t *testing.T) {
+	t.Parallel()
+	tp, err := Parse("v3/{a}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tp.ExpandStrict(map[string]any{"a": struct{}{}}); !errors.Is(err, ErrValue) {
+		t.Errorf("ExpandStrict with a struct: error %v, want ErrValue", err)
+	}
+}
