@@ -1,6 +1,7 @@
 package signer_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -9,11 +10,14 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chainpay-go/wechatpay/signer"
 )
 
 // Keys are generated once per test binary: RSA generation is slow.
@@ -105,4 +109,46 @@ func writeFile(t testing.TB, name, data string) string {
 // fixedClock returns a clock stuck at Unix second sec.
 func fixedClock(sec int64) func() time.Time {
 	return func() time.Time { return time.Unix(sec, 0) }
+}
+
+// fixture is the common test state built by setup.
+type fixture struct {
+	ctx            context.Context
+	merchant       *signer.RSASigner
+	platform       *signer.RSASigner
+	platformSerial string
+	store          *signer.KeyStore
+	verifier       *signer.Verifier
+	now            int64
+}
+
+// setup returns a fixture: a merchant and platform signer, a store holding the
+// platform key and a Verifier with a fixed clock.
+func setup(t testing.TB) *fixture {
+	t.Helper()
+	keys(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	m, err := signer.NewRSASigner(merchantKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := signer.NewRSASigner(platformKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{ctx: ctx, merchant: m, platform: p, platformSerial: "PUB_KEY_ID_0114232134912410000000000000", now: 1732780800}
+	f.store = signer.NewKeyStore(map[string]*rsa.PublicKey{f.platformSerial: &platformKey.PublicKey})
+	f.verifier = &signer.Verifier{Keys: f.store, Now: fixedClock(f.now)}
+	return f
+}
+
+// signed returns headers for body signed by the platform key at the fixture's time.
+func (f *fixture) signed(t testing.TB, body []byte) http.Header {
+	t.Helper()
+	h, err := signer.SignHeaders(f.ctx, f.platform, f.platformSerial, body, time.Unix(f.now, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -30,7 +30,7 @@ func LoadPrivateKey(src string) (*rsa.PrivateKey, error) {
 	}
 	key, err := parsePrivateKey(data)
 	if err != nil {
-		return nil, fmt.Errorf("signer: LoadPrivateKey from %s: %w", origin, err)
+		return nil, rewrap("LoadPrivateKey from "+origin, err)
 	}
 	return key, nil
 }
@@ -46,7 +46,7 @@ func LoadPublicKey(src string) (*rsa.PublicKey, error) {
 	}
 	key, err := parsePublicKey(data)
 	if err != nil {
-		return nil, fmt.Errorf("signer: LoadPublicKey from %s: %w", origin, err)
+		return nil, rewrap("LoadPublicKey from "+origin, err)
 	}
 	return key, nil
 }
@@ -60,7 +60,7 @@ func LoadCertificate(src string) (*x509.Certificate, error) {
 	}
 	cert, err := parseCertificate(data)
 	if err != nil {
-		return nil, fmt.Errorf("signer: LoadCertificate from %s: %w", origin, err)
+		return nil, rewrap("LoadCertificate from "+origin, err)
 	}
 	return cert, nil
 }
@@ -105,7 +105,7 @@ func readSource(fn, src string) (data []byte, origin string, err error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("signer: %s: not PEM text (no -----BEGIN line); tried it as a file: %w", fn, describeFileError(path, err))
+		return nil, "", rewrap(fn, fmt.Errorf("%w: not PEM text (no -----BEGIN line); tried it as a file: %w", ErrNoKey, describeFileError(path, err)))
 	}
 	defer f.Close()
 	data, err = io.ReadAll(io.LimitReader(f, maxKeyFile+1))
@@ -158,7 +158,12 @@ func pemBlocks(data []byte) []*pem.Block {
 type attempts []string
 
 func (a *attempts) add(form string, err error) {
-	*a = append(*a, form+": "+err.Error())
+	msg := err.Error()
+	if strings.HasPrefix(msg, "asn1: ") {
+		// encoding/asn1 messages dump parser internals; the form name says enough.
+		msg = "malformed ASN.1"
+	}
+	*a = append(*a, form+": "+msg)
 }
 
 func (a attempts) err(what string) error {
@@ -258,7 +263,7 @@ func parsePrivateDER(der []byte, label string, tried *attempts) (*rsa.PrivateKey
 	} else {
 		tried.add(label+" as PKCS#1", err)
 	}
-	return nil, tried.err("RSA private key (no PEM block; DER PKCS#8 and PKCS#1 failed)")
+	return nil, tried.err("RSA private key in DER (no PEM block either)")
 }
 
 func parsePublicKey(data []byte) (*rsa.PublicKey, error) {
@@ -280,7 +285,7 @@ func parsePublicKey(data []byte) (*rsa.PublicKey, error) {
 		} else {
 			tried.add("DER as certificate", err)
 		}
-		return nil, tried.err("RSA public key (no PEM block)")
+		return nil, tried.err("RSA public key in DER (no PEM block either)")
 	}
 	for i, b := range blocks {
 		label := fmt.Sprintf("PEM block %d %q", i+1, b.Type)
@@ -322,7 +327,7 @@ func parseCertificate(data []byte) (*x509.Certificate, error) {
 		c, err := x509.ParseCertificate(data)
 		if err != nil {
 			tried.add("DER as X.509", err)
-			return nil, tried.err("certificate (no PEM block)")
+			return nil, tried.err("certificate in DER (no PEM block either)")
 		}
 		if _, err := checkRSAPublic(c.PublicKey); err != nil {
 			return nil, err
@@ -346,4 +351,18 @@ func parseCertificate(data []byte) (*x509.Certificate, error) {
 		return c, nil
 	}
 	return nil, tried.err("certificate")
+}
+
+// prefixedError is err with a different message: "signer: <context>: <err without its
+// own "signer: " prefix>". errors.Is/As see err.
+type prefixedError struct {
+	msg string
+	err error
+}
+
+func (e *prefixedError) Error() string { return e.msg }
+func (e *prefixedError) Unwrap() error { return e.err }
+
+func rewrap(context string, err error) error {
+	return &prefixedError{msg: "signer: " + context + ": " + strings.TrimPrefix(err.Error(), "signer: "), err: err}
 }

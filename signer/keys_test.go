@@ -1,0 +1,235 @@
+package signer_test
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"math/big"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/chainpay-go/wechatpay/signer"
+	"github.com/google/go-cmp/cmp"
+)
+
+// pemBody returns the base64 lines of a PEM text (the key material).
+func pemBody(p string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(p), "\n") {
+		if !strings.HasPrefix(l, "-----") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// assertNoKeyMaterial fails when err's message holds any line of the PEM body.
+func assertNoKeyMaterial(t *testing.T, err error, pemText string) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	for _, l := range strings.Split(pemBody(pemText), "\n") {
+		if len(l) >= 16 && strings.Contains(err.Error(), l) {
+			t.Fatalf("error echoes key material %q: %v", l, err)
+		}
+	}
+}
+
+func TestLoadPrivateKey(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	p1 := pkcs1PEM(merchantKey)
+	p8 := pkcs8PEM(t, merchantKey)
+	der8, _ := x509.MarshalPKCS8PrivateKey(merchantKey)
+	small := pkcs8PEM(t, smallKey)
+	ec := pkcs8PEM(t, ecKey)
+	ecDER, _ := x509.MarshalECPrivateKey(ecKey)
+	sec1 := pemOf("EC PRIVATE KEY", ecDER)
+	path := writeFile(t, "apiclient_key.pem", p8)
+	derPath := writeFile(t, "apiclient_key.der", string(der8))
+	tests := []struct {
+		name    string
+		src     string
+		wantErr error  // nil: success
+		wantMsg string // substring of the error
+		secret  string // PEM text that must not appear in the error
+	}{
+		{name: "PKCS#1 PEM", src: p1},
+		{name: "PKCS#8 PEM", src: p8},
+		{name: "PKCS#8 PEM with surrounding space", src: "\n  " + p8 + "\n"},
+		{name: "certificate then key", src: certPEM(t, &merchantKey.PublicKey, merchantKey, big.NewInt(7)) + p8},
+		{name: "file path", src: path},
+		{name: "file URL", src: "file://" + path},
+		{name: "DER file", src: derPath},
+		{name: "garbage", src: "not a key at all", wantErr: signer.ErrNoKey, wantMsg: "tried it as a file"},
+		{name: "garbage PEM", src: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", wantErr: signer.ErrNoKey, wantMsg: "as PKCS#8"},
+		{name: "PKCS#8 labelled as PKCS#1", src: strings.ReplaceAll(p8, "PRIVATE KEY", "RSA PRIVATE KEY"), wantErr: signer.ErrNoKey, wantMsg: "as PKCS#1", secret: p8},
+		{name: "public key given", src: spkiPEM(t, &merchantKey.PublicKey), wantErr: signer.ErrNoKey, wantMsg: "not a private key block"},
+		{name: "empty", src: "  ", wantErr: signer.ErrNoKey, wantMsg: "empty"},
+		{name: "missing file", src: "/nonexistent/apiclient_key.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/apiclient_key.pem"},
+		{name: "missing file URL", src: "file:///nonexistent/k.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/k.pem"},
+		{name: "bare base64 body is not echoed", src: pemBody(p8), wantErr: signer.ErrNoKey, wantMsg: "not shown", secret: p8},
+		{name: "EC PKCS#8", src: ec, wantErr: signer.ErrNotRSA, wantMsg: "EC key", secret: ec},
+		{name: "EC SEC1", src: sec1, wantErr: signer.ErrNotRSA, secret: sec1},
+		{name: "1024-bit", src: small, wantErr: signer.ErrKeyTooSmall, wantMsg: "1024 bits", secret: small},
+		{name: "encrypted", src: pemOf("ENCRYPTED PRIVATE KEY", []byte("xx")), wantErr: signer.ErrNoKey, wantMsg: "decrypt it first"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			k, err := signer.LoadPrivateKey(tt.src)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("LoadPrivateKey: %v", err)
+				}
+				if !k.Equal(merchantKey) {
+					t.Fatal("loaded a different key")
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if !strings.HasPrefix(err.Error(), "signer: ") || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("err = %q, want prefix \"signer: \" and %q", err, tt.wantMsg)
+			}
+			assertNoKeyMaterial(t, err, tt.secret)
+		})
+	}
+}
+
+func TestLoadPublicKey(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	spki := spkiPEM(t, &platformKey.PublicKey)
+	pkcs1 := pemOf("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&platformKey.PublicKey))
+	cert := certPEM(t, &platformKey.PublicKey, platformKey, big.NewInt(42))
+	spkiDER, _ := x509.MarshalPKIXPublicKey(&platformKey.PublicKey)
+	path := writeFile(t, "pub_key.pem", spki)
+	certPath := writeFile(t, "wechatpay_cert.pem", cert)
+	ecPub := spkiPEM(t, &ecKey.PublicKey)
+	ecCert := certPEM(t, &ecKey.PublicKey, ecKey, big.NewInt(43))
+	smallPub := spkiPEM(t, &smallKey.PublicKey)
+	tests := []struct {
+		name    string
+		src     string
+		wantErr error
+		wantMsg string
+	}{
+		{name: "SPKI PEM", src: spki},
+		{name: "RSA PUBLIC KEY PEM", src: pkcs1},
+		{name: "certificate PEM", src: cert},
+		{name: "file path", src: path},
+		{name: "file URL", src: "file://" + certPath},
+		{name: "file URL localhost", src: "file://localhost" + path},
+		{name: "DER SPKI file", src: writeFile(t, "pub.der", string(spkiDER))},
+		{name: "garbage", src: "garbage", wantErr: signer.ErrNoKey},
+		{name: "garbage file", src: writeFile(t, "junk.pem", "hello"), wantErr: signer.ErrNoKey, wantMsg: "DER as SPKI: malformed ASN.1; DER as PKCS#1: malformed ASN.1; DER as certificate"},
+		{name: "private key given", src: pkcs8PEM(t, platformKey), wantErr: signer.ErrNoKey, wantMsg: "this is a private key"},
+		{name: "EC SPKI", src: ecPub, wantErr: signer.ErrNotRSA},
+		{name: "EC certificate", src: ecCert, wantErr: signer.ErrNotRSA},
+		{name: "1024-bit", src: smallPub, wantErr: signer.ErrKeyTooSmall},
+		{name: "bad SPKI", src: pemOf("PUBLIC KEY", []byte{1, 2, 3}), wantErr: signer.ErrNoKey, wantMsg: "as SPKI"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			k, err := signer.LoadPublicKey(tt.src)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("LoadPublicKey: %v", err)
+				}
+				if !k.Equal(&platformKey.PublicKey) {
+					t.Fatal("loaded a different key")
+				}
+				return
+			}
+			if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("err = %v, want %v containing %q", err, tt.wantErr, tt.wantMsg)
+			}
+			if strings.Contains(tt.src, "-----BEGIN") {
+				assertNoKeyMaterial(t, err, tt.src)
+			}
+		})
+	}
+}
+
+func TestLoadCertificate(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	cert := certPEM(t, &merchantKey.PublicKey, merchantKey, big.NewInt(0x1234))
+	c, err := signer.LoadCertificate(writeFile(t, "apiclient_cert.pem", cert))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.PublicKey.(*rsa.PublicKey).Equal(&merchantKey.PublicKey) {
+		t.Fatal("wrong key")
+	}
+	if _, err := signer.LoadCertificate(spkiPEM(t, &merchantKey.PublicKey)); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), `not a "CERTIFICATE" block`) {
+		t.Fatalf("public key as certificate: %v", err)
+	}
+	if _, err := signer.LoadCertificate(certPEM(t, &smallKey.PublicKey, smallKey, big.NewInt(1))); !errors.Is(err, signer.ErrKeyTooSmall) {
+		t.Fatalf("1024-bit certificate: %v", err)
+	}
+}
+
+// TestCertificateSerial checks that serials keep the octets the certificate encodes:
+// leading zero digits stay, the DER sign octet goes.
+func TestCertificateSerial(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	hexSerial := func(s string) *big.Int {
+		n, ok := new(big.Int).SetString(s, 16)
+		if !ok {
+			t.Fatalf("bad hex %q", s)
+		}
+		return n
+	}
+	tests := []struct {
+		name   string
+		serial *big.Int
+		want   string
+	}{
+		{"WeChat-style 40 hex", hexSerial("5157F09EFDC096DE15EBE81A47057A7232F1B8E1"), "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"},
+		{"leading zero digit kept", hexSerial("0A57F09EFDC096DE15EBE81A47057A7232F1B8E1"), "0A57F09EFDC096DE15EBE81A47057A7232F1B8E1"},
+		{"high bit: DER sign octet dropped", hexSerial("8157F09EFDC096DE15EBE81A47057A7232F1B8E1"), "8157F09EFDC096DE15EBE81A47057A7232F1B8E1"},
+		{"small", big.NewInt(0xABC), "0ABC"},
+		{"one", big.NewInt(1), "01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := certPEM(t, &merchantKey.PublicKey, merchantKey, tt.serial)
+			got, err := signer.CertificateSerial(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("CertificateSerial (-want +got):\n%s", diff)
+			}
+			if strings.TrimLeft(got, "0") != strings.ToUpper(tt.serial.Text(16)) {
+				t.Errorf("serial %s does not match the number %X", got, tt.serial)
+			}
+			if n, err := signer.NormalizeSerial(got); err != nil || n != got {
+				t.Errorf("NormalizeSerial(%q) = %q, %v", got, n, err)
+			}
+			openssl, err := exec.LookPath("openssl")
+			if err != nil {
+				return
+			}
+			out, err := exec.Command(openssl, "x509", "-noout", "-serial", "-in", writeFile(t, "c.pem", p)).Output()
+			if err != nil {
+				t.Fatalf("openssl x509: %v", err)
+			}
+			if diff := cmp.Diff("serial="+tt.want, strings.TrimSpace(string(out))); diff != "" {
+				t.Errorf("openssl serial (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if got := signer.SerialOf(nil); got != "" {
+		t.Errorf("SerialOf(nil) = %q", got)
+	}
+}
