@@ -20,5 +20,4 @@ func (a *app) runCertificatesDownload(c *cobra.Command, o *certificatesOptions) 
 	return errPending
 }
 func (a *app) runNotify(c *cobra.Command, args []string, decrypt bool) error { return errPending }
-func (a *app) runSign(c *cobra.Command, o *signOptions, app bool) error      { return errPending }
 func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error        { return errPending }

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
+)
+
+// resolveWith parses args as the shared flags and resolves the settings.
+func resolveWith(t *testing.T, env map[string]string, args ...string) (*settings, error) {
+	t.Helper()
+	g := newGlobalOptions()
+	fs := pflag.NewFlagSet("wxpay", pflag.ContinueOnError)
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return g.resolve(fs, func(k string) string { return env[k] })
+}
+
+func TestResolvePriority(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "config/wxpay/config.json", `{
+  "default_profile": "shop",
+  "profiles": {
+    "shop":  {"mchid": "1000000001", "serial": "AAAA", "private_key": "/file/key.pem", "apiv3_key": "file-apiv3",
+              "platform_certs": "/certs/a.pem,/certs/b.pem", "base_url": "http://file.example/"},
+    "other": {"mchid": "2000000002", "public_key_id": "PUB_KEY_ID_1", "public_key": "/file/pub.pem", "platform_certs": ["/c1", "/c2"]}
+  }
+}`, 0o600)
+	env := map[string]string{"XDG_CONFIG_HOME": filepath.Join(dir, "config"), "HOME": dir}
+
+	t.Run("file only (default_profile)", func(t *testing.T) {
+		s, err := resolveWith(t, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := &settings{MchID: "1000000001", Serial: "AAAA", PrivateKey: "/file/key.pem", APIv3Key: "file-apiv3",
+			PlatformCerts: []string{"/certs/a.pem", "/certs/b.pem"}, BaseURL: "http://file.example/"}
+		if diff := cmp.Diff(want, s, cmp.AllowUnexported(settings{}), cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".from" }, cmp.Ignore())); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+		if got := s.from["mchid"]; !strings.Contains(got, `profile "shop" of `+cfg) {
+			t.Errorf("from = %q", got)
+		}
+	})
+	t.Run("env over file, flag over env", func(t *testing.T) {
+		e := map[string]string{"WECHATPAY_MCHID": "3000000003", "WECHATPAY_SERIAL": "BBBB", "WECHATPAY_PLATFORM_CERTS": "/e1" + string(filepath.ListSeparator) + "/e2"}
+		for k, v := range env {
+			e[k] = v
+		}
+		s, err := resolveWith(t, e, "--serial", "CCCC", "--platform-certs", "/f1,/f2", "--platform-certs", "/f3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []string{s.MchID, s.from["mchid"], s.Serial, s.from["serial"], s.PrivateKey, strings.Join(s.PlatformCerts, " ")}
+		want := []string{"3000000003", "WECHATPAY_MCHID", "CCCC", "--serial", "/file/key.pem", "/f1 /f2 /f3"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	t.Run("--profile", func(t *testing.T) {
+		s, err := resolveWith(t, env, "--profile", "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []string{s.MchID, s.PublicKeyID, s.PublicKey, strings.Join(s.PlatformCerts, " "), s.BaseURL}
+		want := []string{"2000000002", "PUB_KEY_ID_1", "/file/pub.pem", "/c1 /c2", defaultBaseURL}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	t.Run("--config elsewhere", func(t *testing.T) {
+		p := writeFile(t, t.TempDir(), "c.json", `{"profiles":{"default":{"mchid":"4"}}}`, 0o600)
+		s, err := resolveWith(t, env, "--config", p)
+		if err != nil || s.MchID != "4" {
+			t.Errorf("mchid %q, err %v", s.MchID, err)
+		}
+	})
+}
+
+func TestResolveErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "good.json", `{"profiles":{"a":{"mchid":"1"},"b":{"mchid":"2"}}}`, 0o600)
+	writeFile(t, dir, "bad.json", `{"profiles":`, 0o600)
+	writeFile(t, dir, "typo.json", `{"profiles":{"default":{"mch_id":"1"}}}`, 0o600)
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"missing explicit config", nil, []string{"--config", filepath.Join(dir, "none.json")}, "config file " + filepath.Join(dir, "none.json") + " does not exist"},
+		{"unknown profile", nil, []string{"--config", filepath.Join(dir, "good.json"), "--profile", "c"}, `has no profile "c" (profiles: a, b)`},
+		{"broken json", nil, []string{"--config", filepath.Join(dir, "bad.json")}, "config file " + filepath.Join(dir, "bad.json")},
+		{"unknown key", nil, []string{"--config", filepath.Join(dir, "typo.json")}, `unknown field "mchId"`},
+		{"key id without key", map[string]string{"WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1"}, nil,
+			"missing WeChat Pay public key (file path or PEM): set --public-key or WECHATPAY_PUBLIC_KEY"},
+		{"key without id", map[string]string{"WECHATPAY_PUBLIC_KEY": "/p.pem"}, nil,
+			"missing WeChat Pay public key ID (PUB_KEY_ID_...): set --public-key-id or WECHATPAY_PUBLIC_KEY_ID"},
+		{"profile without file", map[string]string{"HOME": dir}, []string{"--profile", "x"}, "does not exist"},
+	}
+	for _, tt := range tests {
+		_, err := resolveWith(t, tt.env, tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !isUsage(err) {
+			t.Errorf("%s: err = %v, want a usage error containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestNeed(t *testing.T) {
+	t.Parallel()
+	s, err := resolveWith(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range allSettings {
+		if st == setBaseURL {
+			continue
+		}
+		err := s.need(st)
+		if err == nil || !strings.Contains(err.Error(), "--"+st.Flag+" or "+st.Env) {
+			t.Errorf("need(%s) = %v, want it to name --%s and %s", st.Key, err, st.Flag, st.Env)
+		}
+	}
+	if err := s.needVerification(); err == nil || !strings.Contains(err.Error(), "WECHATPAY_PUBLIC_KEY_ID") || !strings.Contains(err.Error(), "WECHATPAY_PLATFORM_CERTS") {
+		t.Errorf("needVerification() = %v", err)
+	}
+}
