@@ -98,7 +98,7 @@ func TestResolveErrors(t *testing.T) {
 		{"missing explicit config", nil, []string{"--config", filepath.Join(dir, "none.json")}, "config file " + filepath.Join(dir, "none.json") + " does not exist"},
 		{"unknown profile", nil, []string{"--config", filepath.Join(dir, "good.json"), "--profile", "c"}, `has no profile "c" (profiles: a, b)`},
 		{"broken json", nil, []string{"--config", filepath.Join(dir, "bad.json")}, "config file " + filepath.Join(dir, "bad.json")},
-		{"unknown key", nil, []string{"--config", filepath.Join(dir, "typo.json")}, `unknown field "mchId"`},
+		{"unknown key", nil, []string{"--config", filepath.Join(dir, "typo.json")}, `unknown field "mch_id"`},
 		{"key id without key", map[string]string{"WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_1"}, nil,
 			"missing WeChat Pay public key (file path or PEM): set --public-key or WECHATPAY_PUBLIC_KEY"},
 		{"key without id", map[string]string{"WECHATPAY_PUBLIC_KEY": "/p.pem"}, nil,
