@@ -1,0 +1,201 @@
+package wechatpaytest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+
+	"sync"
+	"time"
+)
+
+// billSource is a stored bill: a way to read it again and its SHA-1.
+type billSource struct {
+	open func() io.Reader
+	sha1 string
+}
+
+// billToken is a download_url's token.
+type billToken struct {
+	date string
+	gzip bool
+}
+
+// maxBillTokens bounds the download tokens a server remembers.
+const maxBillTokens = 1000
+
+// SetBill stores the trade bill for date (YYYY-MM-DD), answered by
+// GET /v3/bill/tradebill?bill_date=date with its SHA-1.
+func (s *Server) SetBill(date string, content []byte) {
+	sum := sha1.Sum(content)
+	c := append([]byte(nil), content...)
+	s.SetBillSource(date, func() io.Reader { return bytes.NewReader(c) }, hex.EncodeToString(sum[:]))
+}
+
+// SetBillSource stores a trade bill that is produced on demand: open must
+// return a fresh reader of the same content each time (it is called once
+// per download, possibly concurrently), and sha1Hex is the content's SHA-1
+// in hex. Use it with SyntheticBill for bills too large to hold in memory.
+func (s *Server) SetBillSource(date string, open func() io.Reader, sha1Hex string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.bills[date] = billSource{open: open, sha1: sha1Hex}
+}
+
+// RemoveBill forgets the trade bill for date.
+func (s *Server) RemoveBill(date string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.st.bills, date)
+}
+
+var (
+	syntheticMu   sync.Mutex
+	syntheticSums = map[int64]string{}
+)
+
+// SyntheticBill returns a generator of a trade bill of exactly size bytes
+// (a header line, then as many transaction rows as fit, padded with a
+// comment line) and its SHA-1 in hex. The content is deterministic, is never
+// held in memory, and its SHA-1 is computed once per size per process. For
+// a benchmark: s.SetBillSource(date, wechatpaytest.SyntheticBill(100<<20)).
+func SyntheticBill(size int64) (open func() io.Reader, sha1Hex string) {
+	open = func() io.Reader { return io.LimitReader(&billRows{left: size}, size) }
+	syntheticMu.Lock()
+	defer syntheticMu.Unlock()
+	if sum, ok := syntheticSums[size]; ok {
+		return open, sum
+	}
+	h := sha1.New()
+	if _, err := io.Copy(h, open()); err != nil {
+		panic("wechatpaytest: synthetic bill: " + err.Error())
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	syntheticSums[size] = sum
+	return open, sum
+}
+
+// billRows generates synthetic bill rows.
+type billRows struct {
+	left int64 // bytes still to produce
+	row  int
+	buf  []byte
+}
+
+const billHeader = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n"
+
+func (b *billRows) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, io.EOF
+	}
+	for len(b.buf) == 0 {
+		var line string
+		if b.row == 0 {
+			line = billHeader
+		} else {
+			n := b.row
+			line = fmt.Sprintf("`2019-06-11 %02d:%02d:%02d,`%s,`1900000001,`0,`,`42000003072019061%011d,`SIM%017d,`oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,`JSAPI,`SUCCESS,`OTHERS,`CNY,`%d.%02d,`0.00,`0,`0,`0.00,`0.00,`,`,`模拟商品,`,`0.00600,`0.60%%,`%d.%02d,`0.00,`\n",
+				n/3600%24, n/60%60, n%60, DemoAppID, n, n, n%1000, n%100, n%1000, n%100)
+		}
+		b.row++
+		if int64(len(line)) > b.left {
+			// Pad the tail with a comment line of the right length.
+			line = "#" + string(bytes.Repeat([]byte{'-'}, int(b.left)))
+			line = line[:b.left]
+		}
+		b.buf = []byte(line)
+	}
+	n := copy(p, b.buf)
+	b.buf = b.buf[n:]
+	b.left -= int64(n)
+	return n, nil
+}
+
+func (s *Server) registerBills() {
+	s.handle("GET", "/v3/bill/tradebill", s.tradeBill)
+	s.handleRaw("GET", "/v3/billdownload/file", s.billDownload)
+}
+
+func (s *Server) tradeBill(r *Request) (int, any) {
+	date, eb := queryParam(r, "bill_date")
+	if eb != nil {
+		return http.StatusBadRequest, eb
+	}
+	if _, err := time.Parse("2006-01-02", date); err != nil {
+		return http.StatusBadRequest, &ErrorBody{Code: "PARAM_ERROR", Message: "bill_date格式应为YYYY-MM-DD",
+			Detail: FieldDetail{Field: "bill_date", Value: date, Issue: "格式应为YYYY-MM-DD (format YYYY-MM-DD)", Location: "query"}}
+	}
+	if bt := r.Query.Get("bill_type"); bt != "" && bt != "ALL" && bt != "SUCCESS" && bt != "REFUND" {
+		return http.StatusBadRequest, ParamError("query", "bill_type", "取值应为 ALL / SUCCESS / REFUND 之一")
+	}
+	tar := r.Query.Get("tar_type")
+	if tar != "" && tar != "GZIP" {
+		return http.StatusBadRequest, ParamError("query", "tar_type", "取值应为 GZIP")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	bill, ok := s.st.bills[date]
+	if !ok {
+		return http.StatusBadRequest, Error("NO_STATEMENT_EXIST", "账单文件不存在 (no bill for "+date+")")
+	}
+	token := randomString(32, alnum)
+	s.st.billTokens[token] = billToken{date: date, gzip: tar == "GZIP"}
+	s.st.tokenOrder = append(s.st.tokenOrder, token)
+	if len(s.st.tokenOrder) > maxBillTokens {
+		delete(s.st.billTokens, s.st.tokenOrder[0])
+		s.st.tokenOrder = s.st.tokenOrder[1:]
+	}
+	u := s.URL + "/v3/billdownload/file?token=" + token
+	if tar == "GZIP" {
+		u += "&tartype=gzip"
+	}
+	return http.StatusOK, map[string]string{"hash_type": "SHA1", "hash_value": bill.sha1, "download_url": u}
+}
+
+// billDownload streams the bill, unsigned; gzip-compressed when the bill
+// request asked for tar_type=GZIP (hash_value is always over the
+// uncompressed bill).
+func (s *Server) billDownload(w http.ResponseWriter, r *Request) {
+	token := r.Query.Get("token")
+	s.mu.Lock()
+	tok, ok := s.st.billTokens[token]
+	bill, billOK := s.st.bills[tok.date]
+	s.mu.Unlock()
+	if !ok || !billOK {
+		s.respond(w, r, w.Header().Get("Request-ID"), http.StatusBadRequest, ParamError("query", "token", "token无效或已过期 (unknown or expired token)"), nil)
+		return
+	}
+	var src io.Reader = bill.open()
+	if r.fault != nil && r.fault.Tamper {
+		src = &tamperReader{r: src}
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if !tok.gzip {
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.Copy(w, src)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	_, _ = io.Copy(zw, src)
+	_ = zw.Close()
+}
+
+// tamperReader changes the first byte of a stream.
+type tamperReader struct {
+	r    io.Reader
+	done bool
+}
+
+func (t *tamperReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 && !t.done {
+		p[0] ^= 0x01
+		t.done = true
+	}
+	return n, err
+}

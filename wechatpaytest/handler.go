@@ -1,0 +1,190 @@
+package wechatpaytest
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Handler answers one authenticated request. It returns the HTTP status and
+// the body: nil (no body), []byte or string (sent as is), or any other value
+// (sent as compact JSON). The server signs whatever it returns. Use
+// Error / ParamError for error bodies.
+type Handler func(r *Request) (status int, body any)
+
+// Request is an authenticated request as a Handler sees it.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// URI is the request target exactly as received (path and query).
+	URI string
+	// Path is the decoded path.
+	Path string
+	// Params holds the decoded values of the route pattern's {name} segments.
+	Params map[string]string
+	// Query holds the decoded query.
+	Query url.Values
+	// Header is the request header.
+	Header http.Header
+	// Body is the raw body (for an upload, the whole multipart body).
+	Body []byte
+	// Upload is set for multipart uploads.
+	Upload *Upload
+	// ResponseHeader is sent with the answer; a Handler may add to it.
+	ResponseHeader http.Header
+
+	ctx     context.Context
+	pattern string
+	fault   *faultEntry
+}
+
+// Upload is the parsed content of a multipart upload.
+type Upload struct {
+	// Meta is the meta part exactly as sent (what the signature covers).
+	Meta []byte
+	// FileName is the file part's file name.
+	FileName string
+	// ContentType is the file part's Content-Type.
+	ContentType string
+	// File is the file content.
+	File []byte
+}
+
+// Context returns the request's context.
+func (r *Request) Context() context.Context { return r.ctx }
+
+// Param returns the decoded value of the route pattern's {name} segment.
+func (r *Request) Param(name string) string { return r.Params[name] }
+
+// Pattern returns the route pattern the request matched, e.g.
+// "/v3/payscore/payafter-orders/{out_order_no}/sync".
+func (r *Request) Pattern() string { return r.pattern }
+
+// DecodeJSON decodes the body into v.
+func (r *Request) DecodeJSON(v any) error { return json.Unmarshal(r.Body, v) }
+
+// ErrorBody is the gateway's error body.
+type ErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Detail  any    `json:"detail,omitempty"`
+}
+
+// Error returns an error body with code and message.
+func Error(code, message string) *ErrorBody { return &ErrorBody{Code: code, Message: message} }
+
+// FieldDetail is the detail of a PARAM_ERROR.
+type FieldDetail struct {
+	Field    string `json:"field"`
+	Value    any    `json:"value,omitempty"`
+	Issue    string `json:"issue"`
+	Location string `json:"location"`
+}
+
+// ParamError returns a PARAM_ERROR body naming field (a JSON pointer like
+// "/amount/total" for the body, a name for the query or path) at location
+// ("body", "query" or "path").
+func ParamError(location, field, issue string) *ErrorBody {
+	return &ErrorBody{
+		Code:    "PARAM_ERROR",
+		Message: "参数错误: " + strings.TrimPrefix(field, "/") + " " + issue,
+		Detail:  FieldDetail{Field: field, Issue: issue, Location: location},
+	}
+}
+
+// route is one registered route.
+type route struct {
+	method  string
+	pattern string
+	segs    []string
+	h       Handler
+	raw     func(w http.ResponseWriter, r *Request) // unsigned streaming answers (downloads)
+}
+
+// Handle adds a route for method and pattern ("/v3/foo/{id}/bar"; a
+// segment "{name}" matches one path segment, decoded, available as
+// r.Param(name)). User routes take precedence over the built-in ones,
+// and a later Handle for the same method and pattern replaces an earlier
+// one. The server authenticates the request before calling h and signs
+// the answer.
+func (s *Server) Handle(method, pattern string, h Handler) {
+	rt := newRoute(method, pattern)
+	rt.h = h
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, old := range s.routes {
+		if old.method == rt.method && old.pattern == rt.pattern {
+			s.routes[i] = rt
+			return
+		}
+	}
+	s.routes = append(s.routes, rt)
+}
+
+func newRoute(method, pattern string) *route {
+	if !strings.HasPrefix(pattern, "/") {
+		pattern = "/" + pattern
+	}
+	return &route{method: strings.ToUpper(method), pattern: pattern, segs: strings.Split(pattern[1:], "/")}
+}
+
+// handle registers a built-in route.
+func (s *Server) handle(method, pattern string, h Handler) {
+	rt := newRoute(method, pattern)
+	rt.h = h
+	s.builtin = append(s.builtin, rt)
+}
+
+// handleRaw registers a built-in route whose answer is streamed unsigned.
+func (s *Server) handleRaw(method, pattern string, h func(w http.ResponseWriter, r *Request)) {
+	rt := newRoute(method, pattern)
+	rt.raw = h
+	s.builtin = append(s.builtin, rt)
+}
+
+// match finds the route for method and the raw (still escaped) path.
+func (s *Server) match(method, rawPath string) (*route, map[string]string, bool) {
+	segs := strings.Split(strings.TrimPrefix(rawPath, "/"), "/")
+	s.mu.Lock()
+	routes := append(append([]*route(nil), s.routes...), s.builtin...)
+	s.mu.Unlock()
+	pathKnown := false
+	for _, rt := range routes {
+		params, ok := rt.matchSegs(segs)
+		if !ok {
+			continue
+		}
+		if rt.method != method {
+			pathKnown = true
+			continue
+		}
+		return rt, params, true
+	}
+	return nil, nil, pathKnown
+}
+
+func (rt *route) matchSegs(segs []string) (map[string]string, bool) {
+	if len(segs) != len(rt.segs) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, p := range rt.segs {
+		if len(p) > 2 && p[0] == '{' && p[len(p)-1] == '}' {
+			v, err := url.PathUnescape(segs[i])
+			if err != nil || v == "" {
+				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[p[1:len(p)-1]] = v
+			continue
+		}
+		if segs[i] != p {
+			return nil, false
+		}
+	}
+	return params, true
+}

@@ -1,0 +1,212 @@
+package wechatpaytest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+// NotificationOption changes how NewNotification builds a notification,
+// mostly to make deliberately broken ones for handler tests.
+type NotificationOption func(*notifyOptions)
+
+type notifyOptions struct {
+	id, summary, associatedData, originalType string
+	adSet                                     bool
+	tamper, stale, probe, unknownSerial       bool
+	unsigned                                  bool
+	wrongKey                                  bool
+	now                                       time.Time
+}
+
+// NotifyID sets the notification id (default: a new UUID-shaped id).
+func NotifyID(id string) NotificationOption { return func(o *notifyOptions) { o.id = id } }
+
+// NotifySummary sets the summary (default from the event type, e.g. "支付成功").
+func NotifySummary(summary string) NotificationOption {
+	return func(o *notifyOptions) { o.summary = summary }
+}
+
+// NotifyAssociatedData sets the resource's associated_data (default: the
+// original type, e.g. "transaction"; "" is allowed and means none).
+func NotifyAssociatedData(ad string) NotificationOption {
+	return func(o *notifyOptions) { o.associatedData, o.adSet = ad, true }
+}
+
+// NotifyOriginalType sets resource.original_type (default from the event
+// type: "transaction", "refund", "payscore", …).
+func NotifyOriginalType(t string) NotificationOption {
+	return func(o *notifyOptions) { o.originalType = t }
+}
+
+// NotifyTime sets the time the notification is stamped and signed with
+// (default: the server clock).
+func NotifyTime(t time.Time) NotificationOption { return func(o *notifyOptions) { o.now = t } }
+
+// NotifyTampered changes the body after signing.
+func NotifyTampered() NotificationOption { return func(o *notifyOptions) { o.tamper = true } }
+
+// NotifyStale signs with a timestamp ten minutes before the server clock.
+func NotifyStale() NotificationOption { return func(o *notifyOptions) { o.stale = true } }
+
+// NotifyProbe sends a WECHATPAY/SIGNTEST/ probe signature.
+func NotifyProbe() NotificationOption { return func(o *notifyOptions) { o.probe = true } }
+
+// NotifyUnknownSerial names a key nobody knows in Wechatpay-Serial.
+func NotifyUnknownSerial() NotificationOption {
+	return func(o *notifyOptions) { o.unknownSerial = true }
+}
+
+// NotifyUnsigned sends no Wechatpay-* headers.
+func NotifyUnsigned() NotificationOption { return func(o *notifyOptions) { o.unsigned = true } }
+
+// NotifyWrongAPIv3Key encrypts the resource with a different APIv3 key (the
+// signature is valid; decryption fails).
+func NotifyWrongAPIv3Key() NotificationOption { return func(o *notifyOptions) { o.wrongKey = true } }
+
+// eventDefaults derives original_type and summary from an event type.
+func eventDefaults(eventType string) (originalType, summary string) {
+	prefix, _, _ := strings.Cut(eventType, ".")
+	switch prefix {
+	case "TRANSACTION":
+		originalType = "transaction"
+	case "REFUND":
+		originalType = "refund"
+	case "PAYSCORE":
+		originalType = "payscore"
+	default:
+		originalType = strings.ToLower(prefix)
+	}
+	switch eventType {
+	case "TRANSACTION.SUCCESS":
+		summary = "支付成功"
+	case "REFUND.SUCCESS":
+		summary = "退款成功"
+	case "REFUND.ABNORMAL":
+		summary = "退款异常"
+	case "REFUND.CLOSED":
+		summary = "退款关闭"
+	case "PAYSCORE.USER_CONFIRM":
+		summary = "用户确认成功"
+	case "PAYSCORE.USER_PAID":
+		summary = "支付分订单支付成功"
+	default:
+		summary = eventType
+	}
+	return originalType, summary
+}
+
+// NewNotification builds the POST WeChat Pay would send to url for an event
+// (e.g. "TRANSACTION.SUCCESS"): plaintext (the resource's JSON) is encrypted
+// with the APIv3 key (AEAD_AES_256_GCM, a random 12-character nonce,
+// associated_data = the original type), wrapped in
+// {id, create_time, event_type, resource_type:"encrypt-resource", summary,
+// resource{original_type, algorithm, ciphertext, associated_data, nonce}},
+// and signed with the current platform key (Wechatpay-* headers). Options
+// make broken notifications. The request is not sent; its Body can be read
+// once (GetBody gives it again).
+func (s *Server) NewNotification(url, eventType string, plaintext []byte, opts ...NotificationOption) (*http.Request, error) {
+	if eventType == "" {
+		return nil, fmt.Errorf("wechatpaytest: notification: event type is empty")
+	}
+	o := notifyOptions{now: s.now()}
+	o.originalType, o.summary = eventDefaults(eventType)
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.id == "" {
+		u := randomString(32, "0123456789abcdef")
+		o.id = u[:8] + "-" + u[8:12] + "-" + u[12:16] + "-" + u[16:20] + "-" + u[20:]
+	}
+	if !o.adSet {
+		o.associatedData = o.originalType
+	}
+	key := s.APIv3Key
+	if o.wrongKey {
+		key = randomString(32, alnum)
+	}
+	nonce := randomString(12, alnum)
+	ct, err := encryptAESGCM(key, nonce, o.associatedData, plaintext)
+	if err != nil {
+		return nil, err
+	}
+	body, err := encodeBody(map[string]any{
+		"id":            o.id,
+		"create_time":   rfc3339CN(o.now),
+		"event_type":    eventType,
+		"resource_type": "encrypt-resource",
+		"summary":       o.summary,
+		"resource": map[string]string{
+			"original_type":   o.originalType,
+			"algorithm":       "AEAD_AES_256_GCM",
+			"ciphertext":      ct,
+			"associated_data": o.associatedData,
+			"nonce":           nonce,
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("wechatpaytest: notification: %w", err)
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", "Mozilla/4.0")
+	if !o.unsigned {
+		f := &faultEntry{Fault: Fault{StaleTimestamp: o.stale, UnknownSerial: o.unknownSerial, ProbeSignature: o.probe}}
+		e := s.signingEntry()
+		ts := o.now
+		if f.StaleTimestamp {
+			ts = ts.Add(-2 * window)
+		}
+		serial := e.serial
+		if f.UnknownSerial {
+			serial = s.unknownSerial()
+		}
+		sh, err := signer.SignHeaders(context.Background(), e.signer, serial, body, ts)
+		if err != nil {
+			return nil, fmt.Errorf("wechatpaytest: notification: %w", err)
+		}
+		for k, v := range sh {
+			h[k] = v
+		}
+		if f.ProbeSignature {
+			h.Set(signer.HeaderSignature, probeSignature())
+		}
+	}
+	if o.tamper {
+		body = tamper(body)
+	}
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("wechatpaytest: notification: %w", err)
+	}
+	req.Header = h
+	return req, nil
+}
+
+// SendNotification builds a notification with NewNotification and POSTs it
+// with ctx, returning the handler's answer (the caller closes its Body).
+func (s *Server) SendNotification(ctx context.Context, url, eventType string, plaintext []byte, opts ...NotificationOption) (*http.Response, error) {
+	req, err := s.NewNotification(url, eventType, plaintext, opts...)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("wechatpaytest: send notification: %w", err)
+	}
+	return resp, nil
+}
+
+// encryptAESGCM wraps signer.EncryptAESGCM with the package's error prefix.
+func encryptAESGCM(key, nonce, ad string, plaintext []byte) (string, error) {
+	ct, err := signer.EncryptAESGCM(key, nonce, ad, plaintext)
+	if err != nil {
+		return "", fmt.Errorf("wechatpaytest: encrypt: %w", err)
+	}
+	return ct, nil
+}

@@ -1,0 +1,64 @@
+package wechatpaytest
+
+import (
+	"crypto/rsa"
+	"time"
+)
+
+// Option configures NewServer.
+type Option func(*options)
+
+type options struct {
+	mchID          string
+	merchantKey    *rsa.PrivateKey
+	merchantSerial string
+	platformKey    *rsa.PrivateKey
+	platformSerial string
+	apiv3Key       string
+	certMode       bool
+	now            func() time.Time
+	recordLimit    int
+	noFixtures     bool
+	tls            bool
+}
+
+// WithMchID sets the merchant id the server expects (default DefaultMchID).
+func WithMchID(mchID string) Option { return func(o *options) { o.mchID = mchID } }
+
+// WithMerchantKey makes the server expect requests signed with key under the
+// given merchant serial (upper-case hex). With an empty serial the server
+// makes a self-signed certificate for key and uses its serial.
+func WithMerchantKey(key *rsa.PrivateKey, serial string) Option {
+	return func(o *options) { o.merchantKey, o.merchantSerial = key, serial }
+}
+
+// WithPlatformKey makes the server sign its answers with key under serial
+// (a PUB_KEY_ID_… in public-key mode, a certificate serial in certificate
+// mode). With an empty serial one is made up; in certificate mode a
+// self-signed certificate is made for key.
+func WithPlatformKey(key *rsa.PrivateKey, serial string) Option {
+	return func(o *options) { o.platformKey, o.platformSerial = key, serial }
+}
+
+// WithAPIv3Key sets the 32-character APIv3 key (default: one generated per process).
+func WithAPIv3Key(key string) Option { return func(o *options) { o.apiv3Key = key } }
+
+// WithCertificateMode runs the server in platform-certificate mode: answers
+// are signed by a platform certificate whose serial is in Wechatpay-Serial,
+// and GET /v3/certificates serves the certificates encrypted with the APIv3
+// key. The default is public-key mode (PUB_KEY_ID_…), where
+// /v3/certificates answers 404 RESOURCE_NOT_EXISTS.
+func WithCertificateMode() Option { return func(o *options) { o.certMode = true } }
+
+// WithClock sets the server clock used to check request timestamps, to stamp
+// answers and notifications, and to expire orders (default time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithRecordLimit sets how many requests Requests keeps (default 1000).
+func WithRecordLimit(n int) Option { return func(o *options) { o.recordLimit = n } }
+
+// WithoutFixtures starts the server with no demo fixtures.
+func WithoutFixtures() Option { return func(o *options) { o.noFixtures = true } }
+
+// WithTLS serves HTTPS (httptest.NewTLSServer); Config's HTTPClient trusts it.
+func WithTLS() Option { return func(o *options) { o.tls = true } }

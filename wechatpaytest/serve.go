@@ -1,0 +1,379 @@
+package wechatpaytest
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+// window is the accepted clock skew of a request timestamp.
+const window = 300 * time.Second
+
+// serveHTTP is the gateway pipeline: record, parse uploads, authenticate,
+// route, apply faults, run the handler, sign.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	s.record(r, body, requestID)
+	rawPath, rawQuery, _ := strings.Cut(r.RequestURI, "?")
+	query, _ := url.ParseQuery(rawQuery)
+	req := &Request{
+		Method:         r.Method,
+		URI:            r.RequestURI,
+		Path:           r.URL.Path,
+		Query:          query,
+		Header:         r.Header,
+		Body:           body,
+		ResponseHeader: http.Header{},
+		ctx:            r.Context(),
+	}
+	if err != nil {
+		s.respond(w, req, requestID, http.StatusBadRequest, Error("INVALID_REQUEST", "读取请求体失败"), nil)
+		return
+	}
+	if len(body) > maxBody {
+		s.respond(w, req, requestID, http.StatusRequestEntityTooLarge, Error("INVALID_REQUEST", "请求体过大"), nil)
+		return
+	}
+
+	// An upload's signature covers its meta part.
+	signed := body
+	if mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "multipart/form-data" {
+		up, err := parseUpload(body, params["boundary"])
+		if err != nil {
+			s.respond(w, req, requestID, http.StatusBadRequest, ParamError("body", "meta", err.Error()), nil)
+			return
+		}
+		req.Upload = up
+		signed = up.Meta
+	}
+
+	if status, eb := s.authenticate(r, signed); eb != nil {
+		s.respond(w, req, requestID, status, eb, nil)
+		return
+	}
+
+	rt, params, pathKnown := s.match(r.Method, rawPath)
+	if rt != nil {
+		req.Params, req.pattern = params, rt.pattern
+	}
+	f := s.takeFault(r.Method, req.pattern, req.Path)
+	req.fault = f
+	if f != nil {
+		if f.Delay > 0 {
+			t := time.NewTimer(f.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		if f.Drop {
+			dropConnection(w)
+			return
+		}
+		if f.Status != 0 {
+			b := f.Body
+			if b == nil {
+				b = Error(defaultCode(f.Status), "模拟故障 (injected fault)")
+			}
+			if f.RetryAfter > 0 {
+				req.ResponseHeader.Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
+			}
+			s.respond(w, req, requestID, f.Status, b, f)
+			return
+		}
+	}
+
+	switch {
+	case rt == nil && pathKnown:
+		s.respond(w, req, requestID, http.StatusMethodNotAllowed, Error("INVALID_REQUEST", "不支持的请求方法 "+r.Method), f)
+	case rt == nil:
+		s.respond(w, req, requestID, http.StatusNotFound, Error("RESOURCE_NOT_EXISTS", "请求的资源不存在"), f)
+	case rt.raw != nil:
+		w.Header().Set(signer.HeaderRequestID, requestID)
+		rt.raw(w, req)
+	default:
+		status, out := rt.h(req)
+		s.respond(w, req, requestID, status, out, f)
+	}
+}
+
+// defaultCode is the gateway's error code for an injected status.
+func defaultCode(status int) string {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return "FREQUENCY_LIMITED"
+	case status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+		return "SERVICE_UNAVAILABLE"
+	case status == http.StatusAccepted:
+		return "USERPAYING"
+	case status == http.StatusUnauthorized:
+		return "SIGN_ERROR"
+	case status == http.StatusForbidden:
+		return "NO_AUTH"
+	case status == http.StatusNotFound:
+		return "RESOURCE_NOT_EXISTS"
+	case status >= 400 && status < 500:
+		return "INVALID_REQUEST"
+	default:
+		return "SYSTEM_ERROR"
+	}
+}
+
+// dropConnection closes the connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// signInformation is SIGN_ERROR's detail.sign_information.
+type signInformation struct {
+	Method               string `json:"method"`
+	URL                  string `json:"url"`
+	SignMessageLength    int    `json:"sign_message_length"`
+	TruncatedSignMessage string `json:"truncated_sign_message"`
+}
+
+// signError answers like the gateway when authentication fails.
+func signError(r *http.Request, message string, signMessage []byte) *ErrorBody {
+	info := signInformation{Method: r.Method, URL: r.RequestURI, SignMessageLength: len(signMessage)}
+	if signMessage != nil {
+		info.TruncatedSignMessage = truncateSignMessage(signMessage)
+	}
+	return &ErrorBody{Code: "SIGN_ERROR", Message: message, Detail: map[string]any{"sign_information": info}}
+}
+
+// truncateSignMessage keeps the first four lines of the message the server
+// verified and the first 8 bytes of its body line, as the gateway does.
+func truncateSignMessage(msg []byte) string {
+	idx := 0
+	for i := 0; i < 4; i++ {
+		j := bytes.IndexByte(msg[idx:], '\n')
+		if j < 0 {
+			return string(msg)
+		}
+		idx += j + 1
+	}
+	rest := msg[idx:]
+	if len(rest) > 8 {
+		rest = rest[:8]
+	}
+	return string(msg[:idx]) + strings.TrimSuffix(string(rest), "\n") + "\n"
+}
+
+// authenticate checks the Authorization header like the gateway: scheme,
+// fields, mchid, serial, timestamp window, signature, then nonce replay.
+func (s *Server) authenticate(r *http.Request, body []byte) (int, *ErrorBody) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return http.StatusUnauthorized, signError(r, "Http头缺少Authorization (missing Authorization)", nil)
+	}
+	scheme, _, _ := strings.Cut(h, " ")
+	if scheme != signer.Scheme {
+		return http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+strconv.Quote(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
+	}
+	a, err := signer.ParseAuthorization(h)
+	if err != nil {
+		return http.StatusUnauthorized, signError(r, "Authorization格式错误 (malformed Authorization): "+err.Error(), nil)
+	}
+	if a.MchID != s.MchID {
+		return http.StatusUnauthorized, signError(r, "商户号不匹配 (mchid "+strconv.Quote(a.MchID)+" is not this merchant)", nil)
+	}
+	if a.Serial != s.MerchantSerial {
+		return http.StatusUnauthorized, signError(r, "商户证书序列号有误 (serial_no "+strconv.Quote(a.Serial)+" is not the merchant certificate serial)", nil)
+	}
+	ts, err := strconv.ParseInt(a.Timestamp, 10, 64)
+	if err != nil || len(a.Timestamp) > 10 {
+		return http.StatusUnauthorized, signError(r, "timestamp格式错误 (timestamp must be Unix seconds)", nil)
+	}
+	now := s.now().Unix()
+	if d := now - ts; d > int64(window.Seconds()) || d < -int64(window.Seconds()) {
+		return http.StatusUnauthorized, signError(r, fmt.Sprintf("请求的时间戳已过期 (timestamp is %d s away from the server clock)", d), nil)
+	}
+	msg := signer.BuildMessage(r.Method, r.RequestURI, ts, a.Nonce, body)
+	if err := signer.VerifySignature(&s.MerchantKey.PublicKey, msg, a.Signature); err != nil {
+		return http.StatusUnauthorized, signError(r, "签名错误 (the signature does not verify)", msg)
+	}
+	s.mu.Lock()
+	fresh := s.nonces.add(a.MchID+"\x00"+a.Nonce, ts, now)
+	s.mu.Unlock()
+	if !fresh {
+		return http.StatusUnauthorized, signError(r, "重复的随机字符串 (nonce_str was already used)", msg)
+	}
+	return 0, nil
+}
+
+// respond encodes body, signs it (unless f says otherwise) and writes the answer.
+func (s *Server) respond(w http.ResponseWriter, req *Request, requestID string, status int, body any, f *faultEntry) {
+	b, err := encodeBody(body)
+	if err != nil {
+		status, b = http.StatusInternalServerError, mustJSON(Error("SYSTEM_ERROR", "wechatpaytest: cannot encode the answer: "+err.Error()))
+	}
+	if status == http.StatusNoContent || status == http.StatusNotModified {
+		b = nil
+	}
+	h := w.Header()
+	for k, v := range req.ResponseHeader {
+		h[k] = v
+	}
+	h.Set(signer.HeaderRequestID, requestID)
+	if len(b) > 0 && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	if f == nil || !f.Unsigned {
+		if err := s.signInto(req.ctx, h, b, f); err != nil {
+			status, b = http.StatusInternalServerError, mustJSON(Error("SYSTEM_ERROR", err.Error()))
+		}
+	}
+	if f != nil && f.Tamper {
+		if len(b) > 0 {
+			b = tamper(b)
+		} else {
+			// No body to change: change the signed nonce instead.
+			h.Set(signer.HeaderNonce, randomString(32, alnum))
+		}
+	}
+	if len(b) > 0 {
+		h.Set("Content-Length", strconv.Itoa(len(b)))
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// signInto adds the Wechatpay-* headers for body to h, applying the signing
+// faults of f.
+func (s *Server) signInto(ctx context.Context, h http.Header, body []byte, f *faultEntry) error {
+	e := s.signingEntry()
+	now := s.now()
+	serial := e.serial
+	if f != nil && f.StaleTimestamp {
+		now = now.Add(-2 * window)
+	}
+	if f != nil && f.UnknownSerial {
+		serial = s.unknownSerial()
+	}
+	sh, err := signer.SignHeaders(ctx, e.signer, serial, body, now)
+	if err != nil {
+		return fmt.Errorf("wechatpaytest: sign the answer: %w", err)
+	}
+	for k, v := range sh {
+		h[k] = v
+	}
+	if f != nil && f.ProbeSignature {
+		h.Set(signer.HeaderSignature, probeSignature())
+	}
+	return nil
+}
+
+// unknownSerial makes a serial no client knows, in the server's mode's format.
+func (s *Server) unknownSerial() string {
+	if s.certMode {
+		return randomString(40, hexUp)
+	}
+	return "PUB_KEY_ID_0" + randomString(27, digits)
+}
+
+// probeSignature is what WeChat Pay's probe traffic carries.
+func probeSignature() string {
+	return "WECHATPAY/SIGNTEST/" + base64.StdEncoding.EncodeToString([]byte(randomString(48, alnum)))
+}
+
+// tamper changes a signed body: a JSON object gets an extra member, anything
+// else an extra byte.
+func tamper(b []byte) []byte {
+	if len(b) > 1 && b[0] == '{' {
+		if b[1] == '}' {
+			return append([]byte(`{"tampered":true`), b[1:]...)
+		}
+		return append([]byte(`{"tampered":true,`), b[1:]...)
+	}
+	return append(append([]byte(nil), b...), ' ')
+}
+
+// encodeBody turns a Handler's body into bytes.
+func encodeBody(body any) ([]byte, error) {
+	switch v := body.(type) {
+	case nil:
+		return nil, nil
+	case []byte:
+		return v, nil
+	case string:
+		return []byte(v), nil
+	case json.RawMessage:
+		return v, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(body); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := encodeBody(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// newRequestID makes a Request-ID shaped like the gateway's.
+func newRequestID() string {
+	return randomString(48, hexUp)
+}
+
+// parseUpload parses a media upload: a "meta" part with the JSON that was
+// signed and a "file" part.
+func parseUpload(body []byte, boundary string) (*Upload, error) {
+	if boundary == "" {
+		return nil, errors.New("multipart boundary missing")
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	up := &Upload{}
+	seenMeta := false
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("malformed multipart body: %v", err)
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			return nil, fmt.Errorf("malformed multipart body: %v", err)
+		}
+		switch p.FormName() {
+		case "meta":
+			up.Meta, seenMeta = data, true
+		case "file":
+			up.File, up.FileName, up.ContentType = data, p.FileName(), p.Header.Get("Content-Type")
+		}
+	}
+	if !seenMeta {
+		return nil, errors.New("meta part missing")
+	}
+	return up, nil
+}

@@ -1,0 +1,292 @@
+package wechatpaytest
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+// DefaultMchID is the merchant id a server expects unless WithMchID is given.
+const DefaultMchID = "1900000001"
+
+// DefaultRecordLimit is how many requests Requests keeps unless WithRecordLimit is given.
+const DefaultRecordLimit = 1000
+
+// maxBody bounds a request body the server reads (the largest real upload is a 5 MB video).
+const maxBody = 32 << 20
+
+// Server is a running loopback WeChat Pay gateway. Its exported fields are
+// set by NewServer and must not be changed.
+type Server struct {
+	// URL is the base URL, http://127.0.0.1:port with no trailing slash.
+	URL string
+	// MchID is the merchant id requests must carry.
+	MchID string
+	// MerchantSerial is the merchant certificate serial (upper-case hex) requests must carry.
+	MerchantSerial string
+	// MerchantKey is the merchant private key requests are signed with.
+	MerchantKey *rsa.PrivateKey
+	// MerchantCertificate is the merchant certificate (nil when WithMerchantKey gave a serial).
+	MerchantCertificate *x509.Certificate
+	// PlatformKey is the private key the server first signs answers with.
+	PlatformKey *rsa.PrivateKey
+	// PlatformSerial names PlatformKey in Wechatpay-Serial: a PUB_KEY_ID_… in
+	// public-key mode, the platform certificate serial in certificate mode.
+	PlatformSerial string
+	// PlatformCertificate is the certificate of PlatformKey (served in certificate mode).
+	PlatformCertificate *x509.Certificate
+	// APIv3Key is the 32-character key notifications and certificates are encrypted with.
+	APIv3Key string
+
+	ts       *httptest.Server
+	now      func() time.Time
+	certMode bool
+
+	mu        sync.Mutex
+	platforms []*platformEntry // every platform key the server knows, in order of addition
+	signing   *platformEntry   // the one answers are signed with
+	routes    []*route         // user routes first, then built-in ones
+	builtin   []*route
+	faults    []*faultEntry
+	nonces    nonceCache
+	records   recordRing
+	st        *state
+}
+
+// platformEntry is one platform key.
+type platformEntry struct {
+	serial string
+	key    *rsa.PrivateKey
+	cert   *x509.Certificate // nil in public-key mode unless one was made
+	signer signer.Signer
+}
+
+// NewServer starts a gateway on 127.0.0.1. It panics when keys cannot be
+// made, as httptest.NewServer does when it cannot listen.
+func NewServer(opts ...Option) *Server {
+	s, err := newServer(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func newServer(opts ...Option) (*Server, error) {
+	o := options{mchID: DefaultMchID, recordLimit: DefaultRecordLimit}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if o.recordLimit <= 0 {
+		o.recordLimit = DefaultRecordLimit
+	}
+	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode}
+
+	// Merchant identity.
+	if o.merchantKey != nil {
+		s.MerchantKey = o.merchantKey
+		if o.merchantSerial != "" {
+			serial, err := signer.NormalizeSerial(o.merchantSerial)
+			if err != nil {
+				return nil, fmt.Errorf("wechatpaytest: merchant serial: %w", err)
+			}
+			s.MerchantSerial = serial
+		} else {
+			cert, err := selfSign(o.merchantKey, "WeChat Pay test merchant", time.Now())
+			if err != nil {
+				return nil, err
+			}
+			s.MerchantCertificate, s.MerchantSerial = cert, serialHex(cert.SerialNumber)
+		}
+	} else {
+		id, err := merchantIdentity()
+		if err != nil {
+			return nil, err
+		}
+		s.MerchantKey, s.MerchantCertificate, s.MerchantSerial = id.key, id.cert, id.serial
+	}
+
+	// Platform identity.
+	var first *platformEntry
+	if o.platformKey != nil {
+		e := &platformEntry{key: o.platformKey, serial: o.platformSerial}
+		if o.certMode || e.serial == "" {
+			cert, err := selfSign(o.platformKey, "WeChat Pay test platform", time.Now())
+			if err != nil {
+				return nil, err
+			}
+			e.cert = cert
+			if e.serial == "" {
+				if o.certMode {
+					e.serial = serialHex(cert.SerialNumber)
+				} else {
+					e.serial = "PUB_KEY_ID_0" + randomString(27, digits)
+				}
+			}
+		}
+		first = e
+	} else {
+		id, err := platformIdentity(0)
+		if err != nil {
+			return nil, err
+		}
+		first = entryFor(id, o.certMode)
+	}
+	if err := first.init(); err != nil {
+		return nil, err
+	}
+	s.platforms = []*platformEntry{first}
+	s.signing = first
+	s.PlatformKey, s.PlatformSerial, s.PlatformCertificate = first.key, first.serial, first.cert
+
+	s.APIv3Key = o.apiv3Key
+	if s.APIv3Key == "" {
+		s.APIv3Key = processAPIv3Key()
+	}
+	if len(s.APIv3Key) != 32 {
+		return nil, fmt.Errorf("wechatpaytest: the APIv3 key must be 32 bytes, got %d", len(s.APIv3Key))
+	}
+
+	s.records.limit = o.recordLimit
+	s.st = newState()
+	s.registerBuiltins()
+	if !o.noFixtures {
+		s.loadFixtures()
+	}
+
+	h := http.HandlerFunc(s.serveHTTP)
+	if o.tls {
+		s.ts = httptest.NewTLSServer(h)
+	} else {
+		s.ts = httptest.NewServer(h)
+	}
+	s.URL = s.ts.URL
+	return s, nil
+}
+
+// entryFor makes a platform entry from a pooled identity for the given mode.
+func entryFor(id *identity, certMode bool) *platformEntry {
+	e := &platformEntry{key: id.key, cert: id.cert, serial: id.pubID}
+	if certMode {
+		e.serial = id.serial
+	}
+	return e
+}
+
+func (e *platformEntry) init() error {
+	sg, err := signer.NewRSASigner(e.key)
+	if err != nil {
+		return fmt.Errorf("wechatpaytest: platform key: %w", err)
+	}
+	e.signer = sg
+	return nil
+}
+
+// Close shuts the server down and blocks until all requests are done.
+func (s *Server) Close() { s.ts.Close() }
+
+// HTTPClient returns an *http.Client that reaches the server (trusting its
+// certificate with WithTLS).
+func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+
+// CertificateMode reports whether the server runs in platform-certificate mode.
+func (s *Server) CertificateMode() bool { return s.certMode }
+
+// Now returns the server clock's time.
+func (s *Server) Now() time.Time { return s.now() }
+
+// PlatformKeys returns every platform public key the server may sign with,
+// by serial: what a client's verification store must hold.
+func (s *Server) PlatformKeys() map[string]*rsa.PublicKey {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := make(map[string]*rsa.PublicKey, len(s.platforms))
+	for _, e := range s.platforms {
+		m[e.serial] = &e.key.PublicKey
+	}
+	return m
+}
+
+// SigningSerial returns the serial answers are currently signed with.
+func (s *Server) SigningSerial() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.signing.serial
+}
+
+// AddPlatformKey adds another platform key (the next of the process-wide
+// pool, so no key is generated twice) with a certificate in certificate
+// mode, and returns its serial. Answers stay signed by the current key until
+// UsePlatformKey switches; /v3/certificates lists both: this is how a
+// rotation with overlap looks.
+func (s *Server) AddPlatformKey() (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	used := map[*rsa.PrivateKey]bool{}
+	for _, e := range s.platforms {
+		used[e.key] = true
+	}
+	for i := 0; ; i++ {
+		s.mu.Unlock()
+		id, err := platformIdentity(i)
+		s.mu.Lock()
+		if err != nil {
+			return "", err
+		}
+		if used[id.key] {
+			continue
+		}
+		e := entryFor(id, s.certMode)
+		if err := e.init(); err != nil {
+			return "", err
+		}
+		s.platforms = append(s.platforms, e)
+		return e.serial, nil
+	}
+}
+
+// UsePlatformKey makes the server sign its answers (and notifications) with
+// the platform key named serial.
+func (s *Server) UsePlatformKey(serial string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.platforms {
+		if e.serial == serial {
+			s.signing = e
+			return nil
+		}
+	}
+	return fmt.Errorf("wechatpaytest: no platform key with serial %q", serial)
+}
+
+// RemovePlatformKey drops the platform key named serial (the end of a
+// rotation). The key answers are signed with cannot be removed.
+func (s *Server) RemovePlatformKey(serial string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.signing.serial == serial {
+		return fmt.Errorf("wechatpaytest: platform key %q signs the answers; switch with UsePlatformKey first", serial)
+	}
+	for i, e := range s.platforms {
+		if e.serial == serial {
+			s.platforms = append(s.platforms[:i:i], s.platforms[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("wechatpaytest: no platform key with serial %q", serial)
+}
+
+// signingEntry returns the current signing key.
+func (s *Server) signingEntry() *platformEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.signing
+}

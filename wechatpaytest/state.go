@@ -1,0 +1,127 @@
+package wechatpaytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// state is the simulated merchant's data. Guarded by Server.mu.
+type state struct {
+	orders     map[string]*serviceOrder // by out_order_no
+	trades     map[string]*trade        // by out_trade_no
+	tradeIDs   map[string]string        // transaction_id → out_trade_no
+	refunds    map[string]*refund       // by out_refund_no
+	bills      map[string]billSource    // by "TRADE date"
+	billTokens map[string]billToken
+	tokenOrder []string
+	media      map[string]mediaItem
+	mediaOrder []string
+}
+
+func newState() *state {
+	return &state{
+		orders:     map[string]*serviceOrder{},
+		trades:     map[string]*trade{},
+		tradeIDs:   map[string]string{},
+		refunds:    map[string]*refund{},
+		bills:      map[string]billSource{},
+		billTokens: map[string]billToken{},
+		media:      map[string]mediaItem{},
+	}
+}
+
+// idem remembers a successful answer so a repeated identical request gets it again.
+type idem struct {
+	key    string
+	status int
+	body   []byte
+}
+
+// idemKey canonicalises a JSON body (whitespace only) for comparison.
+func idemKey(op string, body []byte) string {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, body); err != nil {
+		return op + "\x00" + string(body)
+	}
+	return op + "\x00" + buf.String()
+}
+
+var idSeq atomic.Int64
+
+// newID makes a numeric id of n digits that starts with prefix and ends in a
+// process-wide sequence number, so ids never repeat.
+func newID(prefix string, n int) string {
+	seq := strconv.FormatInt(idSeq.Add(1), 10)
+	mid := n - len(prefix) - len(seq)
+	if mid < 0 {
+		mid = 0
+	}
+	return prefix + randomString(mid, digits) + seq
+}
+
+// rfc3339CN formats t as the gateway does (China Standard Time, RFC 3339).
+func rfc3339CN(t time.Time) string {
+	return t.In(cst).Format(time.RFC3339)
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// ResetFixtures forgets every order, transaction, refund, bill and upload and
+// reloads the demo fixtures.
+func (s *Server) ResetFixtures() {
+	s.mu.Lock()
+	s.st = newState()
+	s.mu.Unlock()
+	s.loadFixtures()
+}
+
+// Demo fixture values.
+const (
+	// DemoOutOrderNo is the seed's payscore order: DOING / MCH_COMPLETE, waiting for the Order_Paid sync.
+	DemoOutOrderNo = "1234323JKHDFE1243252"
+	// DemoAppID is the demo fixtures' appid.
+	DemoAppID = "wxd678efh567hg6787"
+	// DemoServiceID is the demo payscore service id.
+	DemoServiceID = "500001"
+	// DemoOutTradeNo is a paid demo transaction (100 fen, JSAPI).
+	DemoOutTradeNo = "1217752501201407033233368018"
+	// DemoBillDate is the date of the demo trade bill.
+	DemoBillDate = "2019-06-11"
+)
+
+// loadFixtures adds the demo data.
+func (s *Server) loadFixtures() {
+	now := s.now()
+	s.PutServiceOrder(ServiceOrder{
+		OutOrderNo:          DemoOutOrderNo,
+		AppID:               DemoAppID,
+		ServiceID:           DemoServiceID,
+		ServiceIntroduction: "某某酒店",
+		State:               "DOING",
+		StateDescription:    "MCH_COMPLETE",
+		TotalAmount:         50000,
+		NotifyURL:           "https://api.test.com",
+		CreatedAt:           now.Add(-time.Hour),
+	})
+	s.PutTransaction(Transaction{
+		OutTradeNo:  DemoOutTradeNo,
+		AppID:       DemoAppID,
+		TradeType:   "JSAPI",
+		TradeState:  "SUCCESS",
+		Description: "Image形象店-深圳腾大-QQ公仔",
+		Total:       100,
+		OpenID:      "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+	})
+	s.SetBill(DemoBillDate, demoBill())
+}
+
+// demoBill is a small trade bill shaped like the real CSV.
+func demoBill() []byte {
+	return []byte("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n" +
+		"`2019-06-11 10:07:32,`" + DemoAppID + ",`1900000001,`0,`,`4200000307201906117367384327,`" + DemoOutTradeNo + ",`oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,`JSAPI,`SUCCESS,`OTHERS,`CNY,`1.00,`0.00,`0,`0,`0.00,`0.00,`,`,`Image形象店-深圳腾大-QQ公仔,`,`0.01000,`0.60%,`1.00,`0.00,`\n" +
+		"总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n" +
+		"`1,`1.00,`0.00,`0.00,`0.01000,`1.00,`0.00\n")
+}
