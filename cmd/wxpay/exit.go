@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+
+	"github.com/chainpay-go/wechatpay/signer"
 )
 
 // Exit statuses of wxpay.
@@ -56,6 +58,26 @@ func exitCode(err error) int {
 		return ee.Code
 	case isUsage(err):
 		return exitUsage
+	case isVerifyFailure(err):
+		return exitVerify
 	}
 	return exitError
+}
+
+// verifySentinels are the signer errors that mean "the signature of what
+// WeChat Pay sent does not check out".
+var verifySentinels = []error{signer.ErrMissingHeader, signer.ErrTimestampSkew, signer.ErrUnknownSerial, signer.ErrProbeSignature, signer.ErrBadSignature}
+
+// isVerifyFailure reports whether err is a verification failure.
+func isVerifyFailure(err error) bool {
+	var ve *signer.VerifyError
+	if errors.As(err, &ve) {
+		return true
+	}
+	for _, s := range verifySentinels {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
 }

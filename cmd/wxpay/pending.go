@@ -19,5 +19,4 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error { return err
 func (a *app) runCertificatesDownload(c *cobra.Command, o *certificatesOptions) error {
 	return errPending
 }
-func (a *app) runNotify(c *cobra.Command, args []string, decrypt bool) error { return errPending }
-func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error        { return errPending }
+func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error { return errPending }

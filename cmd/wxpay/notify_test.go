@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chainpay-go/wechatpay/notify"
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+var (
+	platformOnce sync.Once
+	platformKey  *rsa.PrivateKey
+	platformPEM  string // SPKI public key
+)
+
+// gatewayKey is the "WeChat Pay" key of the tests that do not run the simulator.
+func gatewayKey(t *testing.T) (*rsa.PrivateKey, string) {
+	t.Helper()
+	platformOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+		if err != nil {
+			panic(err)
+		}
+		platformKey, platformPEM = k, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	})
+	return platformKey, platformPEM
+}
+
+const (
+	testPubKeyID = "PUB_KEY_ID_0114232134912410000000000000"
+	testAPIv3Key = "0123456789abcdefABCDEF0123456789"
+)
+
+// callback makes a signed, encrypted TRANSACTION.SUCCESS notification,
+// signed an hour ago (captures are verified later).
+func callback(t *testing.T, plaintext string) (http.Header, []byte) {
+	t.Helper()
+	key, _ := gatewayKey(t)
+	ct, err := signer.EncryptAESGCM(testAPIv3Key, "fdasflkja484", "transaction", []byte(plaintext))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(fmt.Sprintf(`{"id":"EV-2018022511223320873","create_time":"2015-05-20T13:29:35+08:00","resource_type":"encrypt-resource","event_type":"TRANSACTION.SUCCESS","summary":"支付成功","resource":{"original_type":"transaction","algorithm":"AEAD_AES_256_GCM","ciphertext":%q,"associated_data":"transaction","nonce":"fdasflkja484"}}`, ct))
+	sg, err := signer.NewRSASigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := signer.SignHeaders(context.Background(), sg, testPubKeyID, body, time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, body
+}
+
+func TestNotify(t *testing.T) {
+	t.Parallel()
+	_, pubPEM := gatewayKey(t)
+	const plaintext = `{"out_trade_no":"1217752501201407033233368018","trade_state":"SUCCESS","payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}}`
+	hdr, body := callback(t, plaintext)
+	var jsonCapture bytes.Buffer
+	if err := notify.WriteCaptured(&jsonCapture, hdr, body); err != nil {
+		t.Fatal(err)
+	}
+	var httpCapture strings.Builder
+	fmt.Fprintf(&httpCapture, "POST /notify HTTP/1.1\r\nHost: shop.example\r\nContent-Type: application/json\r\nContent-Length: %d\r\n", len(body))
+	for _, k := range []string{signer.HeaderTimestamp, signer.HeaderNonce, signer.HeaderSignature, signer.HeaderSerial, signer.HeaderSignatureType} {
+		fmt.Fprintf(&httpCapture, "%s: %s\r\n", k, hdr.Get(k))
+	}
+	httpCapture.WriteString("\r\n")
+	httpCapture.Write(body)
+
+	tamperedHdr := hdr.Clone()
+	tamperedBody := bytes.Replace(body, []byte("支付成功"), []byte("支付失败"), 1)
+	var tampered bytes.Buffer
+	_ = notify.WriteCaptured(&tampered, tamperedHdr, tamperedBody)
+	otherSerial := hdr.Clone()
+	otherSerial.Set(signer.HeaderSerial, "PUB_KEY_ID_9999")
+	var unknown bytes.Buffer
+	_ = notify.WriteCaptured(&unknown, otherSerial, body)
+
+	h := setup(t)
+	jsonFile := writeFile(t, h.dir, "cb.json", jsonCapture.String(), 0o600)
+	h.env["WECHATPAY_PUBLIC_KEY_ID"] = testPubKeyID
+	h.env["WECHATPAY_PUBLIC_KEY"] = writeFile(t, h.dir, "pub.pem", pubPEM, 0o600)
+	h.env["WECHATPAY_APIV3_KEY"] = testAPIv3Key
+
+	tests := []struct {
+		name       string
+		stdin      string
+		args       []string
+		code       int
+		stdout     string
+		stderrPart string
+	}{
+		{"verify json file", "", []string{"notify", "verify", jsonFile}, exitOK, string(body), "Signature OK  Wechatpay-Serial: " + testPubKeyID},
+		{"verify http stdin", httpCapture.String(), []string{"notify", "verify"}, exitOK, string(body), "Signature OK"},
+		{"verify dash stdin", jsonCapture.String(), []string{"notify", "verify", "-"}, exitOK, string(body), "Signature OK"},
+		{"decrypt", "", []string{"notify", "decrypt", jsonFile}, exitOK, plaintext, "event_type: TRANSACTION.SUCCESS"},
+		{"decrypt pretty", "", []string{"notify", "decrypt", jsonFile, "--pretty", "format"}, exitOK, "{\n  \"out_trade_no\": \"1217752501201407033233368018\",\n  \"trade_state\": \"SUCCESS\",\n  \"payer\": { \"openid\": \"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o\" }\n}\n", "Signature OK"},
+		{"tampered body", tampered.String(), []string{"notify", "verify"}, exitVerify, "", "bad signature"},
+		{"tampered decrypt", tampered.String(), []string{"notify", "decrypt"}, exitVerify, "", "bad signature"},
+		{"unknown serial", unknown.String(), []string{"notify", "verify"}, exitVerify, "", "unknown serial"},
+		{"wrong apiv3 key", "", []string{"notify", "decrypt", jsonFile, "--apiv3-key", "ffffffffffffffffffffffffffffffff"}, exitError, "", "APIv3 key"},
+		{"malformed", "hello", []string{"notify", "verify"}, exitError, "", "stdin: notify: malformed notification"},
+		{"missing file", "", []string{"notify", "verify", h.dir + "/none.json"}, exitError, "", "none.json"},
+	}
+	for _, tt := range tests {
+		r := h.run(tt.stdin, tt.args...)
+		if r.Code != tt.code || r.Stdout != tt.stdout || !strings.Contains(r.Stderr, tt.stderrPart) {
+			t.Errorf("%s: got exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr containing %q",
+				tt.name, r.Code, r.Stdout, r.Stderr, tt.code, tt.stdout, tt.stderrPart)
+		}
+		if strings.Contains(r.Stderr, testAPIv3Key) || strings.Contains(r.Stderr, "ffffffffffffffffffffffffffffffff") {
+			t.Errorf("%s: the APIv3 key is printed", tt.name)
+		}
+	}
+}
+
+func TestNotifyConfigErrors(t *testing.T) {
+	t.Parallel()
+	_, pubPEM := gatewayKey(t)
+	h := setup(t)
+	r := h.run("{}", "notify", "verify")
+	if r.Code != exitUsage || !strings.Contains(r.Stderr, "missing WeChat Pay verification key: set --public-key-id and --public-key") {
+		t.Errorf("no keys: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	h.env["WECHATPAY_PUBLIC_KEY_ID"] = testPubKeyID
+	h.env["WECHATPAY_PUBLIC_KEY"] = pubPEM
+	r = h.run("{}", "notify", "decrypt")
+	if r.Code != exitUsage || !strings.Contains(r.Stderr, "missing APIv3 key (32 bytes): set --apiv3-key or WECHATPAY_APIV3_KEY") {
+		t.Errorf("no apiv3 key: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}
