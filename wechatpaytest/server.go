@@ -169,6 +169,10 @@ func newServer(opts ...Option) (*Server, error) {
 		s.ts = httptest.NewServer(h)
 	}
 	s.URL = s.ts.URL
+	if err := s.checkClient(); err != nil {
+		s.ts.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
