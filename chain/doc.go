@@ -1,0 +1,51 @@
+// Package chain is the request pipeline of the WeChat Pay APIv3 client: a
+// URL-template builder on top of resty that signs every attempt, verifies
+// every answer and hands back the raw JSON.
+//
+// A [Client] is made by the root package (wechatpay.New) or by [NewClient].
+// Requests are described by a [Chain], an immutable path template:
+//
+//	c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync")        // declarative (RFC 6570)
+//	c.Chain("v3/payscore/payafter-orders/<out_order_no>/sync")        // the design-card form
+//	c.Chain("v3", "payscore", "payafterOrders", "_out_order_no_", "sync") // segments
+//	c.Chain("v3").Chain("payscore").Chain("payafterOrders").Chain("_out_order_no_").Chain("sync")
+//
+// All four produce the same template, v3/payscore/payafter-orders/{out_order_no}/sync,
+// and so the same signed request. The PHP SDK's "property style"
+// ($instance['v3/…']) has no separate form in Go: it is the declarative call with
+// the whole path in one string. A Chain parses its template once and may be kept
+// in a variable and shared between goroutines.
+//
+// A call takes a context and an options map [O]:
+//
+//	resp, err := c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync").Post(ctx, chain.O{
+//		"out_order_no": "1234323JKHDFE1243252",
+//		"json": map[string]any{"appid": "wxd678efh567hg6787", "service_id": "500001",
+//			"type": "Order_Paid", "detail": map[string]any{"paid_time": "20091225091010"}},
+//	})
+//
+// Keys of the options map:
+//
+//   - the template's variable names: path values, all required and non-empty;
+//   - "json": a Go value (encoded once, HTML escaping off), or []byte,
+//     json.RawMessage or string sent verbatim after a validity check;
+//   - "query": map[string]any, map[string]string or url.Values, encoded sorted by key;
+//   - "headers": map[string]string or http.Header;
+//   - "body": []byte, string or io.Reader sent as is (Content-Type from "headers");
+//   - "media": an upload made with [File] or [Media];
+//   - "encryptor": the [Encryptor] used for sensitive fields, which makes the
+//     request carry its Wechatpay-Serial.
+//
+// Anything else is refused with an error wrapping [ErrInvalidOptions] before a
+// byte is sent, and so are missing path values, "json" with "body", invalid
+// JSON and header values containing CR or LF.
+//
+// Each attempt (retries included) is signed last, over the final
+// URL.RequestURI() and the exact body bytes, with a fresh nonce and timestamp.
+// Answers are verified before the caller sees them: a 2xx answer that fails is a
+// [*VerifyError]; a non-2xx answer is an [*APIError] whose Verified field tells
+// whether its signature checked out.
+//
+// The …Async methods return a [*Future] with Then, Otherwise and Wait, like the
+// promises of the PHP SDK.
+package chain

@@ -1,0 +1,451 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// Reserved option keys; every other key must be a variable of the template.
+const (
+	keyJSON      = "json"
+	keyQuery     = "query"
+	keyHeaders   = "headers"
+	keyBody      = "body"
+	keyMedia     = "media"
+	keyEncryptor = "encryptor"
+)
+
+var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, keyEncryptor}
+
+// request is one call, fully built and checked: what the pipeline sends.
+// chain/download.go builds on it too.
+type request struct {
+	method   string
+	template string      // normalised template, for logs and errors
+	path     string      // expanded path with query, no leading "/"
+	header   http.Header // complete request headers except Authorization
+	body     []byte      // bytes on the wire (nil: no body)
+	signBody []byte      // bytes signed: body, or the meta JSON of an upload
+	timeout  time.Duration
+}
+
+// urlPath returns "/" + the expanded path without its query.
+func (r *request) urlPath() string {
+	p := r.path
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return "/" + p
+}
+
+// newRequest checks opts against the template and builds the request. All
+// problems are collected into one *OptionsError.
+func (ch *Chain) newRequest(method string, opts O) (*request, error) {
+	tpl, err := ch.template()
+	if err != nil {
+		return nil, &OptionsError{Method: method, Template: ch.path, Problems: []error{fmt.Errorf("template %q: %w", ch.path, err)}}
+	}
+	r := &request{method: method, template: tpl.String()}
+	var probs []error
+	bad := func(format string, args ...any) { probs = append(probs, fmt.Errorf(format, args...)) }
+
+	// Unknown keys, in sorted order for a stable message.
+	names := tpl.Names()
+	var unknown []string
+	for k := range opts {
+		if !isReserved(k) && !contains(names, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		known := append(append([]string(nil), names...), reservedKeys...)
+		for _, k := range unknown {
+			if s := closest(k, known); s != "" {
+				bad("unknown key %q (did you mean %q?)", k, s)
+			} else {
+				bad("unknown key %q (known keys: %s)", k, strings.Join(known, ", "))
+			}
+		}
+	}
+
+	// Path values: pathtpl names every missing or empty one.
+	path, err := tpl.ExpandStrict(opts)
+	if err != nil {
+		probs = append(probs, err)
+	}
+	path = strings.TrimLeft(path, "/")
+
+	if q, ok := opts[keyQuery]; ok && q != nil {
+		qs, err := encodeQuery(q)
+		if err != nil {
+			probs = append(probs, err)
+		} else if qs != "" {
+			if strings.Contains(path, "?") {
+				path += "&" + qs
+			} else {
+				path += "?" + qs
+			}
+		}
+	}
+	r.path = path
+
+	h := make(http.Header, 4)
+	h["Accept"] = []string{"application/json"}
+	var userHeader http.Header
+	if hv, ok := opts[keyHeaders]; ok && hv != nil {
+		userHeader, err = checkHeaders(hv)
+		if err != nil {
+			probs = append(probs, err)
+		}
+	}
+
+	jv, hasJSON := opts[keyJSON]
+	bv, hasBody := opts[keyBody]
+	mv, hasMedia := opts[keyMedia]
+	switch n := btoi(hasJSON) + btoi(hasBody) + btoi(hasMedia); {
+	case n > 1:
+		var set []string
+		for _, k := range []string{keyJSON, keyBody, keyMedia} {
+			if _, ok := opts[k]; ok {
+				set = append(set, strconv.Quote(k))
+			}
+		}
+		bad("%s are mutually exclusive: give one body", strings.Join(set, " and "))
+	case n == 1 && (method == http.MethodGet || method == http.MethodHead):
+		bad("a %s request carries no body: drop %q/%q/%q or use another method", method, keyJSON, keyBody, keyMedia)
+	case hasJSON:
+		b, err := encodeJSON(jv)
+		if err != nil {
+			probs = append(probs, err)
+		}
+		r.body, r.signBody = b, b
+		h["Content-Type"] = []string{"application/json"}
+	case hasBody:
+		b, err := readBody(bv)
+		if err != nil {
+			probs = append(probs, err)
+		}
+		r.body, r.signBody = b, b
+		ct := userHeader.Get("Content-Type")
+		if ct == "" {
+			if gjson.ValidBytes(b) {
+				ct = "application/json"
+			} else {
+				ct = http.DetectContentType(b)
+			}
+		}
+		h["Content-Type"] = []string{ct}
+	case hasMedia:
+		up, ok := mv.(*Upload)
+		if !ok || up == nil {
+			bad("%q must be a *chain.Upload made by chain.File or chain.Media, got %T", keyMedia, mv)
+			break
+		}
+		if userHeader.Get("Content-Type") != "" {
+			bad("%q sets its own multipart Content-Type: drop Content-Type from %q", keyMedia, keyHeaders)
+		}
+		mp, err := up.build()
+		if err != nil {
+			probs = append(probs, err)
+			break
+		}
+		r.body, r.signBody = mp.body, mp.meta
+		h["Content-Type"] = []string{mp.contentType}
+	}
+
+	if ev, ok := opts[keyEncryptor]; ok && ev != nil {
+		enc, ok := ev.(*Encryptor)
+		if !ok || enc == nil {
+			bad("%q must be a *chain.Encryptor from Client.Encryptor, got %T", keyEncryptor, ev)
+		} else if s := userHeader.Get("Wechatpay-Serial"); s != "" && s != enc.Serial() {
+			bad("header Wechatpay-Serial %q differs from the encryptor's key %q", s, enc.Serial())
+		} else {
+			h["Wechatpay-Serial"] = []string{enc.Serial()}
+		}
+	}
+
+	if len(probs) > 0 {
+		return nil, &OptionsError{Method: method, Template: r.template, Problems: probs}
+	}
+	for k, v := range userHeader {
+		if k == "Content-Type" && hasMedia {
+			continue
+		}
+		h[k] = v
+	}
+	r.header = h
+	return r, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func isReserved(k string) bool { return contains(reservedKeys, k) }
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeJSON encodes a Go value once, HTML escaping off; raw JSON passes
+// through byte for byte after a validity check.
+func encodeJSON(v any) ([]byte, error) {
+	switch j := v.(type) {
+	case json.RawMessage:
+		if !gjson.ValidBytes(j) {
+			return nil, fmt.Errorf("%q: not valid JSON (json.RawMessage of %d bytes)", keyJSON, len(j))
+		}
+		return j, nil
+	case []byte:
+		if !gjson.ValidBytes(j) {
+			return nil, fmt.Errorf("%q: not valid JSON ([]byte of %d bytes)", keyJSON, len(j))
+		}
+		return j, nil
+	case string:
+		if !gjson.Valid(j) {
+			return nil, fmt.Errorf("%q: not valid JSON (string of %d bytes)", keyJSON, len(j))
+		}
+		return []byte(j), nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("%q: %w", keyJSON, err)
+	}
+	b := buf.Bytes()
+	return b[:len(b)-1], nil // Encode adds a newline
+}
+
+// readBody takes a raw body; an io.Reader is read once here so that every
+// attempt resends the same bytes.
+func readBody(v any) ([]byte, error) {
+	switch b := v.(type) {
+	case []byte:
+		return b, nil
+	case string:
+		return []byte(b), nil
+	case io.Reader:
+		data, err := io.ReadAll(b)
+		if err != nil {
+			return nil, fmt.Errorf("%q: reading the io.Reader: %w", keyBody, err)
+		}
+		return data, nil
+	case nil:
+		return nil, fmt.Errorf("%q is nil", keyBody)
+	}
+	return nil, fmt.Errorf("%q must be []byte, string or io.Reader, got %T", keyBody, v)
+}
+
+// encodeQuery encodes the query deterministically (sorted by key).
+func encodeQuery(v any) (string, error) {
+	switch q := v.(type) {
+	case url.Values:
+		return q.Encode(), nil
+	case map[string][]string:
+		return url.Values(q).Encode(), nil
+	case map[string]string:
+		vals := make(url.Values, len(q))
+		for k, s := range q {
+			vals[k] = []string{s}
+		}
+		return vals.Encode(), nil
+	case map[string]any:
+		vals := make(url.Values, len(q))
+		keys := make([]string, 0, len(q))
+		for k := range q {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			ss, err := queryStrings(q[k])
+			if err != nil {
+				return "", fmt.Errorf("%q: key %q: %w", keyQuery, k, err)
+			}
+			vals[k] = ss
+		}
+		return vals.Encode(), nil
+	}
+	return "", fmt.Errorf("%q must be map[string]any, map[string]string or url.Values, got %T", keyQuery, v)
+}
+
+func queryStrings(v any) ([]string, error) {
+	switch x := v.(type) {
+	case []string:
+		return x, nil
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			s, err := scalar(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	s, err := scalar(v)
+	if err != nil {
+		return nil, err
+	}
+	return []string{s}, nil
+}
+
+func scalar(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case int:
+		return strconv.Itoa(x), nil
+	case int8, int16, int32, int64:
+		return fmt.Sprint(x), nil
+	case uint, uint8, uint16, uint32, uint64:
+		return fmt.Sprint(x), nil
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32), nil
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), nil
+	case json.Number:
+		return x.String(), nil
+	case fmt.Stringer:
+		return x.String(), nil
+	}
+	return "", fmt.Errorf("value of type %T is not a string, number or bool", v)
+}
+
+// forbiddenHeaders are set by the client or by net/http.
+var forbiddenHeaders = map[string]string{
+	"Authorization":     "the client signs every attempt itself",
+	"Content-Length":    "net/http sets it from the body",
+	"Host":              "it comes from BaseURL",
+	"Transfer-Encoding": "net/http sets it",
+}
+
+// checkHeaders validates caller headers: token names, no CR/LF/control
+// characters in values (header injection), no client-owned headers.
+func checkHeaders(v any) (http.Header, error) {
+	h := http.Header{}
+	switch x := v.(type) {
+	case map[string]string:
+		for k, s := range x {
+			h[http.CanonicalHeaderKey(k)] = append(h[http.CanonicalHeaderKey(k)], s)
+		}
+	case http.Header:
+		for k, ss := range x {
+			h[http.CanonicalHeaderKey(k)] = append(h[http.CanonicalHeaderKey(k)], ss...)
+		}
+	case map[string][]string:
+		for k, ss := range x {
+			h[http.CanonicalHeaderKey(k)] = append(h[http.CanonicalHeaderKey(k)], ss...)
+		}
+	default:
+		return nil, fmt.Errorf("%q must be map[string]string or http.Header, got %T", keyHeaders, v)
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var errs []error
+	for _, k := range keys {
+		if !validHeaderName(k) {
+			errs = append(errs, fmt.Errorf("header name %q is not a valid token", k))
+			continue
+		}
+		if why, ok := forbiddenHeaders[k]; ok {
+			errs = append(errs, fmt.Errorf("header %s may not be set: %s", k, why))
+			continue
+		}
+		for _, s := range h[k] {
+			if strings.ContainsAny(s, "\r\n") {
+				errs = append(errs, fmt.Errorf("header %s: value contains CR or LF", k))
+			} else if !validHeaderValue(s) {
+				errs = append(errs, fmt.Errorf("header %s: value contains a control character", k))
+			}
+		}
+	}
+	return h, errors.Join(errs...)
+}
+
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// closest returns the known key nearest to k when it is close enough to be a
+// plausible typo.
+func closest(k string, known []string) string {
+	best, bestD := "", -1
+	for _, cand := range known {
+		d := levenshtein(strings.ToLower(k), strings.ToLower(cand))
+		if bestD < 0 || d < bestD {
+			best, bestD = cand, d
+		}
+	}
+	limit := max(2, len(k)/3)
+	if bestD >= 0 && bestD <= limit {
+		return best
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,292 @@
+package chain
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+// attemptKey carries the per-attempt signing state from send to signHook
+// through the request context.
+type attemptKey struct{}
+
+type attemptState struct {
+	signBody []byte
+	signErr  error
+}
+
+// signHook is resty's pre-request hook: it runs after resty has built the
+// final *http.Request, on every attempt, so the signature covers exactly the
+// RequestURI and the bytes that go on the wire, with a fresh nonce and
+// timestamp each time. Nothing re-encodes the URL after this point.
+func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
+	st, _ := hr.Context().Value(attemptKey{}).(*attemptState)
+	if st == nil {
+		return errors.New("chain: internal error: request without signing state")
+	}
+	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
+	if err != nil {
+		st.signErr = err
+		return err
+	}
+	hr.Header.Set("Authorization", auth)
+	return nil
+}
+
+// do runs a call to completion: send (sign, retry), read, verify.
+func (c *Client) do(ctx context.Context, req *request) (*Response, error) {
+	resp, attempts, err := c.send(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return c.readResponse(req, resp, attempts)
+}
+
+// send is the shared pipeline: it signs and sends req, retrying 5xx, 429 and
+// connection errors, and returns the final answer with its body UNREAD (any
+// status). The caller must close resp.Body; closing it also releases the
+// call's timeout. chain/download.go streams bodies through it.
+func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, attempts int, err error) {
+	cancel := context.CancelFunc(func() {})
+	timeout := c.timeout
+	if req.timeout != 0 {
+		timeout = req.timeout
+	}
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+	defer func() {
+		if err != nil {
+			cancel()
+		} else {
+			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		}
+	}()
+
+	fullURL := c.baseURL + req.path
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, attempt - 1, c.wrapf(req, "%w", err)
+		}
+		st := &attemptState{signBody: req.signBody}
+		actx := context.WithValue(ctx, attemptKey{}, st)
+		r := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
+		r.Header = req.header.Clone()
+		r.Header.Set("User-Agent", c.userAgent)
+		if req.body != nil {
+			r.SetBody(bytes.NewReader(req.body))
+		}
+		start := time.Now()
+		rr, err := r.Execute(req.method, fullURL)
+		dur := time.Since(start)
+		var hr *http.Response
+		if rr != nil {
+			hr = rr.RawResponse
+		}
+		if err != nil || hr == nil {
+			if hr != nil {
+				hr.Body.Close()
+			}
+			if err == nil {
+				err = errors.New("no response")
+			}
+			if st.signErr != nil {
+				c.logAttempt(ctx, req, attempt, 0, "", dur, st.signErr, -1)
+				return nil, attempt, c.wrapf(req, "signing: %w", st.signErr)
+			}
+			err = unwrapURLError(err)
+			if ctx.Err() != nil {
+				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
+				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, errors.Join(ctx.Err(), err))
+			}
+			if attempt > c.maxRetries || !retryableError(err) {
+				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
+				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
+			}
+			wait := c.backoff(attempt)
+			c.logAttempt(ctx, req, attempt, 0, "", dur, err, wait)
+			if !c.fitsDeadline(ctx, wait) {
+				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
+			}
+			if werr := sleep(ctx, wait); werr != nil {
+				return nil, attempt, c.wrapf(req, "waiting to retry: %w", errors.Join(werr, err))
+			}
+			continue
+		}
+
+		rid := hr.Header.Get(signer.HeaderRequestID)
+		if retryableStatus(hr.StatusCode) && attempt <= c.maxRetries {
+			if wait, ok := c.retryDelay(attempt, hr.Header); ok && c.fitsDeadline(ctx, wait) {
+				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, wait)
+				drain(hr.Body)
+				if werr := sleep(ctx, wait); werr != nil {
+					return nil, attempt, c.wrapf(req, "waiting to retry after %d: %w", hr.StatusCode, werr)
+				}
+				continue
+			}
+		}
+		c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, -1)
+		return hr, attempt, nil
+	}
+}
+
+// readResponse reads the answer completely and verifies it: a verified (or
+// unsigned-by-design) 2xx is a *Response, a failed 2xx a *VerifyError, any
+// other status an *APIError.
+func (c *Client) readResponse(req *request, hr *http.Response, attempts int) (*Response, error) {
+	defer hr.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
+	if err != nil {
+		return nil, c.wrapf(req, "reading the answer (status %d, Request-ID %q): %w", hr.StatusCode, hr.Header.Get(signer.HeaderRequestID), unwrapURLError(err))
+	}
+	if len(body) > maxBody {
+		return nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, hr.Header.Get(signer.HeaderRequestID))
+	}
+	return c.finish(req, hr, body)
+}
+
+// finish verifies an answer whose body has been read and classifies it.
+func (c *Client) finish(req *request, hr *http.Response, body []byte) (*Response, error) {
+	if c.logBodies && c.logger != nil {
+		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "wechatpay bodies",
+			slog.String("method", req.method), slog.String("template", req.template),
+			slog.Int("status", hr.StatusCode),
+			slog.String("request_id", hr.Header.Get(signer.HeaderRequestID)),
+			slog.String("request_body", string(req.signBody)), slog.String("response_body", string(body)))
+	}
+	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
+		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(signer.HeaderRequestID)}
+		if signer.VerificationFor(req.method, req.urlPath()) == signer.VerifyNone {
+			return resp, nil
+		}
+		if err := c.verifier.VerifyResponse(req.method, req.urlPath(), hr.Header, body); err != nil {
+			c.logVerifyFailure(req, resp.RequestID, err)
+			return nil, &VerifyError{Response: resp, Err: err, Method: req.method, Template: req.template}
+		}
+		resp.Verified = true
+		return resp, nil
+	}
+	verified := false
+	var verr error
+	if hr.Header.Get(signer.HeaderSignature) != "" {
+		verr = c.verifier.VerifyResponse(req.method, req.urlPath(), hr.Header, body)
+		verified = verr == nil
+		if verr != nil {
+			c.logVerifyFailure(req, hr.Header.Get(signer.HeaderRequestID), verr)
+		}
+	}
+	return nil, newAPIError(req.method, req.template, hr.StatusCode, hr.Header, body, verified, verr)
+}
+
+// wrapf wraps an error with the method and template (never expanded values,
+// never the signature).
+func (c *Client) wrapf(req *request, format string, args ...any) error {
+	return fmt.Errorf("chain: "+req.method+" "+req.template+": "+format, args...)
+}
+
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code >= 500 && code <= 599
+}
+
+// retryableError reports whether a transport error is worth another attempt.
+func retryableError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	return !errors.As(err, &cv)
+}
+
+// backoff is the jittered exponential delay before retry number attempt
+// (1-based): base·2^(attempt-1), capped, then drawn from [d/2, d].
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.retryWait << (attempt - 1)
+	if d <= 0 || d > c.retryMaxWait {
+		d = c.retryMaxWait
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// retryDelay honours Retry-After (seconds or an HTTP date); without it, the
+// backoff. A Retry-After longer than RetryMaxWait ends the retries (ok false):
+// the caller gets the 429/503 and can decide.
+func (c *Client) retryDelay(attempt int, h http.Header) (time.Duration, bool) {
+	ra := h.Get("Retry-After")
+	if ra == "" {
+		return c.backoff(attempt), true
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(ra); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(ra); err == nil {
+		d = time.Until(t)
+	} else {
+		return c.backoff(attempt), true
+	}
+	if d < 0 {
+		d = 0
+	}
+	if d > c.retryMaxWait {
+		return 0, false
+	}
+	return d, true
+}
+
+// fitsDeadline reports whether waiting d still leaves the context alive.
+func (c *Client) fitsDeadline(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > d
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// drain reads a little of a discarded body so the connection can be reused.
+func drain(rc io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(rc, 64<<10))
+	rc.Close()
+}
+
+// unwrapURLError drops net/http's *url.Error wrapper, whose text repeats the
+// expanded URL; the template already names the call.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// cancelBody releases the call's timeout when the body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
