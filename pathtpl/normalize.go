@@ -34,9 +34,14 @@ func Normalize(path string) string {
 		if i < len(path) {
 			c := path[i]
 			if c == '{' || c == '<' {
-				if j := depthEnd(i); j >= 0 {
-					i = j
+				j := depthEnd(i)
+				if j < 0 {
+					// Unclosed: the rest is one last segment, written as is
+					// from the opener on (Parse reports the error).
+					i = len(path) - 1
+					continue
 				}
+				i = j
 				continue
 			}
 			if c != '/' && c != '?' && c != '#' {
@@ -80,8 +85,8 @@ func normalizeSegment(b *strings.Builder, seg string) {
 }
 
 // rewriteExpr writes the {…} or <…> expression at the start of s and
-// returns how many bytes of s it consumed. An opener without closer is
-// written as is.
+// returns how many bytes of s it consumed. An opener without closer makes
+// the rest of s be written as is.
 func rewriteExpr(b *strings.Builder, s string) int {
 	closer := byte('}')
 	if s[0] == '<' {
@@ -89,8 +94,8 @@ func rewriteExpr(b *strings.Builder, s string) int {
 	}
 	j := strings.IndexByte(s[1:], closer)
 	if j < 0 {
-		b.WriteByte(s[0])
-		return 1
+		b.WriteString(s)
+		return len(s)
 	}
 	inner := s[1 : 1+j]
 	if s[0] == '{' || inner == "" || strings.ContainsAny(inner, "<{}") {

@@ -60,6 +60,8 @@ var normalizeCases = []struct {
 	{"v3/{open", "v3/{open"},
 	{"v3/<>", "v3/<>"},
 	{"v3/a>b", "v3/a>b"},
+	{"{#<0>A", "{#<0>A"},                     // fuzz: an unclosed opener leaves the rest as is
+	{"v3/<a/fooBar/<b>", "v3/<a/fooBar/<b>"}, // (otherwise Normalize is not idempotent)
 	// non-ASCII is neither case-mapped nor a word boundary
 	{"v3/ÄBc", "v3/Äbc"}, // only ASCII letters are looked at
 }

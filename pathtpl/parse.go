@@ -222,6 +222,9 @@ func parseExpression(template string, start int) (*expression, int, error) {
 			for i < len(template) && template[i] >= '0' && template[i] <= '9' {
 				i++
 			}
+			if i >= len(template) {
+				return synErr(start, `unclosed "{"`)
+			}
 			if i == digStart {
 				return synErr(i, `prefix modifier ":" needs a length 1-9999`)
 			}
@@ -232,9 +235,6 @@ func parseExpression(template string, start int) (*expression, int, error) {
 				return synErr(digStart, "prefix length exceeds 9999")
 			}
 			v.prefix, _ = strconv.Atoi(template[digStart:i])
-			if i >= len(template) {
-				return synErr(start, `unclosed "{"`)
-			}
 		case '*':
 			v.explode = true
 			i++
