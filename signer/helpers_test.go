@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay/signer"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // Keys are generated once per test binary: RSA generation is slow.
@@ -152,3 +153,6 @@ func (f *fixture) signed(t testing.TB, body []byte) http.Header {
 	}
 	return h
 }
+
+// cmpSorted compares string slices ignoring order.
+var cmpSorted = cmpopts.SortSlices(func(a, b string) bool { return a < b })

@@ -141,7 +141,7 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 }
 
 func (v *Verifier) checkTimestamp(ts string) error {
-	if !allDigits(ts) || len(ts) > 12 {
+	if !allDigits(ts) || len(ts) > 18 {
 		return errors.New("not Unix seconds")
 	}
 	sec, err := strconv.ParseInt(ts, 10, 64)
@@ -158,14 +158,20 @@ func (v *Verifier) checkTimestamp(ts string) error {
 			window = v.Window
 		}
 	}
-	diff := now().Unix() - sec
+	nowSec := now().Unix()
+	diff := nowSec - sec
+	where := "behind"
 	if diff < 0 {
-		diff = -diff
+		diff, where = -diff, "ahead of"
 	}
 	// diff is whole seconds, so comparing with the floor of the window is exact and
 	// cannot overflow the way diff*time.Second could.
 	if diff > int64(window/time.Second) {
-		return fmt.Errorf("%d s from now, window is %s", now().Unix()-sec, window)
+		hint := ""
+		if len(ts) >= 13 {
+			hint = " (milliseconds? APIv3 timestamps are Unix seconds)"
+		}
+		return fmt.Errorf("%d s %s the local clock, window is %s%s", diff, where, window, hint)
 	}
 	return nil
 }

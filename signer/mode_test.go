@@ -1,0 +1,70 @@
+package signer_test
+
+import (
+	"testing"
+
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+func TestVerificationFor(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		method, path string
+		want         signer.VerifyMode
+	}{
+		{"GET", "/v3/billdownload/file", signer.VerifyNone},
+		{"GET", "v3/billdownload/file", signer.VerifyNone},
+		{"GET", "/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO", signer.VerifyNone},
+		{"get", "/v3/billdownload/file", signer.VerifyNone},
+		{"GET", "https://api.mch.weixin.qq.com/v3/billdownload/file?token=abc", signer.VerifyNone},
+		{"GET", "https://api.mch.weixin.qq.com/v3/pay/transactions/id/1", signer.VerifyBody},
+		{"POST", "/v3/billdownload/file", signer.VerifyBody},
+		{"GET", "/v3/billdownload/file-evil", signer.VerifyBody},
+		{"GET", "/v3/billdownload/file/", signer.VerifyBody},
+		{"GET", "/v3/billdownload/file/x", signer.VerifyBody},
+		{"GET", "/v3/billdownload/filex?token=1", signer.VerifyBody},
+		{"GET", "/x/v3/billdownload/file", signer.VerifyBody},
+		{"GET", "//v3/billdownload/file", signer.VerifyBody},
+		{"GET", "/v3/billdownload/%66ile", signer.VerifyBody},
+		{"GET", "/v3/bill/tradebill?bill_date=2019-06-11", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/ChsyMWE1Mzg4NTM4NTg", signer.VerifyNone},
+		{"GET", "/v3/merchant-service/images/ChsyMWE1Mzg4NTM4NTg?x=1", signer.VerifyNone},
+		{"GET", "/v3/merchant-service/images/upload", signer.VerifyBody},
+		{"POST", "/v3/merchant-service/images/upload", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/a/b", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images-evil/a", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/complaints-v2", signer.VerifyBody},
+		{"GET", "/v3/global/merchant-service/images/abc", signer.VerifyNone},
+		{"GET", "/v3/global/merchant-service/images/upload", signer.VerifyBody},
+		{"GET", "/v3/new-tax-control-fapiao/download?mchid=1&fapiao_id=2", signer.VerifyNone},
+		{"GET", "/v3/new-tax-control-fapiao/download-evil", signer.VerifyBody},
+		{"GET", "/v3/new-tax-control-fapiao/card-template", signer.VerifyBody},
+		{"GET", "/v3/transferdownload/elecvoucherfile?token=1", signer.VerifyNone},
+		{"GET", "/v3/transferdownload/signfile?token=1", signer.VerifyNone},
+		{"GET", "/v3/transferdownload/other", signer.VerifyBody},
+		{"GET", "/v3/statements?date=2024-01-01", signer.VerifyStatementSHA1},
+		{"GET", "v3/statements", signer.VerifyStatementSHA1},
+		{"GET", "/v3/global/statements", signer.VerifyStatementSHA1},
+		{"GET", "/hk/v3/statements", signer.VerifyStatementSHA1},
+		{"GET", "/v3/statements/x", signer.VerifyBody},
+		{"GET", "/v3/statements-evil", signer.VerifyBody},
+		{"POST", "/v3/statements", signer.VerifyBody},
+		{"GET", "/v3/pay/transactions/out-trade-no/1217752501201407033233368018?mchid=1230000109", signer.VerifyBody},
+		{"GET", "", signer.VerifyBody},
+		{"GET", "/", signer.VerifyBody},
+		{"GET", "#/v3/billdownload/file", signer.VerifyBody},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			t.Parallel()
+			if got := signer.VerificationFor(tt.method, tt.path); got != tt.want {
+				t.Errorf("VerificationFor(%q, %q) = %v, want %v", tt.method, tt.path, got, tt.want)
+			}
+		})
+	}
+	if s := signer.VerifyMode(9).String(); s != "VerifyMode(?)" {
+		t.Errorf("String = %q", s)
+	}
+}

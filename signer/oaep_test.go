@@ -1,0 +1,85 @@
+package signer_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+func TestOAEP(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	const secret = "张三 13800138000"
+	ct, err := signer.EncryptOAEP(&platformKey.PublicKey, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Independent decryption with crypto/rsa, SHA-1 + MGF1-SHA-1.
+	raw, err := base64.StdEncoding.DecodeString(ct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := rsa.DecryptOAEP(sha1.New(), nil, platformKey, raw, nil)
+	if err != nil || string(pt) != secret {
+		t.Fatalf("crypto/rsa DecryptOAEP = %q, %v", pt, err)
+	}
+	// And the other way.
+	enc, err := rsa.EncryptOAEP(sha1.New(), rand.Reader, &merchantKey.PublicKey, []byte(secret), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := signer.DecryptOAEP(merchantKey, base64.StdEncoding.EncodeToString(enc))
+	if err != nil || got != secret {
+		t.Fatalf("DecryptOAEP = %q, %v", got, err)
+	}
+	// Fresh randomness per call.
+	ct2, _ := signer.EncryptOAEP(&platformKey.PublicKey, secret)
+	if ct2 == ct {
+		t.Fatal("two encryptions are equal")
+	}
+	// Failures do not leak the plaintext.
+	if _, err := signer.DecryptOAEP(other, ct); err == nil {
+		t.Fatal("decrypted with the wrong key")
+	}
+	if _, err := signer.DecryptOAEP(merchantKey, "%%"); err == nil {
+		t.Fatal("bad base64 accepted")
+	}
+	if _, err := signer.DecryptOAEP(nil, ct); err == nil {
+		t.Fatal("nil key accepted")
+	}
+	if _, err := signer.EncryptOAEP(nil, secret); err == nil {
+		t.Fatal("nil key accepted")
+	}
+	long := strings.Repeat("x", 215)
+	if _, err := signer.EncryptOAEP(&platformKey.PublicKey, long); err == nil || strings.Contains(err.Error(), long) || !strings.Contains(err.Error(), "at most 214") {
+		t.Fatalf("too long: %v", err)
+	}
+}
+
+func TestEncryptAlgorithm(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	for _, alg := range []string{"", "RSA-OAEP", "rsa_oaep", "OAEP"} {
+		ct, err := signer.Encrypt(&platformKey.PublicKey, "x", alg)
+		if err != nil {
+			t.Fatalf("Encrypt(%q): %v", alg, err)
+		}
+		if got, err := signer.DecryptOAEP(platformKey, ct); err != nil || got != "x" {
+			t.Fatalf("Encrypt(%q) does not decrypt as OAEP: %q, %v", alg, got, err)
+		}
+	}
+	for _, alg := range []string{"RSA-PKCS1v15", "RSA_PKCS1_V1_5", "PKCS1", "pkcs#1 v1.5", "RSA", "RSAES-PKCS1-v1_5"} {
+		if _, err := signer.Encrypt(&platformKey.PublicKey, "x", alg); !errors.Is(err, signer.ErrPKCS1v15Refused) {
+			t.Errorf("Encrypt(%q) = %v, want ErrPKCS1v15Refused", alg, err)
+		}
+	}
+	if _, err := signer.Encrypt(&platformKey.PublicKey, "x", "SM2"); !errors.Is(err, signer.ErrUnknownAlgorithm) {
+		t.Errorf("SM2: %v", err)
+	}
+}
