@@ -1,0 +1,42 @@
+// Package certs downloads WeChat Pay platform certificates and keeps them
+// fresh in a client's live key store.
+//
+// Merchants that joined before WeChat Pay's public-key mode verify answers
+// and notifications with platform certificates, which WeChat Pay rotates:
+// a new certificate appears while the old one is still valid, and the old one
+// expires later. Download fetches GET /v3/certificates through a chain
+// client, decrypts every certificate with the APIv3 key, checks it, and adds
+// the valid ones to the client's key store (chain.Client.KeyStore()), which a
+// notify.Parser built with NewParserWithStore shares.
+//
+// # The bootstrap rule
+//
+// The answer of /v3/certificates is signed with one of the certificates it
+// carries. When the client's store already knows the signing serial, the
+// client verifies the answer as usual. When it does not (first download, or
+// after a rotation), the chain client returns a *chain.VerifyError wrapping
+// signer.ErrUnknownSerial; Download then verifies the very same raw headers
+// and body against a temporary store of the carried certificates and accepts
+// the answer only if that succeeds. Any other verification failure (bad
+// signature, stale timestamp, probe) is refused.
+//
+// # Rotation
+//
+// A Refresher renews the certificates of many merchants with a single
+// goroutine and a single timer: merchants wait in a heap ordered by their
+// next due time. It refreshes every merchant on an interval and, rate-limited
+// (at most once per MinGap per merchant), at once when Trigger reports an
+// unknown serial (wire it to notify.WithUnknownSerial with OnUnknownSerial).
+// A refresh first adds the new certificates, then removes only certificates
+// whose expire_time has passed; it never removes any other key (such as a
+// PUB_KEY_ID_… public key or a key you configured), and never empties the
+// store, so every key that verified before a refresh still verifies after it
+// until its certificate expires.
+//
+// # Public-key mode
+//
+// Merchants in WeChat Pay public-key mode have no platform certificates: the
+// gateway answers 404 RESOURCE_NOT_EXISTS or an empty data list. Download
+// then returns ErrNoCertificates; their PUB_KEY_ID_… key keeps working and
+// nothing needs refreshing. A store may hold both kinds during a migration.
+package certs
