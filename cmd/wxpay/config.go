@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -45,6 +46,7 @@ type globalOptions struct {
 	configPath string
 	profile    string
 	verbose    bool
+	timeout    time.Duration
 }
 
 func newGlobalOptions() *globalOptions {
@@ -64,6 +66,7 @@ func (g *globalOptions) register(fs *pflag.FlagSet) {
 	}
 	fs.StringVar(&g.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/wxpay/config.json or ~/.config/wxpay/config.json)")
 	fs.StringVar(&g.profile, "profile", "", "profile of the config file to use (default: the file's default_profile, else \"default\")")
+	fs.DurationVar(&g.timeout, "timeout", 30*time.Second, "limit for a whole call, retries included")
 	fs.BoolVarP(&g.verbose, "verbose", "v", false, "print request and response headers to stderr (signature redacted)")
 }
 

@@ -42,10 +42,20 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// configError is a configuration the library refuses (bad serial, key
+// file, …): like a usage error, exit status 2.
+type configError struct{ err error }
+
+func (e *configError) Error() string { return e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
 // isUsage reports whether err is a usage error.
 func isUsage(err error) bool {
-	var u *usageError
-	return errors.As(err, &u)
+	var (
+		u *usageError
+		c *configError
+	)
+	return errors.As(err, &u) || errors.As(err, &c)
 }
 
 // exitCode maps an error to wxpay's exit status.
@@ -56,10 +66,10 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.Code
-	case isUsage(err):
-		return exitUsage
 	case isVerifyFailure(err):
 		return exitVerify
+	case isUsage(err):
+		return exitUsage
 	}
 	return exitError
 }

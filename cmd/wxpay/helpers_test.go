@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -93,3 +94,5 @@ func writeFile(t *testing.T, dir, name, content string, mode os.FileMode) string
 }
 
 var _ = io.Discard
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

@@ -18,7 +18,7 @@ func (s *settings) loadPrivateKey() (*rsa.PrivateKey, error) {
 	}
 	k, err := signer.LoadPrivateKey(s.PrivateKey)
 	if err != nil {
-		return nil, fmt.Errorf("merchant private key (from %s): %w", s.from[setPrivateKey.Key], err)
+		return nil, &configError{fmt.Errorf("merchant private key (from %s): %w", s.from[setPrivateKey.Key], err)}
 	}
 	return k, nil
 }
@@ -30,22 +30,22 @@ func (s *settings) verificationKeys() (map[string]*rsa.PublicKey, error) {
 	if s.PublicKeyID != "" {
 		k, err := signer.LoadPublicKey(s.PublicKey)
 		if err != nil {
-			return nil, fmt.Errorf("WeChat Pay public key (from %s): %w", s.from[setPublicKey.Key], err)
+			return nil, &configError{fmt.Errorf("WeChat Pay public key (from %s): %w", s.from[setPublicKey.Key], err)}
 		}
 		keys[s.PublicKeyID] = k
 	}
 	files, err := certFiles(s.PlatformCerts)
 	if err != nil {
-		return nil, fmt.Errorf("platform certificates (from %s): %w", s.from[setPlatformCerts.Key], err)
+		return nil, &configError{fmt.Errorf("platform certificates (from %s): %w", s.from[setPlatformCerts.Key], err)}
 	}
 	for _, f := range files {
 		cert, err := signer.LoadCertificate(f)
 		if err != nil {
-			return nil, fmt.Errorf("platform certificate (from %s): %w", s.from[setPlatformCerts.Key], err)
+			return nil, &configError{fmt.Errorf("platform certificate (from %s): %w", s.from[setPlatformCerts.Key], err)}
 		}
 		pub, ok := cert.PublicKey.(*rsa.PublicKey)
 		if !ok {
-			return nil, fmt.Errorf("platform certificate %s: not an RSA key", f)
+			return nil, &configError{fmt.Errorf("platform certificate %s: not an RSA key", f)}
 		}
 		keys[signer.SerialOf(cert)] = pub
 	}

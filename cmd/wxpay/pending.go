@@ -9,12 +9,6 @@ import (
 // Temporary: these wait for packages other engineers are writing.
 var errPending = errors.New("not available yet")
 
-func (a *app) runCall(c *cobra.Command, args []string) error {
-	if _, err := a.prepareCall(c, args); err != nil {
-		return err
-	}
-	return errPending
-}
 func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error { return errPending }
 func (a *app) runCertificatesDownload(c *cobra.Command, o *certificatesOptions) error {
 	return errPending

@@ -113,7 +113,7 @@ func TestSignUsage(t *testing.T) {
 			"wxpay: missing merchant API private key (file path or PEM): set --private-key or WECHATPAY_PRIVATE_KEY"},
 		{"app without mchid", map[string]string{"WECHATPAY_PRIVATE_KEY": keyPEM}, []string{"sign", "app", "--appid", "wx1", "--prepay-id", "p"}, exitUsage,
 			"wxpay: missing merchant ID: set --mchid or WECHATPAY_MCHID"},
-		{"bad key file", map[string]string{"WECHATPAY_PRIVATE_KEY": "/nonexistent/key.pem"}, []string{"sign", "jsapi", "--appid", "wx1", "--prepay-id", "p"}, exitError,
+		{"bad key file", map[string]string{"WECHATPAY_PRIVATE_KEY": "/nonexistent/key.pem"}, []string{"sign", "jsapi", "--appid", "wx1", "--prepay-id", "p"}, exitUsage,
 			"wxpay: merchant private key (from WECHATPAY_PRIVATE_KEY)"},
 	}
 	for _, tt := range tests {
