@@ -38,7 +38,7 @@ type ServiceOrder struct {
 type serviceOrder struct {
 	ServiceOrder
 	fields map[string]json.RawMessage // post_payments, risk_fund, time_range, …
-	done   map[string]idem            // by operation
+	last   *idem                      // the last successful operation, replayed for an identical repeat
 }
 
 // PutServiceOrder adds or replaces a payscore service order.
@@ -54,7 +54,7 @@ func (s *Server) PutServiceOrder(o ServiceOrder) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.st.orders[o.OutOrderNo] = &serviceOrder{ServiceOrder: o, fields: map[string]json.RawMessage{}, done: map[string]idem{}}
+	s.st.orders[o.OutOrderNo] = &serviceOrder{ServiceOrder: o, fields: map[string]json.RawMessage{}}
 }
 
 // ServiceOrder returns the payscore order out_order_no as it is now.
@@ -82,7 +82,7 @@ func (s *Server) ConfirmServiceOrder(outOrderNo string) error {
 	if o.State != "CREATED" {
 		return fmt.Errorf("wechatpaytest: service order %q is %s, not CREATED", outOrderNo, o.State)
 	}
-	o.State, o.StateDescription = "DOING", "USER_CONFIRM"
+	o.State, o.StateDescription, o.last = "DOING", "USER_CONFIRM", nil
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (s *Server) payscoreCreate(r *Request) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if o, ok := s.st.orders[no]; ok {
-		if d, ok := o.done["create"]; ok && d.key == key {
+		if d := o.last; d != nil && d.key == key {
 			return d.status, d.body
 		}
 		return http.StatusBadRequest, Error("INVALID_REQUEST", "相同商户服务订单号已使用不同参数创建 (out_order_no was already used with other parameters)")
@@ -181,7 +181,6 @@ func (s *Server) payscoreCreate(r *Request) (int, any) {
 			OrderID: newID("1000000000201909", 32), State: "CREATED", NotifyURL: notify, CreatedAt: s.now(),
 		},
 		fields: map[string]json.RawMessage{},
-		done:   map[string]idem{},
 	}
 	if !confirm {
 		o.State, o.StateDescription = "DOING", "USER_CONFIRM"
@@ -196,16 +195,18 @@ func (s *Server) payscoreCreate(r *Request) (int, any) {
 	if confirm {
 		d["package"] = "DJIOSQPYWDxsjdldeskfajkdlsfjalDHKSDJFLKSDHFLKDSFH" + o.OrderID
 	}
-	return s.remember(o, "create", key, http.StatusOK, d)
+	return s.remember(o, key, http.StatusOK, d)
 }
 
-// remember stores a successful answer for idempotent repeats. Called with s.mu held.
-func (s *Server) remember(o *serviceOrder, op, key string, status int, body any) (int, any) {
+// remember stores a successful answer so that a repeat of the same request,
+// with nothing done to the order in between (a client retry), gets it
+// again. Called with s.mu held.
+func (s *Server) remember(o *serviceOrder, key string, status int, body any) (int, any) {
 	b, err := encodeBody(body)
 	if err != nil {
 		return http.StatusInternalServerError, Error("SYSTEM_ERROR", err.Error())
 	}
-	o.done[op] = idem{key: key, status: status, body: b}
+	o.last = &idem{key: key, status: status, body: b}
 	return status, b
 }
 
@@ -315,7 +316,7 @@ func (s *Server) payscoreComplete(r *Request) (int, any) {
 		return status, eb
 	}
 	key := idemKey("complete", r.Body)
-	if d, ok := o.done["complete"]; ok && d.key == key {
+	if d := o.last; d != nil && d.key == key {
 		return d.status, d.body
 	}
 	total := checkAmounts(f)
@@ -331,7 +332,7 @@ func (s *Server) payscoreComplete(r *Request) (int, any) {
 			o.fields[k] = json.RawMessage(v.Raw)
 		}
 	}
-	return s.remember(o, "complete", key, http.StatusOK, s.document(o))
+	return s.remember(o, key, http.StatusOK, s.document(o))
 }
 
 func (s *Server) payscoreModify(r *Request) (int, any) {
@@ -343,7 +344,7 @@ func (s *Server) payscoreModify(r *Request) (int, any) {
 		return status, eb
 	}
 	key := idemKey("modify", r.Body)
-	if d, ok := o.done["modify"]; ok && d.key == key {
+	if d := o.last; d != nil && d.key == key {
 		return d.status, d.body
 	}
 	total := checkAmounts(f)
@@ -360,7 +361,7 @@ func (s *Server) payscoreModify(r *Request) (int, any) {
 			o.fields[k] = json.RawMessage(v.Raw)
 		}
 	}
-	return s.remember(o, "modify", key, http.StatusOK, s.document(o))
+	return s.remember(o, key, http.StatusOK, s.document(o))
 }
 
 func (s *Server) payscoreCancel(r *Request) (int, any) {
@@ -372,7 +373,7 @@ func (s *Server) payscoreCancel(r *Request) (int, any) {
 		return status, eb
 	}
 	key := idemKey("cancel", r.Body)
-	if d, ok := o.done["cancel"]; ok && d.key == key {
+	if d := o.last; d != nil && d.key == key {
 		return d.status, d.body
 	}
 	f.str("reason")
@@ -383,7 +384,7 @@ func (s *Server) payscoreCancel(r *Request) (int, any) {
 		return stateError(o, "取消")
 	}
 	o.State, o.StateDescription = "REVOKED", ""
-	return s.remember(o, "cancel", key, http.StatusOK, map[string]any{
+	return s.remember(o, key, http.StatusOK, map[string]any{
 		"appid": o.AppID, "mchid": s.MchID, "out_order_no": o.OutOrderNo, "service_id": o.ServiceID, "order_id": o.OrderID,
 	})
 }
@@ -399,7 +400,7 @@ func (s *Server) payscoreSync(r *Request) (int, any) {
 		return status, eb
 	}
 	key := idemKey("sync", r.Body)
-	if d, ok := o.done["sync"]; ok && d.key == key {
+	if d := o.last; d != nil && d.key == key {
 		return d.status, d.body
 	}
 	f.oneOf("type", "Order_Paid")
@@ -424,5 +425,5 @@ func (s *Server) payscoreSync(r *Request) (int, any) {
 		paid += "000000"
 	}
 	o.State, o.StateDescription, o.PaidTime = "DONE", "", paid
-	return s.remember(o, "sync", key, http.StatusOK, s.document(o))
+	return s.remember(o, key, http.StatusOK, s.document(o))
 }
