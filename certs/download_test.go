@@ -92,9 +92,11 @@ func TestDownloadRefused(t *testing.T) {
 			want: []error{certs.ErrBootstrap, signer.ErrUnknownSerial},
 		},
 		{
-			name:  "unknown serial not carried either",
-			setup: func(s *wechatpaytest.Server) { s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", UnknownSerial: true}) },
-			want:  []error{certs.ErrBootstrap, signer.ErrUnknownSerial},
+			name: "unknown serial not carried either",
+			setup: func(s *wechatpaytest.Server) {
+				s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", UnknownSerial: true})
+			},
+			want: []error{certs.ErrBootstrap, signer.ErrUnknownSerial},
 		},
 		{
 			name:  "tampered list (bootstrap)",
@@ -108,19 +110,25 @@ func TestDownloadRefused(t *testing.T) {
 			want:  []error{signer.ErrBadSignature},
 		},
 		{
-			name:  "stale timestamp",
-			setup: func(s *wechatpaytest.Server) { s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", StaleTimestamp: true}) },
-			want:  []error{signer.ErrTimestampSkew},
+			name: "stale timestamp",
+			setup: func(s *wechatpaytest.Server) {
+				s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", StaleTimestamp: true})
+			},
+			want: []error{signer.ErrTimestampSkew},
 		},
 		{
-			name:  "probe",
-			setup: func(s *wechatpaytest.Server) { s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", ProbeSignature: true}) },
-			want:  []error{signer.ErrProbeSignature},
+			name: "probe",
+			setup: func(s *wechatpaytest.Server) {
+				s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", ProbeSignature: true})
+			},
+			want: []error{signer.ErrProbeSignature},
 		},
 		{
-			name:  "unsigned",
-			setup: func(s *wechatpaytest.Server) { s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", Unsigned: true}) },
-			want:  []error{signer.ErrMissingHeader},
+			name: "unsigned",
+			setup: func(s *wechatpaytest.Server) {
+				s.Inject(wechatpaytest.Fault{Route: "/v3/certificates", Unsigned: true})
+			},
+			want: []error{signer.ErrMissingHeader},
 		},
 		{
 			name: "wrong APIv3 key",
