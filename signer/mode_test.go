@@ -1,6 +1,9 @@
 package signer_test
 
 import (
+	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/chainpay-go/wechatpay/signer"
@@ -67,4 +70,51 @@ func TestVerificationFor(t *testing.T) {
 	if s := signer.VerifyMode(9).String(); s != "VerifyMode(?)" {
 		t.Errorf("String = %q", s)
 	}
+}
+
+// referenceMode is an independent, regexp-based statement of PROTOCOL.md's list.
+var (
+	noneRE      = regexp.MustCompile(`^/v3/(billdownload/file|new-tax-control-fapiao/download|transferdownload/(elecvoucherfile|signfile)|(global/)?merchant-service/images/[^/?#]+)$`)
+	statementRE = regexp.MustCompile(`^/(v3/statements|v3/global/statements|hk/v3/statements)$`)
+)
+
+func referenceMode(method, path string) signer.VerifyMode {
+	if strings.ToUpper(method) != "GET" {
+		return signer.VerifyBody
+	}
+	if l := strings.ToLower(path); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+		u, err := url.Parse(path)
+		if err != nil {
+			return signer.VerifyBody
+		}
+		path = u.EscapedPath()
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	last := path[strings.LastIndex(path, "/")+1:]
+	switch {
+	case noneRE.MatchString(path) && last != "upload" && last != "." && last != "..":
+		return signer.VerifyNone
+	case statementRE.MatchString(path):
+		return signer.VerifyStatementSHA1
+	}
+	return signer.VerifyBody
+}
+
+func FuzzVerificationFor(f *testing.F) {
+	for _, s := range []string{"/v3/billdownload/file?token=1", "v3/statements", "/v3/merchant-service/images/upload",
+		"/v3/global/merchant-service/images/abc", "https://api.mch.weixin.qq.com/v3/transferdownload/signfile?x", "/v3/billdownload/file-evil"} {
+		f.Add("GET", s)
+	}
+	f.Add("POST", "/v3/billdownload/file")
+	f.Fuzz(func(t *testing.T, method, path string) {
+		got, want := signer.VerificationFor(method, path), referenceMode(method, path)
+		if got != want {
+			t.Fatalf("VerificationFor(%q, %q) = %v, reference says %v", method, path, got, want)
+		}
+	})
 }
