@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/chainpay-go/wechatpay/internal/envconfig"
 )
 
 // defaultBaseURL is WeChat Pay's primary host.
@@ -25,16 +27,18 @@ type setting struct {
 	What string // for messages and help
 }
 
-// The settings, in the order help and messages list them.
+// The settings, in the order help and messages list them. The variable
+// names are internal/envconfig's, shared with cmd/example; the CLI layers
+// flags and a config file over them, so it resolves values itself.
 var (
-	setMchID         = setting{"mchid", "mchid", "WECHATPAY_MCHID", "merchant ID"}
-	setSerial        = setting{"serial", "serial", "WECHATPAY_SERIAL", "merchant API certificate serial number (hex)"}
-	setPrivateKey    = setting{"private_key", "private-key", "WECHATPAY_PRIVATE_KEY", "merchant API private key (file path or PEM)"}
-	setPublicKeyID   = setting{"public_key_id", "public-key-id", "WECHATPAY_PUBLIC_KEY_ID", "WeChat Pay public key ID (PUB_KEY_ID_...)"}
-	setPublicKey     = setting{"public_key", "public-key", "WECHATPAY_PUBLIC_KEY", "WeChat Pay public key (file path or PEM)"}
-	setPlatformCerts = setting{"platform_certs", "platform-certs", "WECHATPAY_PLATFORM_CERTS", "WeChat Pay platform certificates (a folder, or a list of files)"}
-	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", "WECHATPAY_APIV3_KEY", "APIv3 key (32 bytes)"}
-	setBaseURL       = setting{"base_url", "base-url", "WECHATPAY_BASE_URL", "API base URL (default " + defaultBaseURL + ")"}
+	setMchID         = setting{"mchid", "mchid", envconfig.MchID, "merchant ID"}
+	setSerial        = setting{"serial", "serial", envconfig.Serial, "merchant API certificate serial number (hex)"}
+	setPrivateKey    = setting{"private_key", "private-key", envconfig.PrivateKey, "merchant API private key (file path or PEM)"}
+	setPublicKeyID   = setting{"public_key_id", "public-key-id", envconfig.PublicKeyID, "WeChat Pay public key ID (PUB_KEY_ID_...)"}
+	setPublicKey     = setting{"public_key", "public-key", envconfig.PublicKey, "WeChat Pay public key (file path or PEM)"}
+	setPlatformCerts = setting{"platform_certs", "platform-certs", envconfig.PlatformCerts, "WeChat Pay platform certificates (a folder, or a list of files)"}
+	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", envconfig.APIv3Key, "APIv3 key (32 bytes)"}
+	setBaseURL       = setting{"base_url", "base-url", envconfig.BaseURL, "API base URL (default " + defaultBaseURL + ")"}
 )
 
 var allSettings = []setting{setMchID, setSerial, setPrivateKey, setPublicKeyID, setPublicKey, setPlatformCerts, setAPIv3Key, setBaseURL}
