@@ -3,6 +3,7 @@ package wechatpaytest_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,7 +107,7 @@ func TestPayscoreStateMachine(t *testing.T) {
 				case st.wantCode == "" && err != nil:
 					t.Fatalf("step %d %s: %v", n, st.op, err)
 				case st.wantCode != "" && st.op == "confirm":
-					if err == nil || !contains(err.Error(), st.wantCode) {
+					if err == nil || !strings.Contains(err.Error(), st.wantCode) {
 						t.Fatalf("step %d confirm: err = %v, want %q", n, err, st.wantCode)
 					}
 				case st.wantCode != "":
@@ -132,19 +133,6 @@ func TestPayscoreStateMachine(t *testing.T) {
 			}
 		})
 	}
-}
-
-func contains(s, sub string) bool {
-	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func TestPayscoreValidation(t *testing.T) {

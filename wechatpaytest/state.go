@@ -14,7 +14,7 @@ type state struct {
 	trades     map[string]*trade        // by out_trade_no
 	tradeIDs   map[string]string        // transaction_id → out_trade_no
 	refunds    map[string]*refund       // by out_refund_no
-	bills      map[string]billSource    // by "TRADE date"
+	bills      map[string]BillSource    // by "TRADE date"
 	billTokens map[string]billToken
 	tokenOrder []string
 	media      map[string]mediaItem
@@ -27,7 +27,7 @@ func newState() *state {
 		trades:     map[string]*trade{},
 		tradeIDs:   map[string]string{},
 		refunds:    map[string]*refund{},
-		bills:      map[string]billSource{},
+		bills:      map[string]BillSource{},
 		billTokens: map[string]billToken{},
 		media:      map[string]mediaItem{},
 	}
