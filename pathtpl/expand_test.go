@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -166,6 +167,16 @@ func TestExpandValueTypes(t *testing.T) {
 		{"map[string]any", map[string]any{"b": 2, "a": "x", "c": nil}, "?v=a,x,b,2"},
 		{"named map", amounts{"z": 1, "y": 2}, "?v=y,2,z,1"},
 		{"empty []any", []any{}, ""},
+		{"pointer to list", &[]string{"p", "q"}, "?v=p,q"},
+		{"array", [2]string{"a", "b"}, "?v=a,b"},
+		{"[]*string with nil", []*string{&s, nil}, "?v=ptr"},
+		{"[]*string all nil", []*string{nil}, ""},
+		{"map of pointers", map[string]*int{"n": nil}, ""},
+		{"map[string]float64", map[string]float64{"f": 0.5}, "?v=f,0.5"},
+		{"[]bool", []bool{true}, "?v=true"},
+		{"[]float32", []float32{1.5}, "?v=1.5"},
+		{"nil []string", []string(nil), ""},
+		{"nil map", map[string]any(nil), ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -199,6 +210,11 @@ func TestExpandValueErrors(t *testing.T) {
 		{"prefix on list", "{v:1}", []string{"a"}},
 		{"prefix on map", "{+v:1}", map[string]string{"a": "b"}},
 		{"struct in list", "{v}", []any{struct{}{}}},
+		{"nested via reflect", "{v}", [][]string{{"a"}}},
+		{"nested map via reflect", "{v}", map[string][]int{"a": {1}}},
+		{"NaN in map", "{v}", map[string]any{"a": math.NaN()}},
+		{"pointer to struct", "{v}", &struct{}{}},
+		{"complex", "{v}", complex(1, 2)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,6 +226,9 @@ func TestExpandValueErrors(t *testing.T) {
 			var ve *ValueError
 			if !errors.Is(err, ErrValue) || !errors.As(err, &ve) || ve.Name != "v" {
 				t.Errorf("error %v: want a *ValueError for variable v", err)
+			}
+			if !strings.HasPrefix(err.Error(), `pathtpl: variable "v": `) {
+				t.Errorf("error %q does not start with the package and variable name", err)
 			}
 		})
 	}
