@@ -95,31 +95,46 @@ type Verifier struct {
 // the window, the serial known, and the signature over "TIMESTAMP\nNONCE\nBODY\n".
 // It returns nil or a *VerifyError.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
-	ts, nonce, sig, serial := h.Get(HeaderTimestamp), h.Get(HeaderNonce), h.Get(HeaderSignature), h.Get(HeaderSerial)
+	pub, ts, nonce, sig, serial, err := v.checkHeaders(h)
+	if err != nil {
+		return err
+	}
+	if err := VerifySignature(pub, BuildVerifyMessage(ts, nonce, body), sig); err != nil {
+		detail := strings.TrimPrefix(err.Error(), ErrBadSignature.Error()+": ")
+		return &VerifyError{Timestamp: ts, Nonce: nonce, Serial: serial, Err: ErrBadSignature,
+			Detail: fmt.Sprintf("%s (over %d body bytes; verify the raw bytes, never re-serialised JSON)", detail, len(body))}
+	}
+	return nil
+}
+
+// checkHeaders does every check of Verify that precedes the RSA operation and returns
+// the key to verify with.
+func (v *Verifier) checkHeaders(h http.Header) (pub *rsa.PublicKey, ts, nonce, sig, serial string, err error) {
+	ts, nonce, sig, serial = h.Get(HeaderTimestamp), h.Get(HeaderNonce), h.Get(HeaderSignature), h.Get(HeaderSerial)
 	fail := func(sentinel error, format string, args ...any) error {
 		return &VerifyError{Timestamp: ts, Nonce: nonce, Serial: serial, Err: sentinel, Detail: fmt.Sprintf(format, args...)}
 	}
-	var missing []string
-	for _, m := range [...]struct{ name, v string }{{HeaderTimestamp, ts}, {HeaderNonce, nonce}, {HeaderSignature, sig}, {HeaderSerial, serial}} {
-		if m.v == "" {
-			missing = append(missing, m.name)
+	if ts == "" || nonce == "" || sig == "" || serial == "" {
+		var missing []string
+		for _, m := range [...]struct{ name, v string }{{HeaderTimestamp, ts}, {HeaderNonce, nonce}, {HeaderSignature, sig}, {HeaderSerial, serial}} {
+			if m.v == "" {
+				missing = append(missing, m.name)
+			}
 		}
+		return nil, ts, nonce, sig, serial, fail(ErrMissingHeader, "%s absent", strings.Join(missing, ", "))
 	}
-	if len(missing) > 0 {
-		return fail(ErrMissingHeader, "%s absent", strings.Join(missing, ", "))
-	}
-	if st, ok := h[http.CanonicalHeaderKey(HeaderSignatureType)]; ok && (len(st) != 1 || st[0] != Scheme) {
+	if st, ok := h[HeaderSignatureType]; ok && (len(st) != 1 || st[0] != Scheme) {
 		got := ""
 		if len(st) > 0 {
 			got = st[0]
 		}
-		return fail(ErrBadSignature, "%s is %q, want %q", HeaderSignatureType, clip(got), Scheme)
+		return nil, ts, nonce, sig, serial, fail(ErrBadSignature, "%s is %q, want %q", HeaderSignatureType, clip(got), Scheme)
 	}
 	if strings.HasPrefix(sig, ProbePrefix) {
-		return fail(ErrProbeSignature, "WeChat Pay sent a signature-verification probe; rejecting it is the correct answer")
+		return nil, ts, nonce, sig, serial, fail(ErrProbeSignature, "WeChat Pay sent a signature-verification probe; rejecting it is the correct answer")
 	}
 	if err := v.checkTimestamp(ts); err != nil {
-		return fail(ErrTimestampSkew, "%s", err.Error())
+		return nil, ts, nonce, sig, serial, fail(ErrTimestampSkew, "%s", err.Error())
 	}
 	var keys *KeyStore
 	if v != nil {
@@ -129,15 +144,11 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if !ok {
 		known := keys.Serials()
 		if len(known) == 0 {
-			return fail(ErrUnknownSerial, "no verification keys are configured")
+			return nil, ts, nonce, sig, serial, fail(ErrUnknownSerial, "no verification keys are configured")
 		}
-		return fail(ErrUnknownSerial, "known serials: %s", strings.Join(known, ", "))
+		return nil, ts, nonce, sig, serial, fail(ErrUnknownSerial, "known serials: %s", strings.Join(known, ", "))
 	}
-	if err := VerifySignature(pub, BuildVerifyMessage(ts, nonce, body), sig); err != nil {
-		detail := strings.TrimPrefix(err.Error(), ErrBadSignature.Error()+": ")
-		return fail(ErrBadSignature, "%s (over %d body bytes; verify the raw bytes, never re-serialised JSON)", detail, len(body))
-	}
-	return nil
+	return pub, ts, nonce, sig, serial, nil
 }
 
 func (v *Verifier) checkTimestamp(ts string) error {
