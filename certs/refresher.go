@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/signer"
 )
 
 // Refresher defaults.
@@ -204,6 +205,18 @@ func (r *Refresher) Trigger(mchid string) bool {
 // Wechatpay-Serial (errors.Is(err, signer.ErrUnknownSerial)).
 func (r *Refresher) OnUnknownSerial(mchid string) func(serial string) {
 	return func(string) { r.Trigger(mchid) }
+}
+
+// TriggerOn triggers a refresh of mchid when err (from any chain call or
+// notify parse) wraps signer.ErrUnknownSerial, and reports whether it did:
+//
+//	resp, err := client.Chain("v3/pay/transactions/id/{transaction_id}").Get(ctx, opts)
+//	refresher.TriggerOn(client.MchID(), err)
+func (r *Refresher) TriggerOn(mchid string, err error) bool {
+	if err == nil || !errors.Is(err, signer.ErrUnknownSerial) {
+		return false
+	}
+	return r.Trigger(mchid)
 }
 
 // Refresh downloads mchid's certificates now, waiting for the result (no rate

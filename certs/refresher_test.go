@@ -209,6 +209,12 @@ func TestRefresherUnknownSerialHook(t *testing.T) {
 	if _, err := p.ParseRaw(h, body); err != nil {
 		t.Errorf("redelivery: %v", err)
 	}
+	if r.TriggerOn(s.MchID, errors.New("other")) || r.TriggerOn(s.MchID, nil) {
+		t.Error("TriggerOn fired for an error that is not ErrUnknownSerial")
+	}
+	if !r.TriggerOn(s.MchID, fmt.Errorf("wrapped: %w", signer.ErrUnknownSerial)) {
+		t.Error("TriggerOn did not fire for ErrUnknownSerial")
+	}
 	if r.Trigger("no-such-merchant") {
 		t.Error("Trigger of an unknown merchant reported true")
 	}
@@ -433,5 +439,39 @@ func TestRefresherMisuse(t *testing.T) {
 	defer cancel()
 	if err := r.Run(ctx); err == nil || !strings.Contains(err.Error(), "already running") {
 		t.Errorf("second Run: %v", err)
+	}
+}
+
+// TestRefresherTriggerOnChainAnswer: an API answer signed by a rotated
+// certificate fails with ErrUnknownSerial; TriggerOn fetches it.
+func TestRefresherTriggerOnChainAnswer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newServer(t, wechatpaytest.WithCertificateMode())
+	s.Handle("GET", "/v3/ping", func(*wechatpaytest.Request) (int, any) { return 200, map[string]string{"pong": "1"} })
+	c := newClient(t, s, s.PlatformKeys())
+	r := certs.NewRefresher(certs.RefresherConfig{Interval: time.Hour, MinGap: 10 * time.Millisecond})
+	if err := r.Add(c, s.APIv3Key); err != nil {
+		t.Fatal(err)
+	}
+	run(t, r)
+	waitFor(t, "the first refresh", func() bool { st, _ := r.Status(s.MchID); return !st.LastSuccess.IsZero() })
+	next, err := s.AddPlatformKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UsePlatformKey(next); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Chain("v3/ping").Get(ctx, nil)
+	if !errors.Is(err, signer.ErrUnknownSerial) {
+		t.Fatalf("answer signed by the new certificate: error = %v, want ErrUnknownSerial", err)
+	}
+	if !r.TriggerOn(s.MchID, err) {
+		t.Fatal("TriggerOn did not trigger")
+	}
+	waitFor(t, "the new certificate", func() bool { _, ok := c.KeyStore().Lookup(next); return ok })
+	if resp, err := c.Chain("v3/ping").Get(ctx, nil); err != nil || resp.Get("pong").String() != "1" {
+		t.Errorf("after the refresh: %v", err)
 	}
 }
