@@ -9,5 +9,4 @@ import (
 // Temporary: these wait for packages other engineers are writing.
 var errPending = errors.New("not available yet")
 
-func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error   { return errPending }
 func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error { return errPending }

@@ -1,0 +1,387 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chainpay-go/wechatpay/internal/envconfig"
+	"github.com/chainpay-go/wechatpay/signer"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
+)
+
+// Files of a sandbox folder.
+const (
+	sandboxMerchantKey  = "merchant_key.pem"  // merchant API private key (0600)
+	sandboxMerchantCert = "merchant_cert.pem" // self-signed merchant certificate: its serial is WECHATPAY_SERIAL
+	sandboxGatewayKey   = "wechatpay_key.pem" // the gateway's private key, which signs answers (0600)
+	sandboxGatewayPub   = "wechatpay_pub.pem" // its public key: WECHATPAY_PUBLIC_KEY
+	sandboxEnv          = "sandbox.env"       // WECHATPAY_* for clients (0600: it holds the APIv3 key)
+)
+
+// sandboxIdentity is everything a sandbox gateway and its clients share.
+type sandboxIdentity struct {
+	dir            string // absolute
+	mchID          string
+	merchantKey    *rsa.PrivateKey
+	merchantSerial string
+	gatewayKey     *rsa.PrivateKey
+	publicKeyID    string
+	apiv3Key       string
+	created        []string // files made on this run
+}
+
+// runSandbox runs the simulator until ctx ends.
+func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
+	dir := o.dir
+	if dir == "" {
+		dir = defaultSandboxDir(a.env)
+		if dir == "" {
+			return usageErrorf("no --dir given and neither XDG_CACHE_HOME nor HOME is set")
+		}
+	}
+	id, err := loadOrCreateSandbox(dir)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf("--addr %s: %v", o.addr, err)}
+	}
+	defer ln.Close()
+
+	srv, err := newSandboxServer(id)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	base := "http://" + ln.Addr().String()
+	envPath := filepath.Join(id.dir, sandboxEnv)
+	if err := writeFileAtomic(envPath, []byte(id.envFile(base)), 0o600); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+
+	hs := &http.Server{Handler: sandboxProxy(srv.URL), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	w := a.stderr
+	if len(id.created) > 0 {
+		fmt.Fprintf(w, "wxpay sandbox: made %s in %s\n", strings.Join(id.created, ", "), id.dir)
+	} else {
+		fmt.Fprintf(w, "wxpay sandbox: reusing the keys in %s\n", id.dir)
+	}
+	fmt.Fprintf(w, "wxpay sandbox: WeChat Pay gateway simulator listening on %s (merchant %s); Ctrl-C stops it\n", base, id.mchID)
+	fmt.Fprintf(w, "\nPoint a client at it:\n\n  set -a; . %s; set +a\n\nthen try the seed call:\n\n  %s\n\n", shellQuote(envPath), seedCall)
+	// The env file path alone on stdout, for scripts.
+	fmt.Fprintln(a.stdout, envPath)
+
+	select {
+	case <-c.Context().Done():
+	case err := <-served:
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(ctx)
+	fmt.Fprintln(w, "wxpay sandbox: stopped")
+	return nil
+}
+
+const seedCall = `wxpay post 'v3/payscore/payafter-orders/{out_order_no}/sync' out_order_no=1234323JKHDFE1243252 appid=wxd678efh567hg6787 service_id=500001 type=Order_Paid detail.paid_time=20091225091010`
+
+// newSandboxServer starts the simulator with the sandbox's keys. NewServer
+// panics when it cannot start; that becomes an error here.
+func newSandboxServer(id *sandboxIdentity) (srv *wechatpaytest.Server, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("sandbox: starting the simulator: %v", r)
+		}
+	}()
+	return wechatpaytest.NewServer(
+		wechatpaytest.WithMchID(id.mchID),
+		wechatpaytest.WithMerchantKey(id.merchantKey, id.merchantSerial),
+		wechatpaytest.WithPlatformKey(id.gatewayKey, id.publicKeyID),
+		wechatpaytest.WithAPIv3Key(id.apiv3Key),
+	), nil
+}
+
+// sandboxProxy forwards everything to the simulator unchanged: the request
+// target (what the signature covers) and the signed answer pass as they are.
+func sandboxProxy(target string) http.Handler {
+	u, _ := url.Parse(target)
+	return &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.Out.URL.Scheme, r.Out.URL.Host = u.Scheme, u.Host
+			r.Out.Host = u.Host
+		},
+	}
+}
+
+// defaultSandboxDir is $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox.
+func defaultSandboxDir(env func(string) string) string {
+	if x := env("XDG_CACHE_HOME"); x != "" && filepath.IsAbs(x) {
+		return filepath.Join(x, "wxpay", "sandbox")
+	}
+	if h := env("HOME"); h != "" {
+		return filepath.Join(h, ".cache", "wxpay", "sandbox")
+	}
+	return ""
+}
+
+// loadOrCreateSandbox reads the sandbox identity from dir, making whatever
+// is missing. Existing files are never overwritten; files that do not belong
+// together are an error.
+func loadOrCreateSandbox(dir string) (*sandboxIdentity, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	id := &sandboxIdentity{dir: abs}
+	path := func(name string) string { return filepath.Join(abs, name) }
+
+	// Settings kept in sandbox.env from an earlier run.
+	prev := map[string]string{}
+	if data, err := os.ReadFile(path(sandboxEnv)); err == nil {
+		prev = parseEnvFile(string(data))
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+
+	if id.merchantKey, err = id.privateKey(path(sandboxMerchantKey)); err != nil {
+		return nil, err
+	}
+	cert, err := id.certificate(path(sandboxMerchantCert), id.merchantKey)
+	if err != nil {
+		return nil, err
+	}
+	id.merchantSerial = signer.SerialOf(cert)
+	if id.gatewayKey, err = id.privateKey(path(sandboxGatewayKey)); err != nil {
+		return nil, err
+	}
+	if err := id.publicKey(path(sandboxGatewayPub), id.gatewayKey); err != nil {
+		return nil, err
+	}
+
+	id.mchID = prev[envconfig.MchID]
+	if id.mchID == "" {
+		id.mchID = wechatpaytest.DefaultMchID
+	}
+	id.publicKeyID = prev[envconfig.PublicKeyID]
+	if !strings.HasPrefix(id.publicKeyID, signer.PublicKeyIDPrefix) {
+		id.publicKeyID = signer.PublicKeyIDPrefix + randomDigits(28)
+	}
+	id.apiv3Key = prev[envconfig.APIv3Key]
+	if len(id.apiv3Key) != 32 {
+		id.apiv3Key = randomAlnum(32)
+	}
+	return id, nil
+}
+
+// privateKey loads the RSA key at path, or makes one there (mode 0600).
+func (id *sandboxIdentity) privateKey(path string) (*rsa.PrivateKey, error) {
+	if _, err := os.Stat(path); err == nil {
+		k, err := signer.LoadPrivateKey(path)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: %s: %w", path, err)
+		}
+		return k, nil
+	}
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if err := id.create(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// certificate loads the certificate at path (it must be key's), or makes a
+// self-signed one with a 160-bit serial.
+func (id *sandboxIdentity) certificate(path string, key *rsa.PrivateKey) (*x509.Certificate, error) {
+	if _, err := os.Stat(path); err == nil {
+		cert, err := signer.LoadCertificate(path)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: %s: %w", path, err)
+		}
+		if pub, ok := cert.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&key.PublicKey) {
+			return nil, fmt.Errorf("sandbox: %s does not belong to %s; move both away to start afresh", path, sandboxMerchantKey)
+		}
+		return cert, nil
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 159))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	serial.SetBit(serial, 156, 1) // 40 hex digits
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: "wxpay sandbox merchant", Organization: []string{"wxpay sandbox"}},
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.AddDate(5, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	if err := id.create(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}
+
+// publicKey checks the public key at path against key, or writes it.
+func (id *sandboxIdentity) publicKey(path string, key *rsa.PrivateKey) error {
+	if _, err := os.Stat(path); err == nil {
+		pub, err := signer.LoadPublicKey(path)
+		if err != nil {
+			return fmt.Errorf("sandbox: %s: %w", path, err)
+		}
+		if !pub.Equal(&key.PublicKey) {
+			return fmt.Errorf("sandbox: %s does not belong to %s; move both away to start afresh", path, sandboxGatewayKey)
+		}
+		return nil
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	return id.create(path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644)
+}
+
+// create writes a new file; it never replaces an existing one.
+func (id *sandboxIdentity) create(path string, data []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	id.created = append(id.created, filepath.Base(path))
+	return nil
+}
+
+// envFile is sandbox.env: shell assignments of the WECHATPAY_* variables.
+func (id *sandboxIdentity) envFile(baseURL string) string {
+	vars := map[string]string{
+		envconfig.MchID:       id.mchID,
+		envconfig.Serial:      id.merchantSerial,
+		envconfig.PrivateKey:  filepath.Join(id.dir, sandboxMerchantKey),
+		envconfig.PublicKeyID: id.publicKeyID,
+		envconfig.PublicKey:   filepath.Join(id.dir, sandboxGatewayPub),
+		envconfig.APIv3Key:    id.apiv3Key,
+		envconfig.BaseURL:     baseURL,
+	}
+	var b strings.Builder
+	b.WriteString("# WeChat Pay settings for the wxpay sandbox (a local simulator, not WeChat Pay).\n")
+	b.WriteString("# Load with:  set -a; . " + shellQuote(filepath.Join(id.dir, sandboxEnv)) + "; set +a\n")
+	for _, name := range envconfig.Names {
+		if v, ok := vars[name]; ok {
+			b.WriteString(name + "=" + shellQuote(v) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+,=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// parseEnvFile reads NAME=value lines as shellQuote writes them.
+func parseEnvFile(data string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(data, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		name, raw, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		out[name] = shellUnquote(raw)
+	}
+	return out
+}
+
+// shellUnquote undoes shellQuote (single quotes and backslash escapes).
+func shellUnquote(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				b.WriteString(s[i+1:])
+				return b.String()
+			}
+			b.WriteString(s[i+1 : i+1+j])
+			i += j + 1
+		case '\\':
+			if i+1 < len(s) {
+				i++
+				b.WriteByte(s[i])
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+func randomAlnum(n int) string { return randomFrom(n, alnum) }
+
+func randomDigits(n int) string { return randomFrom(n, "0123456789") }
+
+func randomFrom(n int, alphabet string) string {
+	b := make([]byte, n)
+	max := big.NewInt(int64(len(alphabet)))
+	for i := range b {
+		v, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err) // crypto/rand does not fail on supported platforms
+		}
+		b[i] = alphabet[v.Int64()]
+	}
+	return string(b)
+}
