@@ -276,3 +276,31 @@ func TestDecryptUnverified(t *testing.T) {
 		t.Errorf("wrong key: error = %v, want ErrAPIv3Key", err)
 	}
 }
+
+// TestParseLenientCreateTime: a verified notification whose create_time is
+// not RFC 3339 is still delivered (refusing it would make WeChat Pay retry
+// a genuine payment for a day); CreateTimeRaw keeps the text.
+func TestParseLenientCreateTime(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	body := bytes.Replace(f.body(t, note{}), []byte(`"2026-11-28T20:00:00+08:00"`), []byte(`"2026-11-28 20:00:00"`), 1)
+	n, err := f.parser.ParseRaw(f.sign(t, body, testSerial, testNow), body)
+	if err != nil {
+		t.Fatalf("ParseRaw: %v", err)
+	}
+	if !n.CreateTime.IsZero() || n.CreateTimeRaw != "2026-11-28 20:00:00" {
+		t.Errorf("CreateTime = %v, CreateTimeRaw = %q", n.CreateTime, n.CreateTimeRaw)
+	}
+}
+
+func BenchmarkParseRaw(b *testing.B) {
+	f := setup(b)
+	body := f.body(b, note{})
+	h := f.sign(b, body, testSerial, testNow)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.parser.ParseRaw(h, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
