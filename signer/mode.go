@@ -35,10 +35,10 @@ func (m VerifyMode) String() string {
 // answer), how its answer must be verified. path may have a leading slash or not, a
 // query string, or be an absolute http(s) URL. Segments are matched exactly, so
 // /v3/billdownload/file-evil, /v3/billdownload/file/x or an escaped variant get
-// VerifyBody. Unsigned answers (VerifyNone), all for GET:
+// VerifyBody; so do empty and dot segments. Unsigned answers (VerifyNone), all for GET:
 //
 //	/v3/billdownload/file
-//	/v3/merchant-service/images/{media_id}         (not /upload)
+//	/v3/merchant-service/images/{media_id}         (not /upload; the id may span segments)
 //	/v3/global/merchant-service/images/{media_id}  (not /upload)
 //	/v3/new-tax-control-fapiao/download
 //	/v3/transferdownload/elecvoucherfile
@@ -78,16 +78,31 @@ func VerificationFor(method, path string) VerifyMode {
 		if seg[0] == "v3" && seg[1] == "statements" {
 			return VerifyStatementSHA1
 		}
-	case 4:
-		if seg[0] == "v3" && seg[1] == "merchant-service" && seg[2] == "images" && mediaID(seg[3]) {
-			return VerifyNone
+	}
+	if len(seg) >= 4 && seg[0] == "v3" {
+		rest := seg[1:]
+		if rest[0] == "global" {
+			rest = rest[1:]
 		}
-	case 5:
-		if seg[0] == "v3" && seg[1] == "global" && seg[2] == "merchant-service" && seg[3] == "images" && mediaID(seg[4]) {
+		if len(rest) >= 3 && rest[0] == "merchant-service" && rest[1] == "images" && mediaID(rest[2:]) {
 			return VerifyNone
 		}
 	}
 	return VerifyBody
 }
 
-func mediaID(s string) bool { return s != "" && s != "upload" && s != "." && s != ".." }
+// mediaID reports whether the segments after /images/ name a media id: at least one
+// segment, none empty or a dot segment (also percent-encoded), and not exactly
+// "upload". A media id may hold "/" when sent raw ({+media_id}), hence several segments.
+func mediaID(segs []string) bool {
+	if len(segs) == 0 {
+		return false
+	}
+	for _, s := range segs {
+		u, err := url.PathUnescape(s)
+		if err != nil || u == "" || u == "." || u == ".." || len(segs) == 1 && u == "upload" {
+			return false
+		}
+	}
+	return true
+}

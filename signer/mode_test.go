@@ -36,7 +36,20 @@ func TestVerificationFor(t *testing.T) {
 		{"POST", "/v3/merchant-service/images/upload", signer.VerifyBody},
 		{"GET", "/v3/merchant-service/images/", signer.VerifyBody},
 		{"GET", "/v3/merchant-service/images", signer.VerifyBody},
-		{"GET", "/v3/merchant-service/images/a/b", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/a/b", signer.VerifyNone},
+		{"GET", "/v3/merchant-service/images/Chs/Mz+U0==", signer.VerifyNone},
+		{"GET", "/v3/merchant-service/images/Chs%2FMz%2BU0%3D%3D", signer.VerifyNone},
+		{"GET", "/v3/merchant-service/images/upload/x", signer.VerifyNone},
+		{"GET", "/v3/merchant-service/images/%75pload", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/a//b", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/a/", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/../../pay/transactions/id/1", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/x/%2e%2E/y", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/./x", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/%zz", signer.VerifyBody},
+		{"GET", "/v3/global/merchant-service/images/a/b", signer.VerifyNone},
+		{"GET", "/v3/global/global/merchant-service/images/a", signer.VerifyBody},
+		{"GET", "/v4/merchant-service/images/a", signer.VerifyBody},
 		{"GET", "/v3/merchant-service/images-evil/a", signer.VerifyBody},
 		{"GET", "/v3/merchant-service/complaints-v2", signer.VerifyBody},
 		{"GET", "/v3/global/merchant-service/images/abc", signer.VerifyNone},
@@ -74,7 +87,8 @@ func TestVerificationFor(t *testing.T) {
 
 // referenceMode is an independent, regexp-based statement of PROTOCOL.md's list.
 var (
-	noneRE      = regexp.MustCompile(`^/v3/(billdownload/file|new-tax-control-fapiao/download|transferdownload/(elecvoucherfile|signfile)|(global/)?merchant-service/images/[^/?#]+)$`)
+	noneRE      = regexp.MustCompile(`^/v3/(billdownload/file|new-tax-control-fapiao/download|transferdownload/(elecvoucherfile|signfile))$`)
+	imagesRE    = regexp.MustCompile(`^/v3/(global/)?merchant-service/images/(.+)$`)
 	statementRE = regexp.MustCompile(`^/(v3/statements|v3/global/statements|hk/v3/statements)$`)
 )
 
@@ -95,12 +109,24 @@ func referenceMode(method, path string) signer.VerifyMode {
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	last := path[strings.LastIndex(path, "/")+1:]
 	switch {
-	case noneRE.MatchString(path) && last != "upload" && last != "." && last != "..":
+	case noneRE.MatchString(path):
 		return signer.VerifyNone
 	case statementRE.MatchString(path):
 		return signer.VerifyStatementSHA1
+	}
+	if m := imagesRE.FindStringSubmatch(path); m != nil {
+		id := m[2]
+		if unesc, err := url.PathUnescape(id); err != nil || unesc == "upload" {
+			return signer.VerifyBody
+		}
+		for _, s := range strings.Split(id, "/") {
+			u, err := url.PathUnescape(s)
+			if err != nil || u == "" || u == "." || u == ".." {
+				return signer.VerifyBody
+			}
+		}
+		return signer.VerifyNone
 	}
 	return signer.VerifyBody
 }

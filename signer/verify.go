@@ -190,13 +190,19 @@ func (v *Verifier) checkTimestamp(ts string) error {
 // VerifyResponse verifies the answer to a request with the given method and path as
 // VerificationFor decides: nil for VerifyNone; Verify over the body for VerifyBody; for
 // VerifyStatementSHA1, Verify over {"sha1":"<Wechatpay-Statement-Sha1>"} and then the
-// SHA-1 of body must equal that value (ErrBadSignature otherwise). When a statement is
-// streamed, use VerifyStatement and hash the stream yourself.
+// SHA-1 of body must equal that value (ErrBadSignature otherwise); if that header is
+// absent (a JSON error answer), the body itself must be signed as for VerifyBody. When
+// a statement is streamed, use VerifyStatement and hash the stream yourself.
 func (v *Verifier) VerifyResponse(method, path string, h http.Header, body []byte) error {
 	switch VerificationFor(method, path) {
 	case VerifyNone:
 		return nil
 	case VerifyStatementSHA1:
+		if h.Get(HeaderStatementSHA1) == "" {
+			// No SHA-1 header (e.g. a JSON error answer): the body itself must carry a
+			// valid signature, which is at least as strict.
+			return v.Verify(h, body)
+		}
 		want, err := v.VerifyStatement(h)
 		if err != nil {
 			return err

@@ -187,7 +187,9 @@ func TestVerifyResponse(t *testing.T) {
 		{"statement", "GET", "/v3/statements?date=2024-01-01", statementHeaders(sha), file, nil},
 		{"statement upper-case sha", "GET", "/hk/v3/statements", statementHeaders(strings.ToUpper(sha)), file, nil},
 		{"statement, other body", "GET", "/v3/global/statements", statementHeaders(sha), []byte("forged"), signer.ErrBadSignature},
-		{"statement, no sha header", "GET", "/v3/statements", f.signed(t, file), file, signer.ErrMissingHeader},
+		{"statement, no sha header, body signed", "GET", "/v3/statements", f.signed(t, json), json, nil},
+		{"statement, no sha header, other body", "GET", "/v3/statements", f.signed(t, json), file, signer.ErrBadSignature},
+		{"statement, no headers at all", "GET", "/v3/statements", http.Header{}, file, signer.ErrMissingHeader},
 		{"statement, sha not hex", "GET", "/v3/statements", statementHeaders(`x","a":"b`), file, signer.ErrBadSignature},
 		{"statement, header sha swapped", "GET", "/v3/statements", func() http.Header {
 			h := statementHeaders(sha)
@@ -208,6 +210,9 @@ func TestVerifyResponse(t *testing.T) {
 	got, err := f.verifier.VerifyStatement(statementHeaders(sha))
 	if err != nil || got != sha {
 		t.Fatalf("VerifyStatement = %q, %v", got, err)
+	}
+	if _, err := f.verifier.VerifyStatement(f.signed(t, file)); !errors.Is(err, signer.ErrMissingHeader) || !strings.Contains(err.Error(), signer.HeaderStatementSHA1) {
+		t.Fatalf("VerifyStatement without %s: %v", signer.HeaderStatementSHA1, err)
 	}
 }
 
