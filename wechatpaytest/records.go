@@ -42,15 +42,22 @@ func (r *recordRing) add(rec RecordedRequest) {
 	r.next = (r.next + 1) % r.limit
 }
 
+// list returns deep copies of the records, oldest first.
 func (r *recordRing) list() []RecordedRequest {
 	out := make([]RecordedRequest, 0, len(r.buf))
 	out = append(out, r.buf[r.next:]...)
-	return append(out, r.buf[:r.next]...)
+	out = append(out, r.buf[:r.next]...)
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
+		out[i].Body = append([]byte(nil), out[i].Body...)
+	}
+	return out
 }
 
 // Requests returns the requests received so far, oldest first: at most the
 // record limit (DefaultRecordLimit unless WithRecordLimit), the oldest being
-// dropped first. Every request is recorded, refused ones included.
+// dropped first. Every request is recorded, refused ones included. The
+// records are copies the caller may change.
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
