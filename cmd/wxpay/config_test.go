@@ -1,9 +1,18 @@
 package main
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
@@ -130,5 +139,73 @@ func TestNeed(t *testing.T) {
 	}
 	if err := s.needVerification(); err == nil || !strings.Contains(err.Error(), "WECHATPAY_PUBLIC_KEY_ID") || !strings.Contains(err.Error(), "WECHATPAY_PLATFORM_CERTS") {
 		t.Errorf("needVerification() = %v", err)
+	}
+}
+
+func TestPlatformCertsPEMText(t *testing.T) {
+	t.Parallel()
+	key, _ := merchantKey(t)
+	gw, _ := gatewayKey(t)
+	var pemText strings.Builder
+	var serials []string
+	for i, k := range []*rsa.PrivateKey{key, gw} {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(0xABC0 + i)), Subject: pkix.Name{CommonName: "t"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pemText.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+		serials = append(serials, strings.ToUpper(tmpl.SerialNumber.Text(16)))
+	}
+	s, err := resolveWith(t, map[string]string{"WECHATPAY_PLATFORM_CERTS": pemText.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := s.verificationKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for k := range keys {
+		got = append(got, k)
+	}
+	sort.Strings(got)
+	if diff := cmp.Diff(serials, got); diff != "" {
+		t.Errorf("serials (-want +got):\n%s", diff)
+	}
+}
+
+// TestProfileCall runs a call configured only by a config-file profile,
+// with one setting overridden by the environment and one by a flag.
+func TestProfileCall(t *testing.T) {
+	t.Parallel()
+	h := setupSim(t)
+	profile := map[string]string{}
+	for _, st := range allSettings {
+		if v := h.env[st.Env]; v != "" {
+			profile[st.Key] = v
+			delete(h.env, st.Env)
+		}
+	}
+	b, err := json.Marshal(map[string]any{"profiles": map[string]any{"sim": profile, "broken": map[string]string{"mchid": "1"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, h.dir, "config/wxpay/config.json", string(b), 0o600)
+	if r := h.run("", append([]string{"--profile", "sim"}, seedArgs...)...); r.Code != exitOK {
+		t.Errorf("--profile sim: exit %d, stderr %s", r.Code, r.Stderr)
+	}
+	// No profile chosen, none called default: settings are missing.
+	if r := h.run("", seedArgs...); r.Code != exitUsage || !strings.Contains(r.Stderr, "set --mchid or WECHATPAY_MCHID") {
+		t.Errorf("no profile: exit %d, stderr %s", r.Code, r.Stderr)
+	}
+	// The environment wins over the file, the flag over the environment.
+	h.env["WECHATPAY_MCHID"] = "1"
+	if r := h.run("", append([]string{"--profile", "sim"}, seedArgs...)...); r.Code != exitClientError {
+		t.Errorf("env mchid over profile: exit %d (want 4: the gateway refuses merchant 1), stderr %s", r.Code, r.Stderr)
+	}
+	if r := h.run("", append([]string{"--profile", "sim", "--mchid", h.srv.MchID}, seedArgs...)...); r.Code != exitOK {
+		t.Errorf("--mchid over env: exit %d, stderr %s", r.Code, r.Stderr)
 	}
 }

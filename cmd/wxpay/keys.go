@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rsa"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,14 +39,14 @@ func (s *settings) verificationKeys() (map[string]*rsa.PublicKey, error) {
 	if err != nil {
 		return nil, &configError{fmt.Errorf("platform certificates (from %s): %w", s.from[setPlatformCerts.Key], err)}
 	}
-	for _, f := range files {
+	for _, f := range expandPEM(files) {
 		cert, err := signer.LoadCertificate(f)
 		if err != nil {
 			return nil, &configError{fmt.Errorf("platform certificate (from %s): %w", s.from[setPlatformCerts.Key], err)}
 		}
 		pub, ok := cert.PublicKey.(*rsa.PublicKey)
 		if !ok {
-			return nil, &configError{fmt.Errorf("platform certificate %s: not an RSA key", f)}
+			return nil, &configError{fmt.Errorf("platform certificate %s (from %s): not an RSA key", signer.SerialOf(cert), s.from[setPlatformCerts.Key])}
 		}
 		keys[signer.SerialOf(cert)] = pub
 	}
@@ -89,4 +90,24 @@ func certFiles(list []string) ([]string, error) {
 		out = append(out, found...)
 	}
 	return out, nil
+}
+
+// expandPEM splits PEM text holding several certificates into one entry per
+// certificate; file paths pass unchanged.
+func expandPEM(list []string) []string {
+	var out []string
+	for _, e := range list {
+		if strings.Count(e, "-----BEGIN") < 2 {
+			out = append(out, e)
+			continue
+		}
+		for rest := []byte(e); ; {
+			var b *pem.Block
+			if b, rest = pem.Decode(rest); b == nil {
+				break
+			}
+			out = append(out, string(pem.EncodeToMemory(b)))
+		}
+	}
+	return out
 }

@@ -61,6 +61,8 @@ func TestUsageErrorsGolden(t *testing.T) {
 		{"usage_json_conflict", `{"appid":"wx1"}`, []string{"post", "v3/pay/transactions/native", "--json", "-", "mchid=1"}},
 		{"usage_bad_pretty", "", []string{"get", "v3/certificates", "--pretty", "rainbow"}},
 		{"usage_completion_shell", "", []string{"completion", "tcsh"}},
+		{"usage_missing_config", "", []string{"post", "v3/pay/transactions/native", "appid=wx1"}},
+		{"usage_bad_template", "", []string{"get", "v3/pay/{broken"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
