@@ -32,12 +32,13 @@ var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, ke
 // chain/download.go builds on it too.
 type request struct {
 	method   string
-	template string      // normalised template, for logs and errors
-	path     string      // expanded path with query, no leading "/"
-	header   http.Header // complete request headers except Authorization
-	body     []byte      // bytes on the wire (nil: no body)
-	signBody []byte      // bytes signed: body, or the meta JSON of an upload
-	timeout  time.Duration
+	template string        // normalised template, for logs and errors
+	path     string        // expanded path with query, no leading "/"
+	header   http.Header   // complete request headers except Authorization
+	body     []byte        // bytes on the wire (nil: no body)
+	signBody []byte        // bytes signed: body, or the meta JSON of an upload
+	timeout  time.Duration // 0 → the client's Timeout; < 0 → none
+	absURL   string        // when set, sent instead of BaseURL + path (e.g. a bill's download_url); path must then hold its path and query
 }
 
 // urlPath returns "/" + the expanded path without its query.

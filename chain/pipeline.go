@@ -77,6 +77,9 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 	}()
 
 	fullURL := c.baseURL + req.path
+	if req.absURL != "" {
+		fullURL = req.absURL
+	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, attempt - 1, c.wrapf(req, "%w", err)
