@@ -3,6 +3,7 @@ package signer_test
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"math/big"
 	"os"
@@ -38,6 +39,13 @@ func assertNoKeyMaterial(t *testing.T, err error, pemText string) {
 	}
 }
 
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func TestLoadPrivateKey(t *testing.T) {
 	t.Parallel()
 	keys(t)
@@ -64,6 +72,11 @@ func TestLoadPrivateKey(t *testing.T) {
 		{name: "file path", src: path},
 		{name: "file URL", src: "file://" + path},
 		{name: "DER file", src: derPath},
+		{name: "PKCS#1 DER file", src: writeFile(t, "k1.der", string(x509.MarshalPKCS1PrivateKey(merchantKey)))},
+		{name: "garbage DER file", src: writeFile(t, "junk.der", "\x30\x03\x02\x01\x01"), wantErr: signer.ErrNoKey, wantMsg: "DER as PKCS#8: malformed ASN.1; DER as PKCS#1"},
+		{name: "EC DER file", src: writeFile(t, "ec.der", string(must(x509.MarshalPKCS8PrivateKey(ecKey)))), wantErr: signer.ErrNotRSA},
+		{name: "too large file", src: writeFile(t, "big.pem", strings.Repeat("A", 1<<20+1)), wantErr: nil, wantMsg: "larger than"},
+		{name: "control characters are not a path", src: "abc\x01def", wantErr: signer.ErrNoKey, wantMsg: "not shown"},
 		{name: "garbage", src: "not a key at all", wantErr: signer.ErrNoKey, wantMsg: "tried it as a file"},
 		{name: "garbage PEM", src: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", wantErr: signer.ErrNoKey, wantMsg: "as PKCS#8"},
 		{name: "PKCS#8 labelled as PKCS#1", src: strings.ReplaceAll(p8, "PRIVATE KEY", "RSA PRIVATE KEY"), wantErr: signer.ErrNoKey, wantMsg: "as PKCS#1", secret: p8},
@@ -81,6 +94,12 @@ func TestLoadPrivateKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			k, err := signer.LoadPrivateKey(tt.src)
+			if tt.wantErr == nil && tt.wantMsg != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantMsg) {
+					t.Fatalf("err = %v, want %q", err, tt.wantMsg)
+				}
+				return
+			}
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("LoadPrivateKey: %v", err)
@@ -173,6 +192,23 @@ func TestLoadCertificate(t *testing.T) {
 	}
 	if _, err := signer.LoadCertificate(certPEM(t, &smallKey.PublicKey, smallKey, big.NewInt(1))); !errors.Is(err, signer.ErrKeyTooSmall) {
 		t.Fatalf("1024-bit certificate: %v", err)
+	}
+	if _, err := signer.LoadCertificate(certPEM(t, &ecKey.PublicKey, ecKey, big.NewInt(1))); !errors.Is(err, signer.ErrNotRSA) {
+		t.Fatalf("EC certificate: %v", err)
+	}
+	if _, err := signer.LoadCertificate(pemOf("CERTIFICATE", []byte{0x30, 0})); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), "as X.509") {
+		t.Fatalf("broken certificate: %v", err)
+	}
+	der, _ := pem.Decode([]byte(cert))
+	c, err = signer.LoadCertificate("file://" + writeFile(t, "cert.der", string(der.Bytes)))
+	if err != nil || signer.SerialOf(c) != "1234" {
+		t.Fatalf("DER certificate file: %v", err)
+	}
+	if _, err := signer.LoadCertificate(writeFile(t, "junk.der", "junk")); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), "DER as X.509") {
+		t.Fatalf("junk DER certificate: %v", err)
+	}
+	if _, err := signer.CertificateSerial("/nonexistent/cert.pem"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("CertificateSerial of a missing file: %v", err)
 	}
 }
 
