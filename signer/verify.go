@@ -48,7 +48,11 @@ type VerifyError struct {
 // Error implements error.
 func (e *VerifyError) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Err.Error())
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString("signer: verification failed")
+	}
 	if e.Detail != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Detail)

@@ -138,6 +138,14 @@ func TestVerifyFailures(t *testing.T) {
 	}
 }
 
+func TestVerifyErrorZero(t *testing.T) {
+	t.Parallel()
+	e := &signer.VerifyError{Serial: "S"}
+	if diff := cmp.Diff(`signer: verification failed (timestamp="" nonce="" serial="S")`, e.Error()); diff != "" {
+		t.Errorf("Error (-want +got):\n%s", diff)
+	}
+}
+
 func TestVerifySignatureDirect(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
