@@ -28,7 +28,8 @@ type Chain struct {
 }
 
 // Chain starts a path. Segments are joined with "/"; each may itself hold
-// several segments. camelCase segments become kebab-case, and "_name_" and
+// several segments. Leading and doubled slashes are dropped; a trailing slash
+// on the last segment is kept (v3/applyment4sub/applyment/ needs it). camelCase segments become kebab-case, and "_name_" and
 // "<name>" segments become the template variable {name}:
 //
 //	c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync")
@@ -49,16 +50,20 @@ func (ch *Chain) Client() *Client { return ch.c }
 
 func joinSegments(prefix string, segments []string) string {
 	var b strings.Builder
-	b.WriteString(prefix)
+	b.WriteString(strings.TrimRight(prefix, "/"))
+	trailing := strings.HasSuffix(prefix, "/")
 	for _, s := range segments {
-		s = strings.Trim(s, "/")
-		if s == "" {
-			continue
+		if t := strings.Trim(s, "/"); t != "" {
+			if b.Len() > 0 {
+				b.WriteByte('/')
+			}
+			b.WriteString(t)
+			trailing = strings.HasSuffix(s, "/")
 		}
-		if b.Len() > 0 {
-			b.WriteByte('/')
-		}
-		b.WriteString(s)
+	}
+	// A trailing slash is part of some paths (v3/applyment4sub/applyment/).
+	if trailing && b.Len() > 0 {
+		b.WriteByte('/')
 	}
 	return b.String()
 }

@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/signer"
 )
@@ -292,3 +294,5 @@ func sha(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+func gjsonGet(body []byte, path string) string { return gjson.GetBytes(body, path).String() }

@@ -33,7 +33,7 @@ func TestNamingStylesGiveTheSameSignedRequest(t *testing.T) {
 		{"design card", c.Chain("v3/payscore/payafter-orders/<out_order_no>/sync")},
 		{"segments", c.Chain("v3", "payscore", "payafterOrders", "_out_order_no_", "sync")},
 		{"chained", c.Chain("v3").Chain("payscore").Chain("payafterOrders").Chain("_out_order_no_").Chain("sync")},
-		{"slashes", c.Chain("/v3/", "payscore/payafterOrders/", "/_out_order_no_/sync/")},
+		{"slashes", c.Chain("/v3/", "payscore/payafterOrders/", "/_out_order_no_/sync")},
 	}
 	for _, s := range styles {
 		tpl, err := s.ch.Template()
@@ -74,8 +74,11 @@ func TestChainIsImmutable(t *testing.T) {
 	base := c.Chain("v3")
 	a := base.Chain("pay", "transactions")
 	b := base.Chain("refund/domestic/refunds")
-	got := []string{base.String(), a.String(), b.String()}
-	want := []string{"v3", "v3/pay/transactions", "v3/refund/domestic/refunds"}
+	d := c.Chain("v3/applyment4sub/applyment/")
+	e := c.Chain("v3/").Chain("applyment4sub", "applyment/")
+	f := d.Chain("x")
+	got := []string{base.String(), a.String(), b.String(), d.String(), e.String(), f.String()}
+	want := []string{"v3", "v3/pay/transactions", "v3/refund/domestic/refunds", "v3/applyment4sub/applyment/", "v3/applyment4sub/applyment/", "v3/applyment4sub/applyment/x"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
