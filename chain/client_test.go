@@ -109,7 +109,9 @@ func mustSigner(t testing.TB) signer.Signer {
 // failingSigner stands for a remote signer that is down.
 type failingSigner struct{}
 
-func (failingSigner) Sign(context.Context, []byte) (string, error) { return "", errors.New("HSM offline") }
+func (failingSigner) Sign(context.Context, []byte) (string, error) {
+	return "", errors.New("HSM offline")
+}
 
 func TestSignerFailureIsNotRetried(t *testing.T) {
 	t.Parallel()
