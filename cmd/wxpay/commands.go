@@ -144,13 +144,14 @@ for the WeChat OpenSDK, signed with the merchant private key.`,
 
 // billOptions are the flags of wxpay download bill.
 type billOptions struct {
-	kind        string // trade or fund
-	date        string
-	billType    string
-	accountType string
-	tarType     string
-	out         string
-	progress    string
+	kind           string // trade or fund
+	date           string
+	billType       string
+	accountType    string
+	tarType        string
+	out            string
+	progress       string
+	keepCompressed bool
 }
 
 func (a *app) downloadCommand() *cobra.Command {
@@ -165,10 +166,11 @@ func (a *app) downloadCommand() *cobra.Command {
 		Long: `bill asks for the bill of a day (GET /v3/bill/tradebill or /v3/bill/fundflowbill),
 downloads the file from the download_url of the answer, and checks it against
 the answer's hash_type/hash_value before reporting success. The file goes to
--o FILE (written only once the hash matches), or stdout. A progress bar is
-shown on a terminal.`,
+-o FILE (written only once the hash matches; mode 0600), or stdout. A gzip bill
+(--tar-type GZIP) is decompressed unless --keep-compressed. A progress bar is
+shown on stderr when it is a terminal. Exit status 3 when the hash does not match.`,
 		Example: `  wxpay download bill --date 2026-11-27 -o tradebill.csv
-  wxpay download bill --type fund --date 2026-11-27 --account-type BASIC --tar-type GZIP -o fundflow.csv.gz`,
+  wxpay download bill --type fund --date 2026-11-27 --account-type BASIC --tar-type GZIP --keep-compressed -o fundflow.csv.gz`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error { return a.runDownloadBill(c, o) },
 	}
@@ -178,6 +180,7 @@ shown on a terminal.`,
 	bill.Flags().StringVar(&o.accountType, "account-type", "", "fund bill account: BASIC, OPERATION or FEES (default: the API's)")
 	bill.Flags().StringVar(&o.tarType, "tar-type", "", "GZIP for a compressed file (default: uncompressed)")
 	bill.Flags().StringVarP(&o.out, "output", "o", "", "file to write (default stdout)")
+	bill.Flags().BoolVar(&o.keepCompressed, "keep-compressed", false, "with --tar-type GZIP, write the gzip file as served (the hash is still checked)")
 	bill.Flags().StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always, never")
 	c.AddCommand(bill)
 	return c

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chainpay-go/wechatpay/chain"
+)
+
+// runDownloadBill asks for a bill, then downloads and hash-checks it.
+func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
+	if o.date == "" {
+		return usageErrorf("missing --date YYYY-MM-DD")
+	}
+	if _, err := time.Parse("2006-01-02", o.date); err != nil {
+		return usageErrorf("--date %q: want YYYY-MM-DD", o.date)
+	}
+	query := map[string]string{"bill_date": o.date}
+	var path string
+	switch strings.ToLower(o.kind) {
+	case "trade":
+		path = "v3/bill/tradebill"
+		if o.accountType != "" {
+			return usageErrorf("--account-type is for --type fund")
+		}
+		if o.billType != "" {
+			query["bill_type"] = o.billType
+		}
+	case "fund":
+		path = "v3/bill/fundflowbill"
+		if o.billType != "" {
+			return usageErrorf("--bill-type is for --type trade")
+		}
+		if o.accountType != "" {
+			query["account_type"] = o.accountType
+		}
+	default:
+		return usageErrorf("--type %q: want trade or fund", o.kind)
+	}
+	if o.tarType != "" {
+		query["tar_type"] = o.tarType
+	}
+	if o.keepCompressed && o.tarType == "" {
+		return usageErrorf("--keep-compressed needs --tar-type GZIP")
+	}
+	var showProgress bool
+	switch o.progress {
+	case "auto":
+		showProgress = isTerminal(a.stderr)
+	case "always":
+		showProgress = true
+	case "never":
+	default:
+		return usageErrorf("--progress %q: want auto, always or never", o.progress)
+	}
+
+	s, err := a.g.resolve(c.Flags(), a.env)
+	if err != nil {
+		return err
+	}
+	client, err := a.newClient(s, needVerifyKeys)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Chain(path).Get(c.Context(), chain.O{"query": query})
+	if err != nil {
+		return a.answer(resp, err, prettyAuto)
+	}
+	fmt.Fprintln(a.stderr, statusLine(resp.StatusCode, resp.RequestID))
+	bill, err := chain.ParseBillInfo(resp.Body)
+	if err != nil {
+		return err
+	}
+
+	var opts []chain.DownloadOption
+	var bar *progressBar
+	if showProgress {
+		bar = &progressBar{w: a.stderr}
+		opts = append(opts, chain.WithProgress(bar.update))
+	}
+	if o.keepCompressed {
+		opts = append(opts, chain.KeepCompressed())
+	}
+	var res *chain.DownloadResult
+	if o.out == "" || o.out == "-" {
+		res, err = client.DownloadBill(c.Context(), bill, a.stdout, opts...)
+	} else {
+		res, err = client.DownloadBillToFile(c.Context(), bill, o.out, opts...)
+	}
+	if bar != nil {
+		bar.finish()
+	}
+	if err != nil {
+		if errors.Is(err, chain.ErrHashMismatch) {
+			return &exitErr{Code: exitVerify, Err: err}
+		}
+		if res != nil && res.StatusCode != 0 {
+			fmt.Fprintln(a.stderr, statusLine(res.StatusCode, res.RequestID))
+		}
+		return a.answer(nil, err, prettyAuto)
+	}
+	where := o.out
+	if where == "" || where == "-" {
+		where = "stdout"
+	}
+	fmt.Fprintf(a.stderr, "Bill %s of %s: %d bytes to %s, %s %s matches\n", o.kind, o.date, res.Written, where, res.HashType, res.Hash)
+	return nil
+}
+
+// progressBar draws a one-line progress bar on a terminal.
+type progressBar struct {
+	w     io.Writer
+	mu    sync.Mutex
+	last  time.Time
+	drawn bool
+	recv  int64
+	total int64
+}
+
+// update is the chain.WithProgress callback; it redraws at most 10 times a second.
+func (p *progressBar) update(received, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.recv, p.total = received, total
+	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || (total > 0 && received >= total) {
+		p.last = now
+		p.draw()
+	}
+}
+
+func (p *progressBar) draw() {
+	const width = 30
+	if p.total > 0 {
+		frac := float64(p.recv) / float64(p.total)
+		if frac > 1 {
+			frac = 1
+		}
+		n := int(frac * width)
+		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %s / %s", strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, byteSize(p.recv), byteSize(p.total))
+	} else {
+		fmt.Fprintf(p.w, "\r%s", byteSize(p.recv))
+	}
+	p.drawn = true
+}
+
+// finish draws the final state and ends the line.
+func (p *progressBar) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn || p.recv > 0 {
+		p.draw()
+		fmt.Fprintln(p.w)
+	}
+}
+
+// byteSize formats n bytes for humans.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
