@@ -263,3 +263,18 @@ func TestSandboxSecondProcess(t *testing.T) {
 		t.Errorf("sandbox did not stop cleanly; stderr:\n%s", sbErr.String())
 	}
 }
+
+func FuzzEnvFileQuoting(f *testing.F) {
+	for _, s := range []string{"", "plain", "/a b/c.pem", "it's", `\`, "''", "a\tb", "x=y", "#hash", "$HOME"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if strings.ContainsAny(v, "\n\r") {
+			return // env files are line based; wxpay never writes such values
+		}
+		line := "X=" + shellQuote(v) + "\n"
+		if got := parseEnvFile(line)["X"]; got != v {
+			t.Fatalf("round trip of %q via %q = %q", v, line, got)
+		}
+	})
+}
