@@ -69,6 +69,23 @@ func NotifyUnsigned() NotificationOption { return func(o *notifyOptions) { o.uns
 // signature is valid; decryption fails).
 func NotifyWrongAPIv3Key() NotificationOption { return func(o *notifyOptions) { o.wrongKey = true } }
 
+type notificationBody struct {
+	ID           string               `json:"id"`
+	CreateTime   string               `json:"create_time"`
+	ResourceType string               `json:"resource_type"`
+	EventType    string               `json:"event_type"`
+	Summary      string               `json:"summary"`
+	Resource     notificationResource `json:"resource"`
+}
+
+type notificationResource struct {
+	OriginalType   string `json:"original_type"`
+	Algorithm      string `json:"algorithm"`
+	Ciphertext     string `json:"ciphertext"`
+	AssociatedData string `json:"associated_data"`
+	Nonce          string `json:"nonce"`
+}
+
 // eventDefaults derives original_type and summary from an event type.
 func eventDefaults(eventType string) (originalType, summary string) {
 	prefix, _, _ := strings.Cut(eventType, ".")
@@ -135,18 +152,19 @@ func (s *Server) NewNotification(url, eventType string, plaintext []byte, opts .
 	if err != nil {
 		return nil, err
 	}
-	body, err := encodeBody(map[string]any{
-		"id":            o.id,
-		"create_time":   rfc3339CN(o.now),
-		"event_type":    eventType,
-		"resource_type": "encrypt-resource",
-		"summary":       o.summary,
-		"resource": map[string]string{
-			"original_type":   o.originalType,
-			"algorithm":       "AEAD_AES_256_GCM",
-			"ciphertext":      ct,
-			"associated_data": o.associatedData,
-			"nonce":           nonce,
+	// Members in the order WeChat Pay writes them.
+	body, err := encodeBody(notificationBody{
+		ID:           o.id,
+		CreateTime:   rfc3339CN(o.now),
+		ResourceType: "encrypt-resource",
+		EventType:    eventType,
+		Summary:      o.summary,
+		Resource: notificationResource{
+			OriginalType:   o.originalType,
+			Algorithm:      "AEAD_AES_256_GCM",
+			Ciphertext:     ct,
+			AssociatedData: o.associatedData,
+			Nonce:          nonce,
 		},
 	})
 	if err != nil {

@@ -43,6 +43,11 @@ func TestNotification(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("notification (-want +got):\n%s", diff)
 	}
+	var order []string
+	gjson.ParseBytes(body).ForEach(func(k, _ gjson.Result) bool { order = append(order, k.String()); return true })
+	if diff := cmp.Diff([]string{"id", "create_time", "resource_type", "event_type", "summary", "resource"}, order); diff != "" {
+		t.Errorf("member order (-want +got):\n%s", diff)
+	}
 	if len(gjson.GetBytes(body, "id").String()) != 36 {
 		t.Errorf("id %q", gjson.GetBytes(body, "id"))
 	}

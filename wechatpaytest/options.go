@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"crypto/rsa"
+	"net"
 	"time"
 )
 
@@ -20,6 +21,8 @@ type options struct {
 	recordLimit    int
 	noFixtures     bool
 	tls            bool
+	listener       net.Listener
+	addr           string
 }
 
 // WithMchID sets the merchant id the server expects (default DefaultMchID).
@@ -62,3 +65,11 @@ func WithoutFixtures() Option { return func(o *options) { o.noFixtures = true } 
 
 // WithTLS serves HTTPS (httptest.NewTLSServer); Config's HTTPClient trusts it.
 func WithTLS() Option { return func(o *options) { o.tls = true } }
+
+// WithListener serves on l instead of a random 127.0.0.1 port; URL names
+// l's address. The server closes l on Close.
+func WithListener(l net.Listener) Option { return func(o *options) { o.listener = l } }
+
+// WithAddr listens on addr (e.g. "127.0.0.1:8080") instead of a random
+// 127.0.0.1 port. NewServer panics when it cannot listen.
+func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }

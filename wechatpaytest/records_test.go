@@ -2,6 +2,7 @@ package wechatpaytest_test
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -100,5 +101,28 @@ func TestServersShareKeys(t *testing.T) {
 	}
 	if a.URL == b.URL || !strings.HasPrefix(a.URL, "http://127.0.0.1:") {
 		t.Errorf("URLs %q %q", a.URL, b.URL)
+	}
+}
+
+func TestListenOptions(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, opt := range map[string]wechatpaytest.Option{
+		"listener": wechatpaytest.WithListener(l),
+		"addr":     wechatpaytest.WithAddr("127.0.0.1:0"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := setup(t, opt)
+			if name == "listener" && e.srv.URL != "http://"+l.Addr().String() {
+				t.Errorf("URL = %q, want the listener's address %s", e.srv.URL, l.Addr())
+			}
+			a := e.do("GET", "/v3/bill/tradebill?bill_date="+wechatpaytest.DemoBillDate, "")
+			if a.Status != 200 || !strings.HasPrefix(a.get("download_url"), e.srv.URL+"/") {
+				t.Errorf("bill: %d %s", a.Status, a.Body)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -24,7 +25,8 @@ const maxBody = 32 << 20
 // Server is a running loopback WeChat Pay gateway. Its exported fields are
 // set by NewServer and must not be changed.
 type Server struct {
-	// URL is the base URL, http://127.0.0.1:port with no trailing slash.
+	// URL is the base URL, http://127.0.0.1:port with no trailing slash
+	// (https with WithTLS; the listener's address with WithListener/WithAddr).
 	URL string
 	// MchID is the merchant id requests must carry.
 	MchID string
@@ -162,11 +164,22 @@ func newServer(opts ...Option) (*Server, error) {
 		s.loadFixtures()
 	}
 
-	h := http.HandlerFunc(s.serveHTTP)
+	l := o.listener
+	if l == nil && o.addr != "" {
+		var err error
+		if l, err = net.Listen("tcp", o.addr); err != nil {
+			return nil, fmt.Errorf("wechatpaytest: listen on %s: %w", o.addr, err)
+		}
+	}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	if l != nil {
+		_ = s.ts.Listener.Close()
+		s.ts.Listener = l
+	}
 	if o.tls {
-		s.ts = httptest.NewTLSServer(h)
+		s.ts.StartTLS()
 	} else {
-		s.ts = httptest.NewServer(h)
+		s.ts.Start()
 	}
 	s.URL = s.ts.URL
 	if err := s.checkClient(); err != nil {
