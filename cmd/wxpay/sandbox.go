@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -12,9 +11,6 @@ import (
 	"io/fs"
 	"math/big"
 	"net"
-	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,23 +61,18 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--addr %s: %v", o.addr, err)}
 	}
-	defer ln.Close()
-
-	srv, err := newSandboxServer(id)
+	srv, err := newSandboxServer(id, ln) // closes ln on Close
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	defer srv.Close()
 
-	base := "http://" + ln.Addr().String()
 	envPath := filepath.Join(id.dir, sandboxEnv)
-	if err := writeFileAtomic(envPath, []byte(id.envFile(base)), 0o600); err != nil {
+	if err := writeFileAtomic(envPath, []byte(id.envFile(srv.URL)), 0o600); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-
-	hs := &http.Server{Handler: sandboxProxy(srv.URL), ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	base := srv.URL
 
 	w := a.stderr
 	if len(id.created) > 0 {
@@ -94,14 +85,8 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	// The env file path alone on stdout, for scripts.
 	fmt.Fprintln(a.stdout, envPath)
 
-	select {
-	case <-c.Context().Done():
-	case err := <-served:
-		return fmt.Errorf("sandbox: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = hs.Shutdown(ctx)
+	<-c.Context().Done()
+	srv.Close()
 	fmt.Fprintln(w, "wxpay sandbox: stopped")
 	return nil
 }
@@ -110,7 +95,7 @@ const seedCall = `wxpay post 'v3/payscore/payafter-orders/{out_order_no}/sync' o
 
 // newSandboxServer starts the simulator with the sandbox's keys. NewServer
 // panics when it cannot start; that becomes an error here.
-func newSandboxServer(id *sandboxIdentity) (srv *wechatpaytest.Server, err error) {
+func newSandboxServer(id *sandboxIdentity, ln net.Listener) (srv *wechatpaytest.Server, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("sandbox: starting the simulator: %v", r)
@@ -121,19 +106,8 @@ func newSandboxServer(id *sandboxIdentity) (srv *wechatpaytest.Server, err error
 		wechatpaytest.WithMerchantKey(id.merchantKey, id.merchantSerial),
 		wechatpaytest.WithPlatformKey(id.gatewayKey, id.publicKeyID),
 		wechatpaytest.WithAPIv3Key(id.apiv3Key),
+		wechatpaytest.WithListener(ln),
 	), nil
-}
-
-// sandboxProxy forwards everything to the simulator unchanged: the request
-// target (what the signature covers) and the signed answer pass as they are.
-func sandboxProxy(target string) http.Handler {
-	u, _ := url.Parse(target)
-	return &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.Out.URL.Scheme, r.Out.URL.Host = u.Scheme, u.Host
-			r.Out.Host = u.Host
-		},
-	}
 }
 
 // defaultSandboxDir is $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox.

@@ -15,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/tidwall/gjson"
+
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
 // waitFile polls until path exists or the deadline passes.
@@ -86,6 +88,11 @@ func TestSandboxInProcess(t *testing.T) {
 	r := client.run("", seedArgs...)
 	if r.Code != exitOK || gjson.Get(r.Stdout, "state").String() != "DONE" {
 		t.Errorf("seed call against the sandbox: exit %d, stdout %s, stderr %s", r.Code, r.Stdout, r.Stderr)
+	}
+	// Bills too: the download_url names the sandbox's own address.
+	r = client.run("", "download", "bill", "--date", wechatpaytest.DemoBillDate)
+	if r.Code != exitOK || r.Stdout == "" {
+		t.Errorf("bill from the sandbox: exit %d, stderr %s", r.Code, r.Stderr)
 	}
 	sr := stop()
 	if sr.Code != exitOK {
