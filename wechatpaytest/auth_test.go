@@ -87,6 +87,9 @@ func TestAuthenticationFailures(t *testing.T) {
 			}
 			want := map[string]string{"method": "POST", "url": seedTarget}
 			got := map[string]string{"method": a.get("detail.sign_information.method"), "url": a.get("detail.sign_information.url")}
+			if n := jsonInt(a, "detail.sign_information.sign_message_length"); (n == 0) != (tt.name == "missing header" || tt.name == "wrong scheme" || tt.name == "malformed fields" || tt.name == "millisecond timestamp") {
+				t.Errorf("sign_message_length = %d", n)
+			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("sign_information (-want +got):\n%s", diff)
 			}

@@ -13,7 +13,8 @@ import (
 // Status, Drop and Delay act before the route's handler (with Status or
 // Drop the handler is not called); Tamper, StaleTimestamp, UnknownSerial,
 // Unsigned and ProbeSignature change how the answer (the handler's, or the
-// injected Status) is signed.
+// injected Status) is signed. The unsigned downloads ignore the signing
+// faults except Tamper.
 type Fault struct {
 	// Route selects requests: "" for every request, "METHOD /path" or
 	// "/path" where path is a route pattern ("/v3/refund/domestic/refunds/{out_refund_no}")
@@ -37,7 +38,8 @@ type Fault struct {
 	Drop bool
 
 	// Tamper changes the body after it was signed (an empty body keeps its
-	// body and gets a different Wechatpay-Nonce).
+	// body and gets a different Wechatpay-Nonce). On the unsigned downloads
+	// (bill file, image) it flips the first byte of the content.
 	Tamper bool
 	// StaleTimestamp signs with a timestamp ten minutes before the server clock.
 	StaleTimestamp bool

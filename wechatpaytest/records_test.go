@@ -113,9 +113,13 @@ func TestListenOptions(t *testing.T) {
 	for name, opt := range map[string]wechatpaytest.Option{
 		"listener": wechatpaytest.WithListener(l),
 		"addr":     wechatpaytest.WithAddr("127.0.0.1:0"),
+		"tls":      wechatpaytest.WithTLS(),
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := setup(t, opt)
+			if name == "tls" && !strings.HasPrefix(e.srv.URL, "https://127.0.0.1:") {
+				t.Errorf("URL = %q, want https", e.srv.URL)
+			}
 			if name == "listener" && e.srv.URL != "http://"+l.Addr().String() {
 				t.Errorf("URL = %q, want the listener's address %s", e.srv.URL, l.Addr())
 			}

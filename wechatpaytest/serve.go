@@ -196,19 +196,21 @@ func (s *Server) authenticate(r *http.Request, body []byte) (int, *ErrorBody) {
 	if err != nil {
 		return http.StatusUnauthorized, signError(r, "Authorization格式错误 (malformed Authorization): "+err.Error(), nil)
 	}
+	// The message as the gateway sees it, reported in sign_information.
+	seen := []byte(r.Method + "\n" + r.RequestURI + "\n" + a.Timestamp + "\n" + a.Nonce + "\n" + string(body) + "\n")
 	if a.MchID != s.MchID {
-		return http.StatusUnauthorized, signError(r, "商户号不匹配 (mchid "+strconv.Quote(a.MchID)+" is not this merchant)", nil)
+		return http.StatusUnauthorized, signError(r, "商户号不匹配 (mchid "+strconv.Quote(a.MchID)+" is not this merchant)", seen)
 	}
 	if a.Serial != s.MerchantSerial {
-		return http.StatusUnauthorized, signError(r, "商户证书序列号有误 (serial_no "+strconv.Quote(a.Serial)+" is not the merchant certificate serial)", nil)
+		return http.StatusUnauthorized, signError(r, "商户证书序列号有误 (serial_no "+strconv.Quote(a.Serial)+" is not the merchant certificate serial)", seen)
 	}
 	ts, err := strconv.ParseInt(a.Timestamp, 10, 64)
 	if err != nil || len(a.Timestamp) > 10 {
-		return http.StatusUnauthorized, signError(r, "timestamp格式错误 (timestamp must be Unix seconds)", nil)
+		return http.StatusUnauthorized, signError(r, "timestamp格式错误 (timestamp must be Unix seconds)", seen)
 	}
 	now := s.now().Unix()
 	if d := now - ts; d > int64(window.Seconds()) || d < -int64(window.Seconds()) {
-		return http.StatusUnauthorized, signError(r, fmt.Sprintf("请求的时间戳已过期 (timestamp is %d s away from the server clock)", d), nil)
+		return http.StatusUnauthorized, signError(r, fmt.Sprintf("请求的时间戳已过期 (timestamp is %d s away from the server clock)", d), seen)
 	}
 	msg := signer.BuildMessage(r.Method, r.RequestURI, ts, a.Nonce, body)
 	if err := signer.VerifySignature(&s.MerchantKey.PublicKey, msg, a.Signature); err != nil {
