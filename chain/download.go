@@ -262,6 +262,7 @@ func (c *Client) stream(req *request, res *DownloadResult, body *downloadBody, w
 
 	var src io.Reader = body
 	var dst io.Writer = out
+	var tee *teeWriter
 	if keep {
 		if exp == nil {
 			// Bytes as served, nothing to decode.
@@ -271,11 +272,12 @@ func (c *Client) stream(req *request, res *DownloadResult, body *downloadBody, w
 			return body.complete(c, req)
 		}
 		// w gets the bytes as served; the decoded stream only feeds the hash.
-		src, dst = io.TeeReader(body, &writeTagger{w: out}), io.Discard
+		tee = &teeWriter{w: out}
+		src, dst = io.TeeReader(body, tee), io.Discard
 	}
 	decoded, gz, err := c.gunzip(req, res, src, body)
 	if err != nil {
-		return err
+		return tee.check(c, req, err)
 	}
 	if exp != nil {
 		if dst == io.Discard {
@@ -285,10 +287,10 @@ func (c *Client) stream(req *request, res *DownloadResult, body *downloadBody, w
 		}
 	}
 	if err := c.copyBody(req, dst, decoded, body); err != nil {
-		return err
+		return tee.check(c, req, err)
 	}
 	if err := body.complete(c, req); err != nil {
-		return err
+		return tee.check(c, req, err)
 	}
 	if gz != nil {
 		if err := gz.Close(); err != nil {
@@ -346,7 +348,7 @@ func (c *Client) streamStatement(req *request, res *DownloadResult, body *downlo
 	out := &countingWriter{w: w}
 	defer func() { res.Written, res.Received = out.n, body.n }()
 	stmt := &expectedHash{typ: "SHA1", want: strings.ToLower(sum), h: newSHA1(), what: signer.HeaderStatementSHA1}
-	var dst io.Writer = io.MultiWriter(&writeTagger{w: out}, stmt.h)
+	var dst io.Writer = io.MultiWriter(out, stmt.h)
 	if exp != nil {
 		dst = io.MultiWriter(dst, exp.h)
 	}
@@ -394,8 +396,7 @@ func (c *Client) verifiedBody(req *request, res *DownloadResult, resp *http.Resp
 }
 
 // copyBody copies src to dst with one fixed buffer, telling read errors from
-// write errors (a write error comes back tagged by writeTagger when w sits
-// behind a TeeReader).
+// write errors (except for a writer behind a TeeReader: see teeWriter).
 func (c *Client) copyBody(req *request, dst io.Writer, src io.Reader, body *downloadBody) error {
 	buf := make([]byte, downloadBuffer)
 	for {
@@ -409,20 +410,12 @@ func (c *Client) copyBody(req *request, dst io.Writer, src io.Reader, body *down
 			return nil
 		}
 		if rerr != nil {
-			var we *writeError
-			if errors.As(rerr, &we) {
-				return c.writeErr(req, we.err)
-			}
 			return c.readErrN(req, body, rerr)
 		}
 	}
 }
 
 func (c *Client) writeErr(req *request, err error) error {
-	var we *writeError
-	if errors.As(err, &we) {
-		err = we.err
-	}
 	return c.wrapf(req, "writing the content: %w", err)
 }
 
@@ -534,19 +527,26 @@ func (cw *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// writeError marks an error of the caller's writer that surfaces through a
-// TeeReader's Read.
-type writeError struct{ err error }
+// teeWriter is the caller's writer behind a TeeReader (KeepCompressed with a
+// hash): its errors come back as read errors, possibly wrapped by
+// compress/flate without Unwrap, so it remembers them.
+type teeWriter struct {
+	w   io.Writer
+	err error
+}
 
-func (e *writeError) Error() string { return e.err.Error() }
-func (e *writeError) Unwrap() error { return e.err }
-
-type writeTagger struct{ w io.Writer }
-
-func (t *writeTagger) Write(p []byte) (int, error) {
+func (t *teeWriter) Write(p []byte) (int, error) {
 	n, err := t.w.Write(p)
-	if err != nil {
-		return n, &writeError{err: err}
+	if err != nil && t.err == nil {
+		t.err = err
 	}
-	return n, nil
+	return n, err
+}
+
+// check reports the writer's error, when there was one, instead of err.
+func (t *teeWriter) check(c *Client, req *request, err error) error {
+	if t != nil && t.err != nil {
+		return c.writeErr(req, t.err)
+	}
+	return err
 }
