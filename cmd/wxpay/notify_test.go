@@ -8,7 +8,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httputil"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
 var (
@@ -144,5 +147,55 @@ func TestNotifyConfigErrors(t *testing.T) {
 	r = h.run("{}", "notify", "decrypt")
 	if r.Code != exitUsage || !strings.Contains(r.Stderr, "missing APIv3 key (32 bytes): set --apiv3-key or WECHATPAY_APIV3_KEY") {
 		t.Errorf("no apiv3 key: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}
+
+// TestNotifyFromSimulator checks captures of the simulator's notifications,
+// good and broken, in both capture forms.
+func TestNotifyFromSimulator(t *testing.T) {
+	t.Parallel()
+	h := setupSim(t)
+	const plaintext = `{"out_trade_no":"1217752501201407033233368018","trade_state":"SUCCESS"}`
+	capture := func(opts ...wechatpaytest.NotificationOption) (httpText, jsonText string) {
+		req, err := h.srv.NewNotification("https://shop.example/notify", "TRANSACTION.SUCCESS", []byte(plaintext), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dump, err := httputil.DumpRequest(req, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := req.GetBody()
+		raw, _ := io.ReadAll(body)
+		var j bytes.Buffer
+		if err := notify.WriteCaptured(&j, req.Header, raw); err != nil {
+			t.Fatal(err)
+		}
+		return string(dump), j.String()
+	}
+	goodHTTP, goodJSON := capture()
+	for name, in := range map[string]string{"http": goodHTTP, "json": goodJSON} {
+		r := h.run(in, "notify", "decrypt")
+		if r.Code != exitOK || r.Stdout != plaintext {
+			t.Errorf("%s capture: exit %d, stdout %q, stderr %q", name, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+	broken := []struct {
+		name string
+		opt  wechatpaytest.NotificationOption
+		code int
+	}{
+		{"tampered", wechatpaytest.NotifyTampered(), exitVerify},
+		{"probe", wechatpaytest.NotifyProbe(), exitVerify},
+		{"unknown serial", wechatpaytest.NotifyUnknownSerial(), exitVerify},
+		{"unsigned", wechatpaytest.NotifyUnsigned(), exitVerify},
+		{"wrong APIv3 key", wechatpaytest.NotifyWrongAPIv3Key(), exitError},
+	}
+	for _, b := range broken {
+		_, j := capture(b.opt)
+		r := h.run(j, "notify", "decrypt")
+		if r.Code != b.code || r.Stdout != "" {
+			t.Errorf("%s: exit %d (want %d), stdout %q, stderr %q", b.name, r.Code, b.code, r.Stdout, r.Stderr)
+		}
 	}
 }

@@ -53,13 +53,14 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 			return usageErrorf("no --dir given and neither XDG_CACHE_HOME nor HOME is set")
 		}
 	}
-	id, err := loadOrCreateSandbox(dir)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--addr %s: %v", o.addr, err)}
+	}
+	id, err := loadOrCreateSandbox(dir)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	srv, err := newSandboxServer(id, ln) // closes ln on Close
 	if err != nil {
