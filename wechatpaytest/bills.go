@@ -5,9 +5,9 @@ import (
 	"compress/gzip"
 	"crypto/sha1"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"sync"
 	"time"
@@ -81,9 +81,10 @@ func SyntheticBill(size int64) BillSource {
 
 // billRows generates synthetic bill rows.
 type billRows struct {
-	left int64 // bytes still to produce
-	row  int
-	buf  []byte
+	left    int64 // bytes still to produce
+	row     int
+	buf     []byte // the unread rest of the current line
+	scratch []byte // reused line storage
 }
 
 const billHeader = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n"
@@ -92,27 +93,70 @@ func (b *billRows) Read(p []byte) (int, error) {
 	if b.left <= 0 {
 		return 0, io.EOF
 	}
-	for len(b.buf) == 0 {
-		var line string
-		if b.row == 0 {
-			line = billHeader
-		} else {
-			n := b.row
-			line = fmt.Sprintf("`2019-06-11 %02d:%02d:%02d,`%s,`1900000001,`0,`,`42000003072019061%011d,`SIM%017d,`oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,`JSAPI,`SUCCESS,`OTHERS,`CNY,`%d.%02d,`0.00,`0,`0,`0.00,`0.00,`,`,`模拟商品,`,`0.00600,`0.60%%,`%d.%02d,`0.00,`\n",
-				n/3600%24, n/60%60, n%60, DemoAppID, n, n, n%1000, n%100, n%1000, n%100)
+	n := 0
+	for n < len(p) && b.left > 0 {
+		if len(b.buf) == 0 {
+			b.nextRow()
 		}
-		b.row++
-		if int64(len(line)) > b.left {
-			// Pad the tail with a comment line of the right length.
-			line = "#" + string(bytes.Repeat([]byte{'-'}, int(b.left)))
-			line = line[:b.left]
-		}
-		b.buf = []byte(line)
+		c := copy(p[n:], b.buf)
+		b.buf = b.buf[c:]
+		b.left -= int64(c)
+		n += c
 	}
-	n := copy(p, b.buf)
-	b.buf = b.buf[n:]
-	b.left -= int64(n)
 	return n, nil
+}
+
+// nextRow fills buf with the next line (never longer than what is left).
+func (b *billRows) nextRow() {
+	line := b.scratch[:0]
+	if b.row == 0 {
+		line = append(line, billHeader...)
+	} else {
+		n := b.row
+		two := func(v int) { line = append(line, byte('0'+v/10), byte('0'+v%10)) }
+		line = append(line, "`2019-06-11 "...)
+		two(n / 3600 % 24)
+		line = append(line, ':')
+		two(n / 60 % 60)
+		line = append(line, ':')
+		two(n % 60)
+		line = append(line, ",`"+DemoAppID+",`1900000001,`0,`,`42000003072019061"...)
+		line = appendPadded(line, n, 11)
+		line = append(line, ",`SIM"...)
+		line = appendPadded(line, n, 17)
+		line = append(line, ",`oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,`JSAPI,`SUCCESS,`OTHERS,`CNY,`"...)
+		amount := func() {
+			line = strconv.AppendInt(line, int64(n%1000), 10)
+			line = append(line, '.')
+			two(n % 100)
+		}
+		amount()
+		line = append(line, ",`0.00,`0,`0,`0.00,`0.00,`,`,`模拟商品,`,`0.00600,`0.60%,`"...)
+		amount()
+		line = append(line, ",`0.00,`\n"...)
+	}
+	b.row++
+	if int64(len(line)) > b.left {
+		// Pad the tail with a comment line of the right length.
+		line = line[:0]
+		line = append(line, '#')
+		for int64(len(line)) < b.left {
+			line = append(line, '-')
+		}
+		line = line[:b.left]
+	}
+	b.scratch = line
+	b.buf = line
+}
+
+// appendPadded appends n in decimal, zero-padded to width.
+func appendPadded(dst []byte, n, width int) []byte {
+	var tmp [20]byte
+	d := strconv.AppendInt(tmp[:0], int64(n), 10)
+	for i := len(d); i < width; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, d...)
 }
 
 func (s *Server) registerBills() {

@@ -123,3 +123,33 @@ func TestCertificateModeAndRotation(t *testing.T) {
 		t.Errorf("UsePlatformKey of an unknown serial succeeded")
 	}
 }
+
+func TestGivenKeysAndIdentity(t *testing.T) {
+	t.Parallel()
+	base := wechatpaytest.NewServer()
+	base.Close()
+	const serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1"
+	const apiv3 = "0123456789abcdef0123456789abcdef"
+	e := setup(t,
+		wechatpaytest.WithMchID("1230000109"),
+		wechatpaytest.WithMerchantKey(base.PlatformKey, ""),
+		wechatpaytest.WithPlatformKey(base.MerchantKey, serial),
+		wechatpaytest.WithCertificateMode(),
+		wechatpaytest.WithAPIv3Key(apiv3),
+		wechatpaytest.WithoutFixtures(),
+	)
+	got := []string{e.srv.MchID, e.srv.PlatformSerial, signer.SerialOf(e.srv.PlatformCertificate), e.srv.APIv3Key}
+	if diff := cmp.Diff([]string{"1230000109", serial, serial, apiv3}, got); diff != "" {
+		t.Errorf("identity (-want +got):\n%s", diff)
+	}
+	if e.srv.MerchantKey != base.PlatformKey || signer.SerialOf(e.srv.MerchantCertificate) != e.srv.MerchantSerial {
+		t.Errorf("merchant key or certificate not the given one")
+	}
+	a := e.do("GET", "/v3/certificates", "")
+	if diff := cmp.Diff([]string{serial}, certSerials(t, e.srv, a.Body)); diff != "" {
+		t.Errorf("certificates (-want +got):\n%s", diff)
+	}
+	if a := e.do("POST", seedTarget, seedBody); a.Status != 404 || a.get("code") != "ORDER_NOT_EXIST" {
+		t.Errorf("without fixtures: %d %s", a.Status, a.Body)
+	}
+}

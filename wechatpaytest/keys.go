@@ -73,7 +73,7 @@ func newIdentity(cn string) (*identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: generate key: %w", err)
 	}
-	cert, err := selfSign(key, cn, time.Now())
+	cert, err := selfSign(key, cn, time.Now(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -85,14 +85,18 @@ func newIdentity(cn string) (*identity, error) {
 	}, nil
 }
 
-// selfSign makes a certificate for key valid from a day before now for five years.
-func selfSign(key *rsa.PrivateKey, cn string, now time.Time) (*x509.Certificate, error) {
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 160))
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: certificate serial: %w", err)
+// selfSign makes a certificate for key valid from a day before now for
+// five years, with the given serial or (nil) a random 160-bit one.
+func selfSign(key *rsa.PrivateKey, cn string, now time.Time, serial *big.Int) (*x509.Certificate, error) {
+	if serial == nil {
+		var err error
+		serial, err = rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 160))
+		if err != nil {
+			return nil, fmt.Errorf("wechatpaytest: certificate serial: %w", err)
+		}
+		// Keep 40 hex digits: force the top bit to be set.
+		serial.SetBit(serial, 159, 1)
 	}
-	// Keep 40 hex digits: force the top nibble to be non-zero.
-	serial.SetBit(serial, 159, 1)
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
 		Subject:      pkix.Name{CommonName: cn, Organization: []string{"Tenpay.com"}, Country: []string{"CN"}},

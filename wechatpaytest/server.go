@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -102,7 +103,7 @@ func newServer(opts ...Option) (*Server, error) {
 			}
 			s.MerchantSerial = serial
 		} else {
-			cert, err := selfSign(o.merchantKey, "WeChat Pay test merchant", time.Now())
+			cert, err := selfSign(o.merchantKey, "WeChat Pay test merchant", time.Now(), nil)
 			if err != nil {
 				return nil, err
 			}
@@ -121,7 +122,16 @@ func newServer(opts ...Option) (*Server, error) {
 	if o.platformKey != nil {
 		e := &platformEntry{key: o.platformKey, serial: o.platformSerial}
 		if o.certMode || e.serial == "" {
-			cert, err := selfSign(o.platformKey, "WeChat Pay test platform", time.Now())
+			var want *big.Int
+			if o.certMode && e.serial != "" {
+				n, ok := new(big.Int).SetString(e.serial, 16)
+				if !ok || n.Sign() <= 0 {
+					return nil, fmt.Errorf("wechatpaytest: WithPlatformKey: serial %q is not a hex certificate serial (certificate mode)", e.serial)
+				}
+				want = n
+				e.serial = serialHex(n)
+			}
+			cert, err := selfSign(o.platformKey, "WeChat Pay test platform", time.Now(), want)
 			if err != nil {
 				return nil, err
 			}
