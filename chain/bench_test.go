@@ -1,0 +1,140 @@
+package chain_test
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+const benchAnswer = `{"appid":"wxd678efh567hg6787","mchid":"1900000001","out_order_no":"1234323JKHDFE1243252","order_id":"10000000002019091450687490728211","state":"DONE"}`
+
+// benchServer checks each request's signature and signs its answer, like
+// the gateway; both benchmarks below pay the same server-side cost.
+func benchServer(b *testing.B) *httptest.Server {
+	testKeys(b)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if _, err := checkAuth(r.Method, r.RequestURI, r.Header.Get("Authorization"), body); err != nil {
+			w.WriteHeader(401)
+			io.WriteString(w, `{"code":"SIGN_ERROR","message":"bad signature"}`)
+			return
+		}
+		h, err := signer.SignHeaders(r.Context(), platformSigner, testPlatformSerial, []byte(benchAnswer), time.Now())
+		if err != nil {
+			w.WriteHeader(500)
+			return
+		}
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Request-ID", "RID")
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, benchAnswer)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkChainPost is the seed call through the library: options map,
+// template expansion, JSON encoding, resty, signing, verification.
+func BenchmarkChainPost(b *testing.B) {
+	srv := benchServer(b)
+	c, err := chain.NewClient(chain.Options{
+		MchID: testMchID, Serial: testMerchantSerial, Signer: mustSigner(b),
+		KeyStore:   signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
+		BaseURL:    srv.URL,
+		HTTPClient: srv.Client(),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	seed := c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync")
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := seed.Post(ctx, seedOpts())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if resp.Get("state").String() != "DONE" {
+			b.Fatal(resp.String())
+		}
+	}
+}
+
+// BenchmarkBaselineNetHTTP does the same sign / send / verify by hand with
+// net/http and crypto/rsa: the floor the library is measured against.
+func BenchmarkBaselineNetHTTP(b *testing.B) {
+	srv := benchServer(b)
+	hc := srv.Client()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		opts := seedOpts()
+		body, err := json.Marshal(opts["json"])
+		if err != nil {
+			b.Fatal(err)
+		}
+		target := "/v3/payscore/payafter-orders/" + opts["out_order_no"].(string) + "/sync"
+		var nb [24]byte
+		rand.Read(nb[:])
+		nonce := base64.RawURLEncoding.EncodeToString(nb[:])
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		msg := "POST\n" + target + "\n" + ts + "\n" + nonce + "\n" + string(body) + "\n"
+		sum := sha256.Sum256([]byte(msg))
+		sig, err := rsa.SignPKCS1v15(nil, merchantKey, crypto.SHA256, sum[:])
+		if err != nil {
+			b.Fatal(err)
+		}
+		req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+target, bytes.NewReader(body))
+		req.Header.Set("Authorization", fmt.Sprintf(`WECHATPAY2-SHA256-RSA2048 mchid="%s",nonce_str="%s",signature="%s",timestamp="%s",serial_no="%s"`,
+			testMchID, nonce, base64.StdEncoding.EncodeToString(sig), ts, testMerchantSerial))
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", "baseline/1.0")
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		answer, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%d %s %v", resp.StatusCode, answer, err)
+		}
+		h := resp.Header
+		if h.Get("Wechatpay-Serial") != testPlatformSerial {
+			b.Fatal("serial")
+		}
+		rts, _ := strconv.ParseInt(h.Get("Wechatpay-Timestamp"), 10, 64)
+		if d := time.Since(time.Unix(rts, 0)); d > 5*time.Minute || d < -5*time.Minute {
+			b.Fatal("skew")
+		}
+		vsum := sha256.Sum256([]byte(h.Get("Wechatpay-Timestamp") + "\n" + h.Get("Wechatpay-Nonce") + "\n" + string(answer) + "\n"))
+		rawSig, err := base64.StdEncoding.DecodeString(h.Get("Wechatpay-Signature"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := rsa.VerifyPKCS1v15(&platformKey.PublicKey, crypto.SHA256, vsum[:], rawSig); err != nil {
+			b.Fatal(err)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(answer, &out); err != nil || out["state"] != "DONE" {
+			b.Fatal(out)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package chain
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
+
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+type fakeSigner struct{}
+
+func (fakeSigner) Sign(context.Context, []byte) (string, error) { return "c2lnbmF0dXJl", nil }
+
+func newTestClient(t testing.TB) *Client {
+	t.Helper()
+	c, err := NewClient(Options{MchID: "1900000001", Serial: "ABC", Signer: fakeSigner{}, BaseURL: "http://127.0.0.1:9/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestClosestKey(t *testing.T) {
+	t.Parallel()
+	known := []string{"out_order_no", "json", "query", "headers", "body", "media", "encryptor"}
+	cases := map[string]string{
+		"out_orderno":  "out_order_no",
+		"OUT_ORDER_NO": "out_order_no",
+		"jsno":         "json",
+		"header":       "headers",
+		"qurey":        "query",
+		"completely":   "",
+		"x":            "",
+	}
+	for in, want := range cases {
+		if got := closest(in, known); got != want {
+			t.Errorf("closest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBackoffAndRetryAfter(t *testing.T) {
+	t.Parallel()
+	c := &Client{retryWait: 100 * time.Millisecond, retryMaxWait: time.Second}
+	for attempt := 1; attempt <= 8; attempt++ {
+		full := min(c.retryWait<<(attempt-1), c.retryMaxWait)
+		for range 50 {
+			d := c.backoff(attempt)
+			if d < full/2 || d > full {
+				t.Fatalf("attempt %d: %v outside [%v, %v]", attempt, d, full/2, full)
+			}
+		}
+	}
+	cases := []struct {
+		header string
+		want   time.Duration
+		ok     bool
+	}{
+		{"0", 0, true},
+		{"1", time.Second, true},
+		{"2", 0, false}, // over RetryMaxWait: give up
+		{"-5", 0, true},
+		{time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), 0, true},
+	}
+	for _, tc := range cases {
+		d, ok := c.retryDelay(1, http.Header{"Retry-After": {tc.header}})
+		if d != tc.want || ok != tc.ok {
+			t.Errorf("Retry-After %q: %v %v, want %v %v", tc.header, d, ok, tc.want, tc.ok)
+		}
+	}
+	if d, ok := c.retryDelay(1, http.Header{"Retry-After": {"soon"}}); !ok || d > c.retryWait {
+		t.Errorf("unparsable Retry-After: %v %v", d, ok)
+	}
+}
+
+func TestJoinSegments(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		prefix string
+		segs   []string
+		want   string
+	}{
+		{"", []string{"v3", "pay"}, "v3/pay"},
+		{"", []string{"/v3//", "", "/pay/"}, "v3/pay/"},
+		{"v3/", []string{"pay"}, "v3/pay"},
+		{"v3/", nil, "v3/"},
+		{"", []string{"v3/pay/transactions/id/{transaction_id}"}, "v3/pay/transactions/id/{transaction_id}"},
+	}
+	for _, tc := range cases {
+		if got := joinSegments(tc.prefix, tc.segs); got != tc.want {
+			t.Errorf("joinSegments(%q, %q) = %q, want %q", tc.prefix, tc.segs, got, tc.want)
+		}
+	}
+}
+
+func TestBuildMeta(t *testing.T) {
+	t.Parallel()
+	got, err := buildMeta(`a"b<c>.png`, "00ff", map[string]any{"z": []int{1}, "a": "&"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(`{"filename":"a\"b<c>.png","sha256":"00ff","a":"&","z":[1]}`, string(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// FuzzNewRequest feeds the options parser arbitrary templates, path values,
+// header values, JSON and query values: it must never panic, and whatever
+// it accepts must be safe to send.
+func FuzzNewRequest(f *testing.F) {
+	f.Add("v3/payscore/payafter-orders/{out_order_no}/sync", "1234323JKHDFE1243252", "trace-1", `{"a":1}`, "x y")
+	f.Add("v3/x/<id>", "a/b+c=d", "v\r\nInjected: 1", `{"a":`, "中文")
+	f.Add("v3/merchant-service/images/{+id}", "../..", "", "", "")
+	f.Add("v3/{id}{?q}", ".", "\x00", "[]", "&=?")
+	f.Add("_id_/x", "%2F", "\t", "null", "")
+	c := newTestClient(f)
+	f.Fuzz(func(t *testing.T, tpl, value, header, js, q string) {
+		opts := O{"id": value, "headers": map[string]string{"X-Trace": header}, "query": map[string]any{"q": q}}
+		if js != "" {
+			opts["json"] = js
+		}
+		req, err := c.Chain(tpl).newRequest("POST", opts)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "chain: POST ") {
+				t.Fatalf("error without context: %v", err)
+			}
+			return
+		}
+		for k, vs := range req.header {
+			for _, v := range vs {
+				if strings.ContainsAny(v, "\r\n") {
+					t.Fatalf("header %s accepted with CR/LF: %q", k, v)
+				}
+			}
+		}
+		if strings.ContainsAny(req.path, " \r\n\x00") {
+			t.Fatalf("path %q has characters that must be escaped", req.path)
+		}
+		if js != "" && (!gjson.Valid(js) || string(req.body) != js) {
+			t.Fatalf("json %q accepted as %q", js, req.body)
+		}
+		if !strings.Contains(req.path, "?") {
+			t.Fatalf("query lost: %q", req.path)
+		}
+		_ = signer.VerificationFor("GET", req.urlPath())
+	})
+}
