@@ -17,7 +17,9 @@
 // Template.Expand follows the RFC: an undefined variable expands to nothing.
 // Template.ExpandStrict is meant for requests: it returns one *MissingError
 // listing every missing or empty variable, and refuses a value that would
-// become a "." or ".." path segment (*DotSegmentError).
+// form a whole "." or ".." path segment of the result (*DotSegmentError):
+// "v3/orders/{id}" with id ".." is refused, "v3/file{ext}" with ext "." is
+// not.
 //
 // # Injection safety
 //

@@ -15,7 +15,7 @@ var ErrSyntax = errors.New("pathtpl: template syntax error")
 var ErrMissing = errors.New("pathtpl: missing variables")
 
 // ErrDotSegment is matched (with errors.Is) by every *DotSegmentError:
-// ExpandStrict refused a path value that is "." or "..".
+// ExpandStrict refused a value that would form a "." or ".." path segment.
 var ErrDotSegment = errors.New("pathtpl: dot segment in path value")
 
 // ErrValue is matched (with errors.Is) by every *ValueError: a variable holds
@@ -71,19 +71,19 @@ func (e *MissingError) Error() string {
 // Is reports whether target is ErrMissing.
 func (e *MissingError) Is(target error) bool { return target == ErrMissing }
 
-// DotSegmentError reports a variable whose value would become a "." or ".."
-// path segment (ExpandStrict only). Such a segment makes servers and proxies
-// resolve the path to a different resource.
+// DotSegmentError reports a variable that helped form a whole "." or ".."
+// path segment of the expansion (ExpandStrict only). Such a segment makes
+// servers and proxies resolve the path to a different resource.
 type DotSegmentError struct {
 	Template string // the template text
-	Name     string // the variable holding the dot segment
-	Value    string // the offending value (or part of it)
+	Name     string // the (first) variable that contributed to the dot segment
+	Value    string // the dot segment as expanded, e.g. ".." or "%2E%2E"
 }
 
 // Error implements error.
 func (e *DotSegmentError) Error() string {
-	return "pathtpl: variable " + strconv.Quote(e.Name) + " has the dot segment " +
-		strconv.Quote(e.Value) + " in a path position of template " + strconv.Quote(e.Template)
+	return "pathtpl: variable " + strconv.Quote(e.Name) + " forms the dot segment " +
+		strconv.Quote(e.Value) + " in the path of template " + strconv.Quote(e.Template)
 }
 
 // Is reports whether target is ErrDotSegment.

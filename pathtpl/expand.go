@@ -1,7 +1,5 @@
 package pathtpl
 
-import "strings"
-
 // stackBuf is the size of the on-stack buffer used by Expand; longer
 // results grow onto the heap.
 const stackBuf = 256
@@ -28,7 +26,7 @@ const stackBuf = 256
 // "." / ".." path segments.
 func (t *Template) Expand(vars map[string]any) (string, error) {
 	var arr [stackBuf]byte
-	buf, err := t.appendExpand(arr[:0], vars, false)
+	buf, err := t.appendExpand(arr[:0], vars, nil)
 	if err != nil {
 		return "", err
 	}
@@ -38,11 +36,17 @@ func (t *Template) Expand(vars map[string]any) (string, error) {
 // ExpandStrict is Expand for building requests. Every variable of the
 // template must be defined and non-empty: otherwise the error is a
 // *MissingError (errors.Is(err, ErrMissing)) that lists all missing or empty
-// variables at once. A value that would expand to a "." or ".." path segment
-// (a value "." or "..", or for {+var} a "/"-separated piece of it, %2E
-// counting as ".") is refused with a *DotSegmentError (errors.Is(err,
-// ErrDotSegment)). This check is conservative: it applies to every
-// expression in the path part of the template (before any "?" or "#").
+// variables at once.
+//
+// A value that would form a whole "." or ".." path segment of the result is
+// refused with a *DotSegmentError (errors.Is(err, ErrDotSegment)) naming the
+// variable: the result's path (the text before its first "?" or "#") is
+// split at "/", "%2E" counts as ".", and a "." or ".." segment to which a
+// variable contributed — its value, or the "/" or "." its operator writes —
+// is an error. So "v3/orders/{id}" with id ".." and "v3/orders{/id}" with
+// id "." are refused, as are {+path} values holding "/../" or "/%2E%2E/",
+// while "v3/file{ext}" with ext "." (segment "file.") is not. Dot segments
+// written in the template text itself are the program's own and allowed.
 func (t *Template) ExpandStrict(vars map[string]any) (string, error) {
 	var missing []string
 	for _, name := range t.names {
@@ -58,14 +62,105 @@ func (t *Template) ExpandStrict(vars map[string]any) (string, error) {
 		return "", &MissingError{Template: t.raw, Names: missing}
 	}
 	var arr [stackBuf]byte
-	buf, err := t.appendExpand(arr[:0], vars, true)
+	buf, err := t.appendExpand(arr[:0], vars, nil)
 	if err != nil {
 		return "", err
+	}
+	if hasDotSegment(buf) {
+		// Rare: find out whether a variable formed it (slow path).
+		if err := t.checkDotSegments(vars); err != nil {
+			return "", err
+		}
 	}
 	return string(buf), nil
 }
 
-func (t *Template) appendExpand(buf []byte, vars map[string]any, strict bool) ([]byte, error) {
+// span records which bytes of an expansion a variable wrote.
+type span struct {
+	start, end int
+	name       string
+}
+
+// checkDotSegments expands again while recording which variable wrote which
+// bytes, and returns a *DotSegmentError for the first "." or ".." path
+// segment that a variable contributed to.
+func (t *Template) checkDotSegments(vars map[string]any) error {
+	var spans []span
+	buf, err := t.appendExpand(nil, vars, &spans)
+	if err != nil {
+		return err
+	}
+	path := buf
+	if i := indexQueryOrFragment(buf); i >= 0 {
+		path = buf[:i]
+	}
+	for start := 0; start <= len(path); {
+		end := start
+		for end < len(path) && path[end] != '/' {
+			end++
+		}
+		if seg := string(path[start:end]); isDotSegment(seg) {
+			for _, sp := range spans {
+				if sp.start < end && start < sp.end {
+					return &DotSegmentError{Template: t.raw, Name: sp.name, Value: seg}
+				}
+			}
+		}
+		start = end + 1
+	}
+	return nil
+}
+
+// hasDotSegment reports whether the path part of an expansion (before the
+// first "?" or "#") has a "." or ".." segment, "%2E" counting as ".".
+func hasDotSegment(buf []byte) bool {
+	if i := indexQueryOrFragment(buf); i >= 0 {
+		buf = buf[:i]
+	}
+	start := 0
+	for i := 0; i <= len(buf); i++ {
+		if i < len(buf) && buf[i] != '/' {
+			continue
+		}
+		if n := i - start; n > 0 && n <= 6 && isDotSegment(string(buf[start:i])) {
+			return true
+		}
+		start = i + 1
+	}
+	return false
+}
+
+func indexQueryOrFragment(buf []byte) int {
+	for i, c := range buf {
+		if c == '?' || c == '#' {
+			return i
+		}
+	}
+	return -1
+}
+
+// isDotSegment reports whether seg is "." or "..", each "." possibly
+// written as "%2E" or "%2e".
+func isDotSegment(seg string) bool {
+	dots := 0
+	for i := 0; i < len(seg); {
+		switch {
+		case seg[i] == '.':
+			i++
+		case i+2 < len(seg) && seg[i] == '%' && seg[i+1] == '2' && (seg[i+2] == 'E' || seg[i+2] == 'e'):
+			i += 3
+		default:
+			return false
+		}
+		dots++
+	}
+	return dots == 1 || dots == 2
+}
+
+// appendExpand appends the expansion to buf. When spans is not nil, it
+// records for every variable the bytes it wrote (operator prefix or
+// separator included).
+func (t *Template) appendExpand(buf []byte, vars map[string]any, spans *[]span) ([]byte, error) {
 	for i := range t.parts {
 		p := &t.parts[i]
 		if p.expr == nil {
@@ -73,7 +168,7 @@ func (t *Template) appendExpand(buf []byte, vars map[string]any, strict bool) ([
 			continue
 		}
 		var err error
-		buf, err = t.appendExpression(buf, p.expr, vars, strict)
+		buf, err = t.appendExpression(buf, p.expr, vars, spans)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +176,7 @@ func (t *Template) appendExpand(buf []byte, vars map[string]any, strict bool) ([
 	return buf, nil
 }
 
-func (t *Template) appendExpression(buf []byte, e *expression, vars map[string]any, strict bool) ([]byte, error) {
+func (t *Template) appendExpression(buf []byte, e *expression, vars map[string]any, spans *[]span) ([]byte, error) {
 	op := e.op
 	first := true
 	for i := range e.vars {
@@ -102,22 +197,55 @@ func (t *Template) appendExpression(buf []byte, e *expression, vars map[string]a
 		if vs.prefix > 0 && r.kind != kindScalar {
 			return nil, &ValueError{Name: vs.name, Msg: "a prefix modifier cannot apply to a list or map"}
 		}
+		start := len(buf)
 		if first {
 			buf = append(buf, op.first...)
 			first = false
 		} else {
 			buf = append(buf, op.sep)
 		}
-		switch r.kind {
-		case kindScalar:
-			s := r.s
-			if vs.prefix > 0 {
-				s = prefixOf(s, vs.prefix, op.reserved)
+		buf = appendValue(buf, op, vs, &r)
+		if spans != nil {
+			*spans = append(*spans, span{start: start, end: len(buf), name: vs.name})
+		}
+	}
+	return buf, nil
+}
+
+// appendValue appends one defined variable value (after the operator's
+// prefix or separator).
+func appendValue(buf []byte, op *operator, vs *varSpec, r *resolved) []byte {
+	switch r.kind {
+	case kindScalar:
+		s := r.s
+		if vs.prefix > 0 {
+			s = prefixOf(s, vs.prefix, op.reserved)
+		}
+		if op.named {
+			buf = append(buf, vs.name...)
+			if s == "" {
+				return append(buf, op.ifEmpty...)
 			}
-			if strict && e.path {
-				if seg, bad := dotSegment(s, op.reserved); bad {
-					return nil, &DotSegmentError{Template: t.raw, Name: vs.name, Value: seg}
+			buf = append(buf, '=')
+		}
+		return appendEncoded(buf, s, op.reserved)
+	case kindList:
+		if !vs.explode {
+			if op.named {
+				buf = append(buf, vs.name...)
+				buf = append(buf, '=')
+			}
+			for j, s := range r.list {
+				if j > 0 {
+					buf = append(buf, ',')
 				}
+				buf = appendEncoded(buf, s, op.reserved)
+			}
+			return buf
+		}
+		for j, s := range r.list {
+			if j > 0 {
+				buf = append(buf, op.sep)
 			}
 			if op.named {
 				buf = append(buf, vs.name...)
@@ -128,89 +256,35 @@ func (t *Template) appendExpression(buf []byte, e *expression, vars map[string]a
 				buf = append(buf, '=')
 			}
 			buf = appendEncoded(buf, s, op.reserved)
-		case kindList:
-			if strict && e.path {
-				for _, s := range r.list {
-					if seg, bad := dotSegment(s, op.reserved); bad {
-						return nil, &DotSegmentError{Template: t.raw, Name: vs.name, Value: seg}
-					}
-				}
-			}
-			if !vs.explode {
-				if op.named {
-					buf = append(buf, vs.name...)
-					buf = append(buf, '=')
-				}
-				for j, s := range r.list {
-					if j > 0 {
-						buf = append(buf, ',')
-					}
-					buf = appendEncoded(buf, s, op.reserved)
-				}
-				continue
-			}
-			for j, s := range r.list {
-				if j > 0 {
-					buf = append(buf, op.sep)
-				}
-				if op.named {
-					buf = append(buf, vs.name...)
-					if s == "" {
-						buf = append(buf, op.ifEmpty...)
-						continue
-					}
-					buf = append(buf, '=')
-				}
-				buf = appendEncoded(buf, s, op.reserved)
-			}
-		case kindMap:
-			if !vs.explode {
-				if op.named {
-					buf = append(buf, vs.name...)
-					buf = append(buf, '=')
-				}
-				for j, p := range r.pairs {
-					if j > 0 {
-						buf = append(buf, ',')
-					}
-					buf = appendEncoded(buf, p.k, op.reserved)
-					buf = append(buf, ',')
-					buf = appendEncoded(buf, p.v, op.reserved)
-				}
-				continue
+		}
+	case kindMap:
+		if !vs.explode {
+			if op.named {
+				buf = append(buf, vs.name...)
+				buf = append(buf, '=')
 			}
 			for j, p := range r.pairs {
 				if j > 0 {
-					buf = append(buf, op.sep)
+					buf = append(buf, ',')
 				}
 				buf = appendEncoded(buf, p.k, op.reserved)
-				if op.named && p.v == "" {
-					buf = append(buf, op.ifEmpty...)
-					continue
-				}
-				buf = append(buf, '=')
+				buf = append(buf, ',')
 				buf = appendEncoded(buf, p.v, op.reserved)
 			}
+			return buf
+		}
+		for j, p := range r.pairs {
+			if j > 0 {
+				buf = append(buf, op.sep)
+			}
+			buf = appendEncoded(buf, p.k, op.reserved)
+			if op.named && p.v == "" {
+				buf = append(buf, op.ifEmpty...)
+				continue
+			}
+			buf = append(buf, '=')
+			buf = appendEncoded(buf, p.v, op.reserved)
 		}
 	}
-	return buf, nil
-}
-
-// dotSegment reports whether s would become a "." or ".." path segment. In
-// reserved mode s may hold "/" and %2E, so each "/"-separated piece is
-// checked with %2E decoded.
-func dotSegment(s string, reserved bool) (string, bool) {
-	if !reserved {
-		return s, s == "." || s == ".."
-	}
-	for piece := range strings.SplitSeq(s, "/") {
-		if len(piece) == 0 || len(piece) > 6 {
-			continue
-		}
-		d := strings.ReplaceAll(strings.ReplaceAll(piece, "%2e", "."), "%2E", ".")
-		if d == "." || d == ".." {
-			return piece, true
-		}
-	}
-	return "", false
+	return buf
 }

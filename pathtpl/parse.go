@@ -54,10 +54,6 @@ func lookupOperator(c byte) (*operator, bool) {
 type expression struct {
 	op   *operator
 	vars []varSpec
-	// path is true when the expression expands into the path part of the URI
-	// (no "?" or "#" before it and an operator that does not start a query or
-	// fragment). ExpandStrict refuses dot segments only there.
-	path bool
 }
 
 type varSpec struct {
@@ -78,7 +74,6 @@ const maxPrefix = 9999
 // give the byte position.
 func Parse(template string) (*Template, error) {
 	t := &Template{raw: template}
-	inQuery := false
 	seen := make(map[string]struct{})
 	litStart := 0
 	var lit []byte // encoded literal being built, nil while it is a plain slice of template
@@ -104,10 +99,6 @@ func Parse(template string) (*Template, error) {
 			if err != nil {
 				return nil, err
 			}
-			e.path = !inQuery && (e.op.op == 0 || e.op.op == '+' || e.op.op == '.' || e.op.op == '/')
-			if e.op.op == '?' || e.op.op == '&' || e.op.op == '#' {
-				inQuery = true
-			}
 			for _, v := range e.vars {
 				if _, ok := seen[v.name]; !ok {
 					seen[v.name] = struct{}{}
@@ -130,9 +121,6 @@ func Parse(template string) (*Template, error) {
 		case c < utf8.RuneSelf:
 			if charClass[c]&classLiteral == 0 {
 				return nil, &SyntaxError{Template: template, Pos: i, Msg: "character " + strconv.QuoteRune(rune(c)) + " is not allowed in a template literal"}
-			}
-			if c == '?' || c == '#' {
-				inQuery = true
 			}
 			if lit != nil {
 				lit = append(lit, c)

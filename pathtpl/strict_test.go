@@ -111,7 +111,7 @@ func TestExpandStrictDotSegments(t *testing.T) {
 		{"v3/orders/{+id}", "a/../b", ".."},
 		{"v3/orders/{+id}", "%2e%2E", "%2e%2E"},
 		{"v3/orders/{+id}", "./x", "."},
-		{"v3/orders/x{.id}", ".", "."},
+		{"v3/orders/{.id}", ".", ".."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.tmpl, func(t *testing.T) {
@@ -149,5 +149,73 @@ func TestExpandStrictValueError(t *testing.T) {
 	}
 	if _, err := tp.ExpandStrict(map[string]any{"a": struct{}{}}); !errors.Is(err, ErrValue) {
 		t.Errorf("ExpandStrict with a struct: error %v, want ErrValue", err)
+	}
+}
+
+// TestExpandStrictDotSegmentsWholeSegment: only a "." or ".." that forms a
+// whole path segment of the result is refused, whichever variables (or
+// operator prefixes) formed it; a dot inside a longer segment, or after the
+// path, is fine.
+func TestExpandStrictDotSegmentsWholeSegment(t *testing.T) {
+	t.Parallel()
+	refused := []struct {
+		tmpl        string
+		vars        map[string]any
+		name, value string
+	}{
+		{"v3/{a}{b}/c", map[string]any{"a": ".", "b": "."}, "a", ".."},
+		{"v3/.{a}/c", map[string]any{"a": "."}, "a", ".."},
+		{"v3/x{/a}", map[string]any{"a": "."}, "a", "."},
+		{"v3/x{/a,b}", map[string]any{"a": "x", "b": ".."}, "b", ".."},
+		{"{a}/x", map[string]any{"a": ".."}, "a", ".."},
+		{"v3/{+p}", map[string]any{"p": ".%2E"}, "p", ".%2E"},
+		{"v3{+p}/x", map[string]any{"p": "/a/%2e%2e"}, "p", "%2e%2e"},
+		{"v3/x/{.e}", map[string]any{"e": "."}, "e", ".."},
+	}
+	for _, tc := range refused {
+		tp, err := Parse(tc.tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tp.ExpandStrict(tc.vars)
+		var de *DotSegmentError
+		if !errors.As(err, &de) || !errors.Is(err, ErrDotSegment) {
+			t.Errorf("ExpandStrict(%q, %v) = %q, %v; want a *DotSegmentError", tc.tmpl, tc.vars, got, err)
+			continue
+		}
+		if diff := cmp.Diff(DotSegmentError{Template: tc.tmpl, Name: tc.name, Value: tc.value}, *de); diff != "" {
+			t.Errorf("ExpandStrict(%q) error (-want +got):\n%s", tc.tmpl, diff)
+		}
+	}
+	accepted := []struct {
+		tmpl string
+		vars map[string]any
+		want string
+	}{
+		{"v3/file{ext}", map[string]any{"ext": "."}, "v3/file."},
+		{"v3/file{ext}", map[string]any{"ext": ".."}, "v3/file.."},
+		{"v3/{name}.txt", map[string]any{"name": "."}, "v3/..txt"},
+		{"v3/orders/x{.id}", map[string]any{"id": "."}, "v3/orders/x.."},
+		{"v3/{a}{b}", map[string]any{"a": ".", "b": "a"}, "v3/.a"},
+		{"v3/{n}.{e}", map[string]any{"n": ".", "e": "."}, "v3/..."},
+		{"v3{+p}", map[string]any{"p": "/a?/../b"}, "v3/a?/../b"},
+		{"v3{+p}", map[string]any{"p": "/a#/./b"}, "v3/a#/./b"},
+		{"v3/a/../{id}", map[string]any{"id": "x"}, "v3/a/../x"},     // the template's own text
+		{"v3/{id}", map[string]any{"id": "%2E%2E"}, "v3/%252E%252E"}, // simple expansion encodes "%"
+		{"v3/x{/a*}", map[string]any{"a": []string{"x", "%2E"}}, "v3/x/x/%252E"},
+	}
+	for _, tc := range accepted {
+		tp, err := Parse(tc.tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tp.ExpandStrict(tc.vars)
+		if err != nil {
+			t.Errorf("ExpandStrict(%q, %v): %v", tc.tmpl, tc.vars, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("ExpandStrict(%q) (-want +got):\n%s", tc.tmpl, diff)
+		}
 	}
 }
