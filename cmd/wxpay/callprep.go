@@ -49,6 +49,17 @@ func (a *app) prepareCall(c *cobra.Command, args []string) (*callPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.Method == "GET" && p.Req.Body != nil {
+		if p.Req.BodyItem == "" {
+			return nil, usageErrorf("--json: a GET request carries no body")
+		}
+		it, _ := parseItem(p.Req.BodyItem)
+		hint := ""
+		if it.Kind == itemField {
+			hint = fmt.Sprintf("; for a query parameter write %s==%s", it.Name, it.Value)
+		}
+		return nil, usageErrorf("item %q: a GET request carries no body%s", p.Req.BodyItem, hint)
+	}
 	return p, nil
 }
 

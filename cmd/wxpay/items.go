@@ -142,6 +142,7 @@ type request struct {
 	Query    url.Values
 	Header   http.Header
 	Body     []byte // nil when no body item and no --json
+	BodyItem string // the first body item as typed ("" when none)
 }
 
 // buildRequest turns the items into a request. pathNames are the variables
@@ -180,6 +181,9 @@ func buildRequest(args []string, pathNames []string, jsonBody []byte) (*request,
 			body, err = setField(body, it)
 			if err != nil {
 				return nil, err
+			}
+			if r.BodyItem == "" {
+				r.BodyItem = it.Arg
 			}
 		}
 	}

@@ -85,6 +85,7 @@ func TestBuildRequest(t *testing.T) {
 			want: request{
 				PathVars: map[string]string{"out_order_no": "1234323JKHDFE1243252"},
 				Body:     []byte(`{"appid":"wxd678efh567hg6787","service_id":"500001","type":"Order_Paid","detail":{"paid_time":"20091225091010"}}`),
+				BodyItem: "appid=wxd678efh567hg6787",
 			},
 		},
 		{
@@ -95,6 +96,7 @@ func TestBuildRequest(t *testing.T) {
 				Query:    url.Values{"mchid": {"1230000109"}, "a": {"1", "2"}},
 				Header:   http.Header{"X-A": {"1", "2"}},
 				Body:     []byte(`{"amount":{"total":100,"currency":"CNY"},"settle":true,"goods":[{"id":1}]}`),
+				BodyItem: "amount.total:=100",
 			},
 		},
 		{
@@ -116,7 +118,7 @@ func TestBuildRequest(t *testing.T) {
 		{
 			name: "escaped dot is a literal key",
 			args: []string{`a\.b=1`},
-			want: request{PathVars: map[string]string{}, Body: []byte(`{"a.b":"1"}`)},
+			want: request{PathVars: map[string]string{}, Body: []byte(`{"a.b":"1"}`), BodyItem: `a\.b=1`},
 		},
 	}
 	for _, tt := range tests {
