@@ -41,8 +41,9 @@ func (e *SyntaxError) Error() string {
 func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
 // MissingError lists every variable of a template that ExpandStrict found
-// undefined (absent, nil, empty list or map) or empty (""), in the order in
-// which the variables appear in the template.
+// undefined (absent, nil, empty list or map) or empty ("", or a list or map
+// of nothing but ""), in the order in which the variables appear in the
+// template.
 type MissingError struct {
 	Template string   // the template text
 	Names    []string // all missing or empty variables, deduplicated

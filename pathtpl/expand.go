@@ -36,7 +36,9 @@ func (t *Template) Expand(vars map[string]any) (string, error) {
 // ExpandStrict is Expand for building requests. Every variable of the
 // template must be defined and non-empty: otherwise the error is a
 // *MissingError (errors.Is(err, ErrMissing)) that lists all missing or empty
-// variables at once.
+// variables at once. Empty means "", and also a list or map holding only
+// empty strings (it would expand to an empty path segment). Missing values
+// are reported before invalid ones (*ValueError).
 //
 // A value that would form a whole "." or ".." path segment of the result is
 // refused with a *DotSegmentError (errors.Is(err, ErrDotSegment)) naming the
@@ -49,17 +51,24 @@ func (t *Template) Expand(vars map[string]any) (string, error) {
 // written in the template text itself are the program's own and allowed.
 func (t *Template) ExpandStrict(vars map[string]any) (string, error) {
 	var missing []string
+	var valueErr error
 	for _, name := range t.names {
 		r, err := resolve(name, vars[name])
 		if err != nil {
-			return "", err
+			if valueErr == nil {
+				valueErr = err
+			}
+			continue
 		}
-		if r.kind == kindUndefined || r.kind == kindScalar && r.s == "" {
+		if r.empty() {
 			missing = append(missing, name)
 		}
 	}
 	if missing != nil {
 		return "", &MissingError{Template: t.raw, Names: missing}
+	}
+	if valueErr != nil {
+		return "", valueErr
 	}
 	var arr [stackBuf]byte
 	buf, err := t.appendExpand(arr[:0], vars, nil)

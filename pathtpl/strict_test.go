@@ -219,3 +219,53 @@ func TestExpandStrictDotSegmentsWholeSegment(t *testing.T) {
 		}
 	}
 }
+
+// TestExpandStrictMissingBeforeValueErrors: every missing name is listed even
+// when another variable holds an invalid value (missing values are checked
+// first), and a list or map holding only empty strings is empty: it would
+// otherwise expand to an empty path segment (v3/orders//close).
+func TestExpandStrictMissingBeforeValueErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		tmpl    string
+		vars    map[string]any
+		missing []string
+	}{
+		{"v3/{a}/{b}/{c}", map[string]any{"b": struct{}{}}, []string{"a", "c"}},
+		{"v3/orders/{id}/close", map[string]any{"id": []string{""}}, []string{"id"}},
+		{"v3/orders{/id*}/close", map[string]any{"id": []any{"", ""}}, []string{"id"}},
+		{"v3/orders/{id}{?q*}", map[string]any{"id": "x", "q": map[string]string{"": ""}}, []string{"q"}},
+	}
+	for _, tc := range cases {
+		tp, err := Parse(tc.tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tp.ExpandStrict(tc.vars)
+		var me *MissingError
+		if !errors.As(err, &me) {
+			t.Errorf("ExpandStrict(%q, %v) = %q, %v; want a *MissingError", tc.tmpl, tc.vars, got, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.missing, me.Names); diff != "" {
+			t.Errorf("ExpandStrict(%q) missing (-want +got):\n%s", tc.tmpl, diff)
+		}
+	}
+	// Without missing values the value error comes through.
+	tp, err := Parse("v3/{a}/{b}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tp.ExpandStrict(map[string]any{"a": "x", "b": struct{}{}}); !errors.Is(err, ErrValue) {
+		t.Errorf("ExpandStrict with a struct value: %v, want ErrValue", err)
+	}
+	// A list with one non-empty element is defined, a map with a key too.
+	tp, err = Parse("v3{/id*}{?q*}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tp.ExpandStrict(map[string]any{"id": []string{"a", ""}, "q": map[string]string{"k": ""}})
+	if diff := cmp.Diff("v3/a/?k=", got); err != nil || diff != "" {
+		t.Errorf("ExpandStrict = %q, %v (-want +got):\n%s", got, err, diff)
+	}
+}

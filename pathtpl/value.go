@@ -29,6 +29,28 @@ type resolved struct {
 	pairs []pair   // kindMap (non-empty, sorted by key)
 }
 
+// empty reports whether ExpandStrict counts r as missing: undefined, "", or a
+// list or map in which every element (and key) is "".
+func (r *resolved) empty() bool {
+	switch r.kind {
+	case kindScalar:
+		return r.s == ""
+	case kindList:
+		for _, s := range r.list {
+			if s != "" {
+				return false
+			}
+		}
+	case kindMap:
+		for _, p := range r.pairs {
+			if p.k != "" || p.v != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // resolve turns a variable value into a scalar, a list or a sorted map.
 // nil, an empty list and an empty map are undefined (RFC 6570 §2.3); nil
 // list elements and nil map values are skipped.
