@@ -177,7 +177,8 @@ func (r *Refresher) Status(mchid string) (Status, bool) {
 
 // Trigger asks for a refresh of mchid as soon as the rate limit allows (at
 // once, or MinGap after the previous attempt; triggers in between coalesce).
-// It never blocks on the network. It reports whether mchid is served.
+// Run performs it; Trigger never blocks on the network. It reports whether
+// mchid is served.
 func (r *Refresher) Trigger(mchid string) bool {
 	r.mu.Lock()
 	m, ok := r.merchants[mchid]

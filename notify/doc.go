@@ -43,7 +43,14 @@
 //     notification; a slow answer counts as a failure and is retried.
 //
 // Handler answers 200 with no body when the callback returns nil, 4xx with
-// {"code":"FAIL","message":…} when the request fails verification (the
-// callback is then not called) and 500 when the callback fails, so that
+// {"code":"FAIL","message":…} when the request fails verification or
+// decoding (the callback is then not called), and 500 when the resource does
+// not decrypt (a wrong APIv3 key on this side) or the callback fails, so that
 // WeChat Pay delivers the notification again.
+//
+// # Captured callbacks
+//
+// WriteCaptured saves a callback's headers and raw body; ReadCaptured reads
+// that JSON form or plain HTTP/1.1 request text back for ParseRaw (the wxpay
+// CLI's notify verify|decrypt commands use it).
 package notify
