@@ -19,12 +19,15 @@ func (a *app) sandboxCommand() *cobra.Command {
 (Ctrl-C or SIGTERM). It keeps its keys in DIR:
 
   merchant_key.pem    the merchant API private key (mode 0600)
-  merchant_cert.pem   the merchant API certificate
+  merchant_cert.pem   the merchant API certificate (its serial is WECHATPAY_SERIAL)
+  wechatpay_key.pem   the gateway's signing key (mode 0600)
   wechatpay_pub.pem   the gateway's public key, for verifying its answers
   sandbox.env         WECHATPAY_* variables pointing any client at the sandbox
+                      (mode 0600: it holds the APIv3 key)
 
-A DIR that already holds keys is reused, not overwritten, so the env file stays
-valid across restarts. Load it with
+A DIR that already holds keys is reused, not overwritten, so the settings stay
+valid across restarts (only WECHATPAY_BASE_URL follows --addr). The env file's
+path is printed on stdout. Load it with
 
   set -a; . DIR/sandbox.env; set +a
 

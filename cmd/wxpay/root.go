@@ -51,7 +51,7 @@ profile of the config file (--config, --profile). 'wxpay sandbox' runs a local
 gateway and writes an env file for it.
 
 Exit status: 0 on 2xx, 4 on 4xx, 5 on 5xx, 3 when verification fails,
-2 on a usage error, 1 otherwise.`
+2 on a usage or configuration error, 1 otherwise.`
 
 const rootExample = `  wxpay post 'v3/payscore/payafter-orders/{out_order_no}/sync' \
       out_order_no=1234323JKHDFE1243252 appid=wxd678efh567hg6787 \
