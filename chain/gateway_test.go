@@ -296,3 +296,7 @@ func sha(b []byte) string {
 }
 
 func gjsonGet(body []byte, path string) string { return gjson.GetBytes(body, path).String() }
+
+func gjsonString(body []byte, path string) string { return gjsonGet(body, path) }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
