@@ -9,7 +9,10 @@ import "strings"
 //   - a whole segment _name_ becomes {name} (v3/payscore/payafterOrders/_out_order_no_/sync);
 //   - literal camelCase becomes kebab-case and a leading capital is lowered
 //     (payafterOrders → payafter-orders, MerchantService → merchant-service,
-//     URLPath → url-path).
+//     URLPath → url-path). An expression inside a segment counts as a word,
+//     so a capital right after it starts a new word: {id}Detail →
+//     {id}-detail, just as idDetail → id-detail (a capital never disappears
+//     into the value before it).
 //
 // Text inside {} and <> is never changed, and literal text after a "?" or
 // "#" is left as is (only <name> is rewritten there). Literal segments
@@ -71,16 +74,18 @@ func normalizeSegment(b *strings.Builder, seg string) {
 		b.WriteByte('}')
 		return
 	}
+	afterExpr := false
 	for len(seg) > 0 {
 		k := strings.IndexAny(seg, "{<")
 		if k < 0 {
-			writeKebab(b, seg)
+			writeKebab(b, seg, afterExpr)
 			return
 		}
-		writeKebab(b, seg[:k])
+		writeKebab(b, seg[:k], afterExpr)
 		seg = seg[k:]
 		n := rewriteExpr(b, seg)
 		seg = seg[n:]
+		afterExpr = true
 	}
 }
 
@@ -141,7 +146,10 @@ func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // writeKebab writes a literal run with camelCase turned into kebab-case.
-func writeKebab(b *strings.Builder, s string) {
+// afterExpr says that the run directly follows an expression, which counts
+// as a word: a capital at the start of the run then gets a hyphen too
+// ({id}Detail → {id}-detail).
+func writeKebab(b *strings.Builder, s string, afterExpr bool) {
 	hasUpper := false
 	for i := 0; i < len(s); i++ {
 		if isUpper(s[i]) {
@@ -159,7 +167,9 @@ func writeKebab(b *strings.Builder, s string) {
 			b.WriteByte(c)
 			continue
 		}
-		if i > 0 {
+		if i == 0 && afterExpr {
+			b.WriteByte('-')
+		} else if i > 0 {
 			prev := s[i-1]
 			if isLower(prev) || isDigit(prev) ||
 				isUpper(prev) && i+1 < len(s) && isLower(s[i+1]) {

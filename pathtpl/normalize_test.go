@@ -51,7 +51,15 @@ var normalizeCases = []struct {
 	{"v3/_a_", "v3/{a}"},
 	// mixed literal and expression in one segment
 	{"v3/fooBar{.ext}", "v3/foo-bar{.ext}"},
-	{"v3/file<name>Ext", "v3/file{name}ext"},
+	{"v3/file<name>Ext", "v3/file{name}-ext"},
+	// a capital right after an expression starts a new word, as after any
+	// other word: {id}Detail is the camelCase idDetail with id a variable
+	{"v3/orders/{id}Detail", "v3/orders/{id}-detail"},
+	{"v3/orders/<id>Detail", "v3/orders/{id}-detail"},
+	{"v3/<a><b>Cd", "v3/{a}{b}-cd"},
+	{"v3/{id}detail", "v3/{id}detail"},
+	{"v3/{id}-detail", "v3/{id}-detail"},
+	{"v3/{id}.Json", "v3/{id}.json"},
 	// query and fragment literals are left alone
 	{"v3/bills?billDate={d}", "v3/bills?billDate={d}"},
 	{"v3/a#fragMent", "v3/a#fragMent"},
