@@ -25,7 +25,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -123,7 +122,7 @@ func run(ctx context.Context, stdout io.Writer, getenv func(string) string) erro
 	for _, st := range styles {
 		resp, err := st.call(ctx, c, opts)
 		if err != nil {
-			return fmt.Errorf("%s: %w", st.name, describe(err))
+			return fmt.Errorf("%s: %w", st.name, err) // a *chain.APIError names the code and Request-ID
 		}
 		if !resp.Verified {
 			return fmt.Errorf("%s: the answer was not verified", st.name)
@@ -154,13 +153,4 @@ func client(getenv func(string) string) (c *chain.Client, where string, cleanup 
 	}
 	srv := wechatpaytest.NewServer()
 	return srv.Client(), srv.URL + " (the in-process simulator; set WECHATPAY_* variables to call a real endpoint)", srv.Close, nil
-}
-
-// describe adds the gateway's code and Request-ID to an API error.
-func describe(err error) error {
-	var apiErr *chain.APIError
-	if errors.As(err, &apiErr) {
-		return fmt.Errorf("%w (HTTP %d, code %s, Request-ID %s)", err, apiErr.StatusCode, apiErr.Code, apiErr.RequestID)
-	}
-	return err
 }

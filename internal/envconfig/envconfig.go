@@ -45,8 +45,18 @@ const (
 // Names lists every variable Load reads.
 var Names = []string{MchID, Serial, PrivateKey, PublicKeyID, PublicKey, PlatformCerts, APIv3Key, BaseURL}
 
-// ErrMissing is wrapped by every error about a variable that is not set.
+// ErrMissing is matched (errors.Is) by every error about a variable that is not set.
 var ErrMissing = errors.New("envconfig: variable not set")
+
+// missingError names the variable that is not set and what to do.
+type missingError struct{ msg string }
+
+func (e *missingError) Error() string        { return "envconfig: " + e.msg }
+func (e *missingError) Is(target error) bool { return target == ErrMissing }
+
+func missing(format string, args ...any) error {
+	return &missingError{msg: fmt.Sprintf(format, args...)}
+}
 
 // Present reports whether any of the variables is set (non-blank).
 // getenv is os.Getenv or a stand-in for tests.
@@ -67,7 +77,7 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 	var cfg wechatpay.Config
 	for _, n := range []string{MchID, Serial, PrivateKey} {
 		if get(n) == "" {
-			return cfg, fmt.Errorf("envconfig: %s: %w", n, ErrMissing)
+			return cfg, missing("%s is not set", n)
 		}
 	}
 	cfg.MchID, cfg.Serial = get(MchID), get(Serial)
@@ -81,9 +91,9 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 	id, pub := get(PublicKeyID), get(PublicKey)
 	switch {
 	case id != "" && pub == "":
-		return cfg, fmt.Errorf("envconfig: %s is set but %s is not: %w", PublicKeyID, PublicKey, ErrMissing)
+		return cfg, missing("%s is set but %s is not", PublicKeyID, PublicKey)
 	case id == "" && pub != "":
-		return cfg, fmt.Errorf("envconfig: %s is set but %s is not: %w", PublicKey, PublicKeyID, ErrMissing)
+		return cfg, missing("%s is set but %s is not", PublicKey, PublicKeyID)
 	case id != "":
 		if !strings.HasPrefix(id, signer.PublicKeyIDPrefix) {
 			return cfg, fmt.Errorf("envconfig: %s must start with %s", PublicKeyID, signer.PublicKeyIDPrefix)
@@ -131,7 +141,7 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 		}
 	}
 	if len(cfg.PlatformKeys) == 0 {
-		return cfg, fmt.Errorf("envconfig: set %s and %s, or %s: %w", PublicKeyID, PublicKey, PlatformCerts, ErrMissing)
+		return cfg, missing("no WeChat Pay key: set %s and %s, or %s", PublicKeyID, PublicKey, PlatformCerts)
 	}
 	cfg.APIv3Key = get(APIv3Key)
 	cfg.BaseURL = get(BaseURL)
