@@ -119,6 +119,7 @@ type progressBar struct {
 	mu    sync.Mutex
 	last  time.Time
 	drawn bool
+	shown int64 // received count last drawn
 	recv  int64
 	total int64
 }
@@ -128,6 +129,9 @@ func (p *progressBar) update(received, total int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.recv, p.total = received, total
+	if p.drawn && received == p.shown {
+		return
+	}
 	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || (total > 0 && received >= total) {
 		p.last = now
 		p.draw()
@@ -146,17 +150,20 @@ func (p *progressBar) draw() {
 	} else {
 		fmt.Fprintf(p.w, "\r%s", byteSize(p.recv))
 	}
-	p.drawn = true
+	p.drawn, p.shown = true, p.recv
 }
 
 // finish draws the final state and ends the line.
 func (p *progressBar) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.drawn || p.recv > 0 {
-		p.draw()
-		fmt.Fprintln(p.w)
+	if !p.drawn && p.recv == 0 {
+		return
 	}
+	if !p.drawn || p.shown != p.recv {
+		p.draw()
+	}
+	fmt.Fprintln(p.w)
 }
 
 // byteSize formats n bytes for humans.
