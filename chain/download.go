@@ -206,7 +206,7 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 
 	resp, attempts, err := c.send(dctx, req)
 	if err != nil {
-		return nil, c.stalled(dctx, req, idle, err)
+		return nil, c.stalled(dctx, req, idle, nil, err)
 	}
 	defer resp.Body.Close()
 	res := &DownloadResult{
@@ -219,7 +219,7 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		_, err := c.readResponse(req, resp, attempts)
-		return res, c.stalled(dctx, req, idle, err)
+		return res, c.stalled(dctx, req, idle, res, err)
 	}
 
 	body := &downloadBody{r: resp.Body, total: resp.ContentLength, progress: cfg.progress, timer: timer, idle: idle}
@@ -239,18 +239,23 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 		err = c.verifiedBody(req, res, resp, body, w, exp)
 	}
 	if err != nil {
-		return res, c.stalled(dctx, req, idle, err)
+		return res, c.stalled(dctx, req, idle, res, err)
 	}
 	return res, nil
 }
 
-// stalled turns a failure caused by the idle timer into ErrIdleTimeout.
-func (c *Client) stalled(dctx context.Context, req *request, idle time.Duration, err error) error {
+// stalled turns a failure caused by the idle timer into ErrIdleTimeout
+// (still unwrapping to the failure itself).
+func (c *Client) stalled(dctx context.Context, req *request, idle time.Duration, res *DownloadResult, err error) error {
 	if err == nil || !errors.Is(context.Cause(dctx), ErrIdleTimeout) {
 		return err
 	}
+	got := "before the answer"
+	if res != nil {
+		got = fmt.Sprintf("%d body bytes received", res.Received)
+	}
 	return &markedError{
-		msg:  fmt.Sprintf("chain: %s %s: download stalled: nothing received for %s (idle timeout): %v", req.method, req.template, idle, err),
+		msg:  fmt.Sprintf("chain: %s %s: download stalled: nothing received for %s (idle timeout); %s", req.method, req.template, idle, got),
 		errs: []error{ErrIdleTimeout, err},
 	}
 }

@@ -597,25 +597,44 @@ func TestDownloadDroppedConnection(t *testing.T) {
 
 func TestDownloadIdleTimeout(t *testing.T) {
 	t.Parallel()
-	c, _, base := rawGateway(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", "1000")
-		w.WriteHeader(200)
-		w.Write([]byte("partial"))
-		w.(http.Flusher).Flush()
+	wait := func(r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-time.After(10 * time.Second):
 		}
-	})
-	start := time.Now()
-	_, err := c.Chain("v3/billdownload/file").Download(context.Background(), nil, io.Discard, chain.WithIdleTimeout(200*time.Millisecond))
-	if !errors.Is(err, chain.ErrIdleTimeout) {
-		t.Fatalf("err = %v, want ErrIdleTimeout", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("the stalled download took %v", d)
+	tests := []struct {
+		name string
+		h    http.HandlerFunc
+		want string
+	}{
+		{"stalls midway", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1000")
+			w.WriteHeader(200)
+			w.Write([]byte("partial"))
+			w.(http.Flusher).Flush()
+			wait(r)
+		}, "chain: GET v3/billdownload/file: download stalled: nothing received for 200ms (idle timeout); 7 body bytes received"},
+		{"no answer", func(w http.ResponseWriter, r *http.Request) { wait(r) },
+			"chain: GET v3/billdownload/file: download stalled: nothing received for 200ms (idle timeout); before the answer"},
 	}
-	_ = base
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _, _ := rawGateway(t, tt.h)
+			start := time.Now()
+			_, err := c.Chain("v3/billdownload/file").Download(context.Background(), nil, io.Discard, chain.WithIdleTimeout(200*time.Millisecond))
+			if !errors.Is(err, chain.ErrIdleTimeout) {
+				t.Fatalf("err = %v, want ErrIdleTimeout", err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error %q, want %q", err, tt.want)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("the stalled download took %v", d)
+			}
+		})
+	}
 }
 
 func TestDownloadWriterError(t *testing.T) {
@@ -729,5 +748,20 @@ func TestDownloadStatement(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestDownloadCanceled(t *testing.T) {
+	t.Parallel()
+	_, c, bill := setupDownload(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var buf bytes.Buffer
+	res, err := c.DownloadBill(ctx, requestBill(t, c, false), &buf, chain.WithProgress(func(received, total int64) { cancel() }))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if res == nil || res.Written >= int64(len(bill)) || res.Written != int64(buf.Len()) {
+		t.Errorf("result %+v after cancel: want a partial Written equal to what w got (%d)", res, buf.Len())
 	}
 }
