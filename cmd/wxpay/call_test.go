@@ -254,6 +254,10 @@ func TestExitCodes(t *testing.T) {
 			code: exitUsage, stderrPart: "missing merchant ID: set --mchid or WECHATPAY_MCHID"},
 		{name: "no verification key", env: map[string]string{"WECHATPAY_PUBLIC_KEY_ID": "", "WECHATPAY_PUBLIC_KEY": ""}, args: seedArgs,
 			code: exitUsage, stderrPart: "missing WeChat Pay verification key"},
+		{name: "bad APIv3 key length", env: map[string]string{"WECHATPAY_APIV3_KEY": "tooshort-secret"}, args: seedArgs,
+			code: exitUsage, stderrPart: "APIv3Key must be 32 bytes"},
+		{name: "non-hex serial", env: map[string]string{"WECHATPAY_SERIAL": "XYZ-not-hex"}, args: seedArgs,
+			code: exitUsage, stderrPart: "Serial"},
 		{name: "connection refused", env: map[string]string{"WECHATPAY_BASE_URL": closed}, args: append([]string{"--timeout", "5s"}, seedArgs...),
 			code: exitError, stderrPart: "refused"},
 	}
@@ -275,6 +279,9 @@ func TestExitCodes(t *testing.T) {
 			if r.Code != tt.code || !strings.Contains(r.Stdout, tt.stdoutPart) || !strings.Contains(r.Stderr, tt.stderrPart) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 					r.Code, r.Stdout, r.Stderr, tt.code, tt.stdoutPart, tt.stderrPart)
+			}
+			if strings.Contains(r.Stdout+r.Stderr, "tooshort-secret") || strings.Contains(r.Stdout+r.Stderr, h.srv.APIv3Key) {
+				t.Error("the APIv3 key is printed")
 			}
 			if tt.code == exitVerify && tt.fault != nil && tt.fault.Status == 0 && r.Stdout != "" {
 				t.Errorf("an unverified answer went to stdout: %q", r.Stdout)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,9 @@ func (a *app) runSign(c *cobra.Command, o *signOptions, app bool) error {
 	}
 	if o.prepayID == "" {
 		return usageErrorf("missing --prepay-id")
+	}
+	if bare, ok := strings.CutPrefix(o.prepayID, "prepay_id="); ok {
+		return usageErrorf("--prepay-id: give the bare prepay_id (%s), not the package string", bare)
 	}
 	s, err := a.g.resolve(c.Flags(), a.env)
 	if err != nil {

@@ -109,6 +109,8 @@ func TestSignUsage(t *testing.T) {
 	}{
 		{"no appid", nil, []string{"sign", "jsapi", "--prepay-id", "p"}, exitUsage, "wxpay: missing --appid"},
 		{"no prepay id", nil, []string{"sign", "jsapi", "--appid", "wx1"}, exitUsage, "wxpay: missing --prepay-id"},
+		{"package string", nil, []string{"sign", "jsapi", "--appid", "wx1", "--prepay-id", "prepay_id=wx2014"}, exitUsage,
+			"wxpay: --prepay-id: give the bare prepay_id (wx2014), not the package string"},
 		{"no key", nil, []string{"sign", "jsapi", "--appid", "wx1", "--prepay-id", "p"}, exitUsage,
 			"wxpay: missing merchant API private key (file path or PEM): set --private-key or WECHATPAY_PRIVATE_KEY"},
 		{"app without mchid", map[string]string{"WECHATPAY_PRIVATE_KEY": keyPEM}, []string{"sign", "app", "--appid", "wx1", "--prepay-id", "p"}, exitUsage,
