@@ -765,3 +765,37 @@ func TestDownloadCanceled(t *testing.T) {
 		t.Errorf("result %+v after cancel: want a partial Written equal to what w got (%d)", res, buf.Len())
 	}
 }
+
+func TestDownloadRetriedAndSignedAgain(t *testing.T) {
+	t.Parallel()
+	srv, c, want := setupDownload(t)
+	bill := requestBill(t, c, true)
+	srv.ResetRequests()
+	srv.Inject(wechatpaytest.Fault{Route: "GET /v3/billdownload/file", Status: 503})
+	var buf bytes.Buffer
+	res, err := c.DownloadBill(context.Background(), bill, &buf)
+	if err != nil {
+		t.Fatalf("DownloadBill after a 503: %v", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) || res.Attempts != 2 {
+		t.Errorf("attempts %d, %d bytes; want 2 attempts and the bill", res.Attempts, buf.Len())
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2", len(reqs))
+	}
+	var nonces []string
+	for _, r := range reqs {
+		a, err := signer.ParseAuthorization(r.Header.Get("Authorization"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonces = append(nonces, a.Nonce)
+		if r.URI != reqs[0].URI {
+			t.Errorf("retry went to %s, first attempt to %s", r.URI, reqs[0].URI)
+		}
+	}
+	if nonces[0] == nonces[1] {
+		t.Errorf("both attempts carry nonce %s: the retry was not signed again", nonces[0])
+	}
+}
