@@ -155,3 +155,17 @@ func TestRawRequestTargetIsSigned(t *testing.T) {
 		t.Errorf("exact target: %d %s, want 200", a.Status, a.Body)
 	}
 }
+
+func TestWechatpaySerialOfEncryptedRequests(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	target := "/v3/pay/transactions/out-trade-no/1217752501201407033233368018?mchid=" + e.srv.MchID
+	ok := e.send("GET", target, "", e.authorizeAt(time.Now(), "GET", target, ""), map[string][]string{"Wechatpay-Serial": {e.srv.PlatformSerial}})
+	if ok.Status != 200 {
+		t.Errorf("known Wechatpay-Serial: %d %s", ok.Status, ok.Body)
+	}
+	bad := e.send("GET", target, "", e.authorizeAt(time.Now(), "GET", target, ""), map[string][]string{"Wechatpay-Serial": {"PUB_KEY_ID_0000"}})
+	if bad.Status != 400 || bad.get("detail.location") != "header" {
+		t.Errorf("unknown Wechatpay-Serial: %d %s", bad.Status, bad.Body)
+	}
+}

@@ -12,7 +12,7 @@ import (
 
 func TestConcurrentClients(t *testing.T) {
 	t.Parallel()
-	srv := wechatpaytest.NewServer(wechatpaytest.WithRecordLimit(50))
+	srv := wechatpaytest.NewServer(wechatpaytest.WithRecordLimit(20))
 	t.Cleanup(srv.Close)
 	c := srv.Client()
 	ctx := context.Background()
@@ -47,7 +47,7 @@ func TestConcurrentClients(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := len(srv.Requests()); n != 50 {
-		t.Errorf("%d records kept, want the limit 50", n)
+	if n := len(srv.Requests()); n != 20 {
+		t.Errorf("%d records kept, want the limit 20", n)
 	}
 }

@@ -66,6 +66,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// Encrypted fields name the platform key they were encrypted for.
+	if ws := r.Header.Get(signer.HeaderSerial); ws != "" && !s.knowsPlatformSerial(ws) {
+		s.respond(w, req, requestID, http.StatusBadRequest, &ErrorBody{Code: "PARAM_ERROR", Message: "Wechatpay-Serial 不是有效的平台证书序列号或公钥ID",
+			Detail: FieldDetail{Field: signer.HeaderSerial, Value: ws, Issue: "unknown platform serial", Location: "header"}}, nil)
+		return
+	}
+
 	rt, params, pathKnown := s.match(r.Method, rawPath)
 	if rt != nil {
 		req.Params, req.pattern = params, rt.pattern
@@ -111,6 +118,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		status, out := rt.h(req)
 		s.respond(w, req, requestID, status, out, f)
 	}
+}
+
+// knowsPlatformSerial reports whether serial names one of the platform keys.
+func (s *Server) knowsPlatformSerial(serial string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.platforms {
+		if strings.EqualFold(e.serial, serial) {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultCode is the gateway's error code for an injected status.
