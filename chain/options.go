@@ -104,6 +104,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 
 	h := make(http.Header, 4)
 	h["Accept"] = []string{"application/json"}
+	h["User-Agent"] = []string{ch.c.userAgent}
 	var userHeader http.Header
 	if hv, ok := opts[keyHeaders]; ok && hv != nil {
 		userHeader, err = checkHeaders(hv)

@@ -76,6 +76,14 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 		}
 	}()
 
+	if req.header == nil || req.header.Get("User-Agent") == "" {
+		h := req.header.Clone()
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("User-Agent", c.userAgent)
+		req.header = h
+	}
 	fullURL := c.baseURL + req.path
 	if req.absURL != "" {
 		fullURL = req.absURL
@@ -87,8 +95,10 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 		st := &attemptState{signBody: req.signBody}
 		actx := context.WithValue(ctx, attemptKey{}, st)
 		r := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
-		r.Header = req.header.Clone()
-		r.Header.Set("User-Agent", c.userAgent)
+		// resty copies these headers into the *http.Request it builds (the
+		// signature goes on that copy), so req.header is shared read-only by
+		// all attempts.
+		r.Header = req.header
 		if req.body != nil {
 			r.SetBody(bytes.NewReader(req.body))
 		}
@@ -111,9 +121,9 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 				return nil, attempt, c.wrapf(req, "signing: %w", st.signErr)
 			}
 			err = unwrapURLError(err)
-			if ctx.Err() != nil {
+			if cerr := ctx.Err(); cerr != nil {
 				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
-				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, errors.Join(ctx.Err(), err))
+				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, withCause(cerr, err))
 			}
 			if attempt > c.maxRetries || !retryableError(err) {
 				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
@@ -125,7 +135,7 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
 			}
 			if werr := sleep(ctx, wait); werr != nil {
-				return nil, attempt, c.wrapf(req, "waiting to retry: %w", errors.Join(werr, err))
+				return nil, attempt, c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, err))
 			}
 			continue
 		}
@@ -136,7 +146,7 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, wait)
 				drain(hr.Body)
 				if werr := sleep(ctx, wait); werr != nil {
-					return nil, attempt, c.wrapf(req, "waiting to retry after %d: %w", hr.StatusCode, werr)
+					return nil, attempt, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempt, hr.StatusCode, rid, werr)
 				}
 				continue
 			}
@@ -280,6 +290,15 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// withCause returns ctxErr, keeping the transport error's text when it says
+// more than ctxErr itself; errors.Is(result, ctxErr) holds.
+func withCause(ctxErr, cause error) error {
+	if cause == nil || errors.Is(cause, ctxErr) {
+		return ctxErr
+	}
+	return fmt.Errorf("%w (%v)", ctxErr, cause)
 }
 
 // cancelBody releases the call's timeout when the body is closed.
