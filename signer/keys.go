@@ -105,6 +105,12 @@ func readSource(fn, src string) (data []byte, origin string, err error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
+		if mayBeSecret(path) {
+			// A one-line base64 or alphanumeric value (a bare key, an APIv3 key) that is
+			// not an existing file: do not echo it.
+			return nil, "", rewrap(fn, fmt.Errorf("%w: not PEM text (no -----BEGIN line); tried it as a file, but the name (not shown: it looks like base64 key material or a secret, not a path) cannot be opened: %w",
+				ErrNoKey, unwrapPathError(err)))
+		}
 		return nil, "", rewrap(fn, fmt.Errorf("%w: not PEM text (no -----BEGIN line); tried it as a file: %w", ErrNoKey, describeFileError(path, err)))
 	}
 	defer f.Close()
@@ -130,6 +136,31 @@ func looksLikePath(s string) bool {
 		}
 	}
 	return true
+}
+
+// mayBeSecret reports whether s, which failed to open as a file, looks like base64 key
+// material or a secret (an APIv3 key) rather than a path: 32 characters or more, all of
+// the base64 alphabet (no ".", "_", "-", "\\" or ":" as file names usually have).
+func mayBeSecret(s string) bool {
+	if len(s) < 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
+}
+
+// unwrapPathError drops the file name from an *os.PathError.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func describeFileError(path string, err error) error {

@@ -3,6 +3,7 @@ package signer_test
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -56,6 +57,7 @@ func TestLoadPrivateKey(t *testing.T) {
 	ec := pkcs8PEM(t, ecKey)
 	ecDER, _ := x509.MarshalECPrivateKey(ecKey)
 	sec1 := pemOf("EC PRIVATE KEY", ecDER)
+	oneLineEC := base64.StdEncoding.EncodeToString(must(x509.MarshalPKCS8PrivateKey(ecKey)))
 	path := writeFile(t, "apiclient_key.pem", p8)
 	derPath := writeFile(t, "apiclient_key.der", string(der8))
 	tests := []struct {
@@ -85,6 +87,10 @@ func TestLoadPrivateKey(t *testing.T) {
 		{name: "missing file", src: "/nonexistent/apiclient_key.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/apiclient_key.pem"},
 		{name: "missing file URL", src: "file:///nonexistent/k.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/k.pem"},
 		{name: "bare base64 body is not echoed", src: pemBody(p8), wantErr: signer.ErrNoKey, wantMsg: "not shown", secret: p8},
+		// One line of base64 short enough to pass for a path: a bare EC key, an APIv3 key.
+		{name: "one-line base64 EC key is not echoed", src: oneLineEC, wantErr: signer.ErrNoKey, wantMsg: "not shown", secret: oneLineEC},
+		{name: "APIv3 key given as key is not echoed", src: "0123456789abcdefghijABCDEFGHIJ01", wantErr: signer.ErrNoKey, wantMsg: "not shown",
+			secret: "0123456789abcdefghijABCDEFGHIJ01"},
 		{name: "EC PKCS#8", src: ec, wantErr: signer.ErrNotRSA, wantMsg: "EC key", secret: ec},
 		{name: "EC SEC1", src: sec1, wantErr: signer.ErrNotRSA, secret: sec1},
 		{name: "1024-bit", src: small, wantErr: signer.ErrKeyTooSmall, wantMsg: "1024 bits", secret: small},
