@@ -2,7 +2,8 @@
 // URL-template builder on top of resty that signs every attempt, verifies
 // every answer and hands back the raw JSON.
 //
-// A [Client] is made by the root package (wechatpay.New) or by [NewClient].
+// A [Client] is made by the root package (wechatpay.New) or by [NewClient]. It
+// is safe for concurrent use: make one per merchant and share it.
 // Requests are described by a [Chain], an immutable path template:
 //
 //	c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync")        // declarative (RFC 6570)
@@ -45,6 +46,49 @@
 // Answers are verified before the caller sees them: a 2xx answer that fails is a
 // [*VerifyError]; a non-2xx answer is an [*APIError] whose Verified field tells
 // whether its signature checked out.
+//
+// # Verification
+//
+// Answers are verified against the client's [signer.KeyStore] before the caller
+// sees them, over the raw body bytes, as [signer.VerificationFor] decides from
+// the request's method and path:
+//
+//   - a 2xx answer that verifies is a *Response with Verified true;
+//   - a 2xx answer on the unsigned list (bill and image downloads …) is a
+//     *Response with Verified false;
+//   - a 2xx answer that fails is a [*VerifyError]: errors.Is finds the signer
+//     sentinel (signer.ErrBadSignature, ErrTimestampSkew, ErrUnknownSerial,
+//     ErrProbeSignature, ErrMissingHeader) and VerifyError.Response holds the
+//     answer for diagnosis;
+//   - any other status is an [*APIError]. It is verified when it carries a
+//     signature; a failed or absent signature does not turn it into a
+//     VerifyError (the call failed either way) but leaves Verified false and,
+//     on failure, VerifyErr set. Do not act on the Code of an unverified error.
+//
+// # Retries and time
+//
+// 5xx, 429 and connection errors are retried, DefaultMaxRetries (2) times by
+// default, with jittered exponential backoff (RetryWait doubling up to
+// RetryMaxWait) or the answer's Retry-After (seconds or an HTTP date). A
+// Retry-After longer than RetryMaxWait, or a wait that would outlive the
+// context's deadline, ends the retries and returns the last answer. The
+// client's Timeout (DefaultTimeout, 30 s) bounds the whole call, retries
+// included. Cancelling ctx ends the call at once: errors.Is(err, ctx.Err()).
+//
+// The retry loop is this package's own, around one resty call per attempt
+// (resty's retry is off): every attempt builds a new request and is signed
+// last, in resty's pre-request hook, over the final URL.RequestURI() and the
+// exact body bytes, with a fresh nonce and timestamp. Bodies, io.Reader ones
+// included, are read once before the first attempt and resent byte for byte.
+//
+// # Logging
+//
+// With Options.Logger set, each attempt logs method, template, attempt,
+// status, Request-ID, duration and, before a retry, the wait. Headers are
+// never logged, so neither is the Authorization signature; bodies only with
+// LogBodies.
+//
+// # Async
 //
 // The …Async methods return a [*Future] with Then, Otherwise and Wait, like the
 // promises of the PHP SDK.
