@@ -194,6 +194,10 @@ func TestSandboxSecondProcess(t *testing.T) {
 	if err != nil {
 		t.Skip("no POSIX shell to source sandbox.env")
 	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build wxpay")
+	}
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -202,7 +206,7 @@ func TestSandboxSecondProcess(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	build := exec.CommandContext(ctx, goBin, "build", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
