@@ -3,6 +3,7 @@ package signer
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -52,17 +53,14 @@ func ParseAuthorization(header string) (*Authorization, error) {
 	rest, ok := strings.CutPrefix(header, Scheme+" ")
 	if !ok {
 		scheme, _, _ := strings.Cut(header, " ")
-		if len(scheme) > 40 {
-			scheme = scheme[:40] + "…"
-		}
-		return nil, fmt.Errorf("%w: scheme %q, want %q followed by one space", ErrAuthorization, scheme, Scheme)
+		return nil, fmt.Errorf("%w: scheme %s, want %q followed by one space", ErrAuthorization, showName(scheme, 40), Scheme)
 	}
 	a := &Authorization{}
 	var seen [len(authFields)]bool
 	for part := range strings.SplitSeq(rest, ",") {
 		name, quoted, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, fmt.Errorf("%w: parameter %q is not name=\"value\"", ErrAuthorization, clip(name))
+			return nil, fmt.Errorf("%w: parameter %s is not name=\"value\"", ErrAuthorization, showName(name, 20))
 		}
 		idx := -1
 		for i, f := range authFields {
@@ -72,7 +70,7 @@ func ParseAuthorization(header string) (*Authorization, error) {
 			}
 		}
 		if idx < 0 {
-			return nil, fmt.Errorf("%w: unknown parameter %q", ErrAuthorization, clip(name))
+			return nil, fmt.Errorf("%w: unknown parameter %s", ErrAuthorization, showName(name, 20))
 		}
 		if seen[idx] {
 			return nil, fmt.Errorf("%w: parameter %q appears twice", ErrAuthorization, name)
@@ -103,6 +101,21 @@ func ParseAuthorization(header string) (*Authorization, error) {
 		return nil, fmt.Errorf("%w: timestamp %q is not Unix seconds", ErrAuthorization, clip(a.Timestamp))
 	}
 	return a, nil
+}
+
+// showName quotes a scheme or parameter name for an error message when it is short
+// (at most max bytes) and made of letters, digits, '_' and '-' only; anything else may
+// be (part of) the signature and is not shown.
+func showName(name string, max int) string {
+	ok := len(name) <= max
+	for i := 0; ok && i < len(name); i++ {
+		c := name[i]
+		ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+	}
+	if ok {
+		return strconv.Quote(name)
+	}
+	return fmt.Sprintf("(%d bytes, not shown: it may hold the signature)", len(name))
 }
 
 // clip shortens untrusted text for error messages.

@@ -1,6 +1,8 @@
 package signer_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -91,4 +93,32 @@ func FuzzParseAuthorization(f *testing.F) {
 			t.Fatalf("accepted %q with extra bytes (canonical %q)", header, a.String())
 		}
 	})
+}
+
+// TestParseAuthorizationHidesSignature: a malformed parameter that holds the
+// signature (a ':' or ' ' instead of '=', a missing comma) is never echoed.
+func TestParseAuthorizationHidesSignature(t *testing.T) {
+	t.Parallel()
+	sig := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xA7, 0x3C, 0x91}, 86)) // 344 chars, like RSA-2048
+	base := signer.Scheme + ` mchid="1900009191",nonce_str="593BEC0C930BF1AFEB40B4A08C8FB242",SIG,timestamp="1554208460",serial_no="1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C"`
+	for _, bad := range []string{
+		`signature:"` + sig + `"`,
+		`signature "` + sig + `"`,
+		`signature` + sig,
+		sig,
+		`"` + sig + `"`,
+		`signature="` + sig + `"mchid="1"`,
+		`signature="` + sig[:40] + `",` + sig[40:],
+	} {
+		h := strings.Replace(base, "SIG", bad, 1)
+		_, err := signer.ParseAuthorization(h)
+		if !errors.Is(err, signer.ErrAuthorization) {
+			t.Fatalf("ParseAuthorization(%q) = %v, want ErrAuthorization", h, err)
+		}
+		for i := 0; i+12 <= len(sig); i += 12 {
+			if strings.Contains(err.Error(), sig[i:i+12]) {
+				t.Fatalf("error echoes part of the signature: %v", err)
+			}
+		}
+	}
 }
