@@ -18,11 +18,15 @@ const (
 
 // EncryptOAEP encrypts a sensitive field (name, ID number, phone...) for WeChat Pay
 // with RSA-OAEP, SHA-1 and MGF1-SHA-1 under the platform public key, and returns base64.
-// The request must then carry Wechatpay-Serial naming that key. There is deliberately no
-// PKCS#1 v1.5 encryption in this package.
+// The request must then carry Wechatpay-Serial naming that key. A key under 2048 bits
+// (or a zero key) is refused with ErrKeyTooSmall. There is deliberately no PKCS#1 v1.5
+// encryption in this package.
 func EncryptOAEP(pub *rsa.PublicKey, plaintext string) (string, error) {
 	if pub == nil {
 		return "", errors.New("signer: EncryptOAEP: public key is nil")
+	}
+	if _, err := checkRSAPublic(pub); err != nil {
+		return "", rewrap("EncryptOAEP", err)
 	}
 	if max := pub.Size() - 2*sha1.Size - 2; len(plaintext) > max {
 		return "", fmt.Errorf("signer: EncryptOAEP: plaintext is %d bytes, at most %d fit in one RSA-OAEP block with this key", len(plaintext), max)

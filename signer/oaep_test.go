@@ -56,6 +56,13 @@ func TestOAEP(t *testing.T) {
 	if _, err := signer.EncryptOAEP(nil, secret); err == nil {
 		t.Fatal("nil key accepted")
 	}
+	// A zero or weak key is an error, not a panic or a weak ciphertext.
+	if _, err := signer.EncryptOAEP(&rsa.PublicKey{}, secret); !errors.Is(err, signer.ErrKeyTooSmall) {
+		t.Fatalf("zero key: %v, want ErrKeyTooSmall", err)
+	}
+	if _, err := signer.EncryptOAEP(&smallKey.PublicKey, secret); !errors.Is(err, signer.ErrKeyTooSmall) || strings.Contains(err.Error(), secret) {
+		t.Fatalf("1024-bit key: %v, want ErrKeyTooSmall", err)
+	}
 	long := strings.Repeat("x", 215)
 	if _, err := signer.EncryptOAEP(&platformKey.PublicKey, long); err == nil || strings.Contains(err.Error(), long) || !strings.Contains(err.Error(), "at most 214") {
 		t.Fatalf("too long: %v", err)
