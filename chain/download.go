@@ -86,7 +86,7 @@ type DownloadResult struct {
 	ContentLength int64       // Content-Length of the answer, -1 when unknown
 	Received      int64       // body bytes read from the connection
 	Written       int64       // bytes written to the io.Writer
-	Gunzipped     bool        // the content was gzip and was decompressed (here or by net/http)
+	Gunzipped     bool        // the content was gzip and was decompressed (here or by net/http; with KeepCompressed, for the hash only)
 	Verified      bool        // the answer's signature was checked (signed paths and statements only)
 	HashType      string      // "SHA1" or "SM3" when a hash was checked (bills, statements)
 	Hash          string      // the content's hash, lower-case hex, when HashType is set

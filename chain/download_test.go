@@ -799,3 +799,66 @@ func TestDownloadRetriedAndSignedAgain(t *testing.T) {
 		t.Errorf("both attempts carry nonce %s: the retry was not signed again", nonces[0])
 	}
 }
+
+// FuzzDownloadStream serves arbitrary bodies on an unsigned path: Download
+// never panics, and a success writes exactly the body, or its gunzipped
+// content when it starts with the gzip magic bytes.
+func FuzzDownloadStream(f *testing.F) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("交易时间,公众账号ID\n`2026-11-27,`wx1\n"))
+	zw.Close()
+	f.Add([]byte("交易时间,公众账号ID\n`2026-11-27,`wx1\n"))
+	f.Add(gz.Bytes())
+	f.Add(gz.Bytes()[:gz.Len()/2])
+	f.Add(append(append([]byte(nil), gz.Bytes()...), "trailing"...))
+	f.Add([]byte{0x1f})
+	f.Add([]byte{0x1f, 0x8b})
+	f.Add([]byte{})
+
+	var bodies sync.Map
+	var next int64
+	var mu sync.Mutex
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := bodies.Load(r.URL.Query().Get("token"))
+		body, _ := b.([]byte)
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body)
+	}))
+	defer ts.Close()
+	cfg := srv.Config()
+	cfg.BaseURL, cfg.HTTPClient, cfg.DisableRetries = ts.URL, ts.Client(), true
+	client, err := wechatpay.New(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+
+	f.Fuzz(func(t *testing.T, body []byte) {
+		mu.Lock()
+		next++
+		token := fmt.Sprint(next)
+		mu.Unlock()
+		bodies.Store(token, body)
+		defer bodies.Delete(token)
+		var buf bytes.Buffer
+		_, err := client.Chain("v3/billdownload/file").Download(context.Background(), chain.O{"query": map[string]any{"token": token}}, &buf)
+		if err != nil {
+			return
+		}
+		want := body
+		if len(body) >= 2 && body[0] == 0x1f && body[1] == 0x8b {
+			zr, zerr := gzip.NewReader(bytes.NewReader(body))
+			if zerr != nil {
+				t.Fatalf("Download accepted a gzip body that gzip refuses: %v", zerr)
+			}
+			if want, zerr = io.ReadAll(zr); zerr != nil {
+				t.Fatalf("Download accepted a gzip body that does not decode: %v", zerr)
+			}
+		}
+		if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("wrote %q, want %q", buf.Bytes(), want)
+		}
+	})
+}
