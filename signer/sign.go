@@ -37,7 +37,7 @@ func NewRSASigner(key *rsa.PrivateKey) (*RSASigner, error) {
 		return nil, errors.New("signer: NewRSASigner: private key is nil")
 	}
 	if _, err := checkRSAPrivate(key); err != nil {
-		return nil, fmt.Errorf("signer: NewRSASigner: %w", err)
+		return nil, rewrap("NewRSASigner", err)
 	}
 	key.Precompute()
 	return &RSASigner{key: key}, nil

@@ -202,7 +202,8 @@ func TestRSASigner(t *testing.T) {
 	if _, err := signer.NewRSASigner(nil); err == nil {
 		t.Fatal("nil key accepted")
 	}
-	if _, err := signer.NewRSASigner(smallKey); !errors.Is(err, signer.ErrKeyTooSmall) {
+	if _, err := signer.NewRSASigner(smallKey); !errors.Is(err, signer.ErrKeyTooSmall) ||
+		err.Error() != "signer: NewRSASigner: RSA key is shorter than 2048 bits (got 1024 bits)" {
 		t.Fatalf("1024-bit key: %v", err)
 	}
 	msg := []byte("GET\n/v3/certificates\n1\nn\n\n")
