@@ -1,0 +1,39 @@
+package envconfig
+
+import (
+	"strings"
+	"testing"
+)
+
+func FuzzCertFiles(f *testing.F) {
+	f.Add("/a.pem,/b.pem")
+	f.Add(" /a.pem : /b.crt ,")
+	f.Add(",,,")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, v string) {
+		files, err := certFiles(v)
+		if err == nil && len(files) == 0 {
+			t.Errorf("certFiles(%q) returned nothing and no error", v)
+		}
+		for _, p := range files {
+			if p == "" || p != strings.TrimSpace(p) || strings.Contains(p, ",") {
+				t.Errorf("certFiles(%q) gave %q", v, p)
+			}
+		}
+	})
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add("1900000001", "AB12", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "PUB_KEY_ID_01", "x")
+	f.Add("", "", "", "", "")
+	f.Fuzz(func(t *testing.T, mchid, serial, key, id, pub string) {
+		env := map[string]string{MchID: mchid, Serial: serial, PrivateKey: key, PublicKeyID: id, PublicKey: pub}
+		_, err := Load(func(k string) string { return env[k] })
+		if err == nil {
+			t.Fatalf("Load accepted a fuzzed private key")
+		}
+		if strings.Contains(key, "-----BEGIN") && len(key) > 16 && strings.Contains(err.Error(), key) {
+			t.Errorf("error repeats the private key value: %v", err)
+		}
+	})
+}
