@@ -862,3 +862,54 @@ func FuzzDownloadStream(f *testing.F) {
 		}
 	})
 }
+
+func TestDownloadContentEncoding(t *testing.T) {
+	t.Parallel()
+	content := bytes.Repeat([]byte("交易时间,`wx1,`1.00\n"), 500)
+	gzipped := func(b []byte) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(b)
+		zw.Close()
+		return buf.Bytes()
+	}
+	tests := []struct {
+		name    string
+		body    []byte // served with Content-Encoding: gzip
+		headers map[string]string
+	}{
+		{"net/http undoes it", gzipped(content), nil},
+		{"caller asked for gzip: undone here", gzipped(content), map[string]string{"Accept-Encoding": "gzip"}},
+		{"gzip file inside gzip encoding", gzipped(gzipped(content)), map[string]string{"Accept-Encoding": "gzip"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _, _ := rawGateway(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", "gzip")
+				w.Header().Set("Content-Length", fmt.Sprint(len(tt.body)))
+				w.Write(tt.body)
+			})
+			var buf bytes.Buffer
+			opts := chain.O{}
+			if tt.headers != nil {
+				opts["headers"] = tt.headers
+			}
+			res, err := c.Chain("v3/billdownload/file").Download(context.Background(), opts, &buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), content) || !res.Gunzipped {
+				t.Errorf("got %d bytes (Gunzipped %v), want the %d decoded bytes", buf.Len(), res.Gunzipped, len(content))
+			}
+			// net/http drops Content-Length when it decodes; here it did not.
+			wantLen := int64(len(tt.body))
+			if tt.headers == nil {
+				wantLen = -1
+			}
+			if res.ContentLength != wantLen || res.Received != int64(len(tt.body)) && tt.headers != nil {
+				t.Errorf("ContentLength %d, Received %d; want %d and %d", res.ContentLength, res.Received, wantLen, len(tt.body))
+			}
+		})
+	}
+}
