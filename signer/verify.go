@@ -95,7 +95,8 @@ type Verifier struct {
 }
 
 // Verify checks headers h and the raw body bytes: every Wechatpay-* header present,
-// Wechatpay-Signature-Type (if sent) equal to Scheme, not a probe, the timestamp within
+// Wechatpay-Signature-Type (if sent) equal to Scheme, not a probe, a nonce without line
+// breaks or control characters (ErrBadSignature), the timestamp within
 // the window, the serial known, and the signature over "TIMESTAMP\nNONCE\nBODY\n".
 // It returns nil or a *VerifyError.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
@@ -136,6 +137,12 @@ func (v *Verifier) checkHeaders(h http.Header) (pub *rsa.PublicKey, ts, nonce, s
 	}
 	if strings.HasPrefix(sig, ProbePrefix) {
 		return nil, ts, nonce, sig, serial, fail(ErrProbeSignature, "WeChat Pay sent a signature-verification probe; rejecting it is the correct answer")
+	}
+	for i := 0; i < len(nonce); i++ {
+		if c := nonce[i]; c < ' ' || c == 0x7f {
+			// "\n" in the nonce would shift where the signed body starts.
+			return nil, ts, nonce, sig, serial, fail(ErrBadSignature, "%s contains a line break or control character", HeaderNonce)
+		}
 	}
 	if err := v.checkTimestamp(ts); err != nil {
 		return nil, ts, nonce, sig, serial, fail(ErrTimestampSkew, "%s", err.Error())

@@ -350,3 +350,28 @@ func TestKeyStoreNeverEmpty(t *testing.T) {
 		t.Fatalf("concurrent Add lost updates: %d keys, want 400", s2.Len())
 	}
 }
+
+// TestVerifyRefusesLineBreakInNonce: the signed message is "TS\nNONCE\nBODY\n",
+// so a nonce holding "\n" could move the start of the body. A genuine signature
+// over body "A\nB" must not verify nonce+"\nA" with body "B".
+func TestVerifyRefusesLineBreakInNonce(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	h := f.signed(t, []byte("{\"amount\":1}\n{\"amount\":100}"))
+	if err := f.verifier.Verify(h, []byte("{\"amount\":1}\n{\"amount\":100}")); err != nil {
+		t.Fatalf("genuine answer: %v", err)
+	}
+	for _, nonce := range []string{h.Get(signer.HeaderNonce) + "\n{\"amount\":1}", h.Get(signer.HeaderNonce) + "\r"} {
+		h2 := h.Clone()
+		h2[signer.HeaderNonce] = []string{nonce} // as a captured or hand-built header could hold it
+		body := []byte("{\"amount\":100}")
+		if strings.HasSuffix(nonce, "\r") {
+			body = []byte("{\"amount\":1}\n{\"amount\":100}")
+		}
+		err := f.verifier.Verify(h2, body)
+		var ve *signer.VerifyError
+		if !errors.As(err, &ve) || ve.Err != signer.ErrBadSignature || !strings.Contains(err.Error(), "Wechatpay-Nonce") {
+			t.Errorf("nonce %q: Verify = %v, want ErrBadSignature naming Wechatpay-Nonce", nonce, err)
+		}
+	}
+}
