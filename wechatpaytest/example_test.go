@@ -3,9 +3,14 @@ package wechatpaytest_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"time"
 
+	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
+	"github.com/tidwall/gjson"
 )
 
 // The seed call against the simulator: start a server, take its client,
@@ -33,4 +38,54 @@ func Example() {
 	// Output:
 	// 200 true
 	// 1234323JKHDFE1243252 DONE USER_PAID
+}
+
+// Faults make the next calls fail; the client retries 5xx answers,
+// signing each attempt afresh.
+func ExampleServer_Inject() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	cfg := srv.Config()
+	cfg.RetryWait = time.Millisecond
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+
+	srv.Inject(wechatpaytest.Fault{Route: "GET /v3/pay/transactions/out-trade-no/{out_trade_no}", Times: 2, Status: 503})
+	resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(), chain.O{
+		"out_trade_no": wechatpaytest.DemoOutTradeNo,
+		"query":        map[string]string{"mchid": srv.MchID},
+	})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println(resp.Get("trade_state"), "after", len(srv.Requests()), "attempts")
+	// Output:
+	// SUCCESS after 3 attempts
+}
+
+// A notification as WeChat Pay sends it: signed with the platform key, the
+// resource encrypted with the APIv3 key.
+func ExampleServer_NewNotification() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+
+	req, err := srv.NewNotification("https://shop.example/notify", "TRANSACTION.SUCCESS", []byte(`{"trade_state":"SUCCESS"}`))
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	body, _ := io.ReadAll(req.Body)
+	v := &signer.Verifier{Keys: signer.NewKeyStore(srv.PlatformKeys())}
+	fmt.Println("verified:", v.Verify(req.Header, body) == nil)
+
+	r := gjson.GetBytes(body, "resource")
+	plain, err := signer.DecryptAESGCM(srv.APIv3Key, r.Get("nonce").String(), r.Get("associated_data").String(), r.Get("ciphertext").String())
+	fmt.Println(gjson.GetBytes(body, "event_type"), r.Get("original_type"), string(plain), err)
+	// Output:
+	// verified: true
+	// TRANSACTION.SUCCESS transaction {"trade_state":"SUCCESS"} <nil>
 }
