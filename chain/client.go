@@ -179,9 +179,13 @@ func (c *Client) MchID() string { return c.mchID }
 // BaseURL returns the API base URL, ending in "/".
 func (c *Client) BaseURL() string { return c.baseURL }
 
-// Verifier returns the verifier the client checks answers with (sharing its
-// KeyStore), e.g. for notifications.
-func (c *Client) Verifier() *signer.Verifier { return c.verifier }
+// Verifier returns a copy of the verifier the client checks answers with; it
+// shares the live KeyStore (e.g. for notifications). Changing the copy does
+// not affect the client.
+func (c *Client) Verifier() *signer.Verifier {
+	v := *c.verifier
+	return &v
+}
 
 func userAgent(extra string) string {
 	ua := "wechatpay-go/" + Version + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") go/" + strings.TrimPrefix(runtime.Version(), "go")

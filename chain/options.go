@@ -213,6 +213,8 @@ func contains(list []string, s string) bool {
 // through byte for byte after a validity check.
 func encodeJSON(v any) ([]byte, error) {
 	switch j := v.(type) {
+	case nil:
+		return nil, fmt.Errorf("%q is nil: give a value to encode, or leave the key out", keyJSON)
 	case json.RawMessage:
 		if !gjson.ValidBytes(j) {
 			return nil, fmt.Errorf("%q: not valid JSON (json.RawMessage of %d bytes)", keyJSON, len(j))
