@@ -222,7 +222,7 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 		return res, c.stalled(dctx, req, idle, res, err)
 	}
 
-	body := &downloadBody{r: resp.Body, total: resp.ContentLength, progress: cfg.progress, timer: timer, idle: idle}
+	body := &downloadBody{ctx: dctx, r: resp.Body, total: resp.ContentLength, progress: cfg.progress, timer: timer, idle: idle}
 	switch mode {
 	case signer.VerifyNone:
 		err = c.stream(req, res, body, w, exp, cfg.keepCompressed)
@@ -462,7 +462,10 @@ func (c *Client) checkHash(req *request, res *DownloadResult, exp *expectedHash)
 }
 
 // downloadBody counts body bytes, reports progress and feeds the idle timer.
+// It checks the context before every read: net/http notices a cancellation
+// asynchronously and may still hand out buffered bytes.
 type downloadBody struct {
+	ctx      context.Context
 	r        io.Reader
 	n        int64
 	total    int64
@@ -473,6 +476,9 @@ type downloadBody struct {
 }
 
 func (b *downloadBody) Read(p []byte) (int, error) {
+	if err := b.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := b.r.Read(p)
 	if n > 0 {
 		b.n += int64(n)
