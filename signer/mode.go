@@ -94,14 +94,22 @@ func VerificationFor(method, path string) VerifyMode {
 // mediaID reports whether the segments after /images/ name a media id: at least one
 // segment, none empty or a dot segment (also percent-encoded), and not exactly
 // "upload". A media id may hold "/" when sent raw ({+media_id}), hence several segments.
+// A segment that decodes to text with a "." or ".." piece between "/" or "\" (such as
+// "..%2F..%2Fpay") is refused too: a server or proxy that decodes %2F before resolving
+// dot segments would route it to another API, whose answer must then be verified.
 func mediaID(segs []string) bool {
 	if len(segs) == 0 {
 		return false
 	}
 	for _, s := range segs {
 		u, err := url.PathUnescape(s)
-		if err != nil || u == "" || u == "." || u == ".." || len(segs) == 1 && u == "upload" {
+		if err != nil || u == "" || len(segs) == 1 && u == "upload" {
 			return false
+		}
+		for piece := range strings.FieldsFuncSeq(u, func(r rune) bool { return r == '/' || r == '\\' }) {
+			if piece == "." || piece == ".." {
+				return false
+			}
 		}
 	}
 	return true

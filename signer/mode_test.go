@@ -47,6 +47,15 @@ func TestVerificationFor(t *testing.T) {
 		{"GET", "/v3/merchant-service/images/x/%2e%2E/y", signer.VerifyBody},
 		{"GET", "/v3/merchant-service/images/./x", signer.VerifyBody},
 		{"GET", "/v3/merchant-service/images/%zz", signer.VerifyBody},
+		// a dot segment hidden behind an escaped "/" or "\" (servers and proxies that
+		// decode %2F before resolving dot segments would route elsewhere)
+		{"GET", "/v3/merchant-service/images/..%2F..%2Fpay%2Ftransactions%2Fid%2F1", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/a%2F..%2Fb", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/a%2F%2E%2E", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/.%2Fx", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/..%5Cx", signer.VerifyBody},
+		{"GET", "/v3/merchant-service/images/a%2F%2Fb", signer.VerifyNone}, // id with "//" sent as one segment
+		{"GET", "/v3/merchant-service/images/a..b%2F.c", signer.VerifyNone},
 		{"GET", "/v3/global/merchant-service/images/a/b", signer.VerifyNone},
 		{"GET", "/v3/global/global/merchant-service/images/a", signer.VerifyBody},
 		{"GET", "/v4/merchant-service/images/a", signer.VerifyBody},
@@ -122,7 +131,15 @@ func referenceMode(method, path string) signer.VerifyMode {
 		}
 		for _, s := range strings.Split(id, "/") {
 			u, err := url.PathUnescape(s)
-			if err != nil || u == "" || u == "." || u == ".." {
+			if err != nil || u == "" {
+				return signer.VerifyBody
+			}
+			for _, piece := range strings.FieldsFunc(u, func(r rune) bool { return r == '/' || r == '\\' }) {
+				if piece == "." || piece == ".." {
+					return signer.VerifyBody
+				}
+			}
+			if u == "." || u == ".." {
 				return signer.VerifyBody
 			}
 		}
@@ -133,7 +150,7 @@ func referenceMode(method, path string) signer.VerifyMode {
 
 func FuzzVerificationFor(f *testing.F) {
 	for _, s := range []string{"/v3/billdownload/file?token=1", "v3/statements", "/v3/merchant-service/images/upload",
-		"/v3/global/merchant-service/images/abc", "https://api.mch.weixin.qq.com/v3/transferdownload/signfile?x", "/v3/billdownload/file-evil"} {
+		"/v3/global/merchant-service/images/abc", "/v3/merchant-service/images/a%2F..%2Fb", "https://api.mch.weixin.qq.com/v3/transferdownload/signfile?x", "/v3/billdownload/file-evil"} {
 		f.Add("GET", s)
 	}
 	f.Add("POST", "/v3/billdownload/file")
