@@ -10,8 +10,8 @@ import (
 // its SIGN_ERROR), in the order they were injected; the first one that
 // matches a request is used and counts one of its Times.
 //
-// Status, Drop and Delay act before the route's handler (with Status or
-// Drop the handler is not called); Tamper, StaleTimestamp, UnknownSerial,
+// Status, Drop, Cut and Delay act before the route's handler (with Status,
+// Drop or Cut the handler is not called); Tamper, StaleTimestamp, UnknownSerial,
 // Unsigned and ProbeSignature change how the answer (the handler's, or the
 // injected Status) is signed. The unsigned downloads ignore the signing
 // faults except Tamper.
@@ -34,8 +34,17 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Delay waits this long before answering (or before Drop).
 	Delay time.Duration
-	// Drop closes the connection without an answer.
+	// Drop closes the connection without an answer. Note that net/http's
+	// Transport silently resends an idempotent request (GET) once when a
+	// reused keep-alive connection closes before any answer byte — with the
+	// same Authorization, so the simulator then answers 401 SIGN_ERROR for
+	// the replayed nonce, as the gateway would. Use Cut for a failure the
+	// client always sees.
 	Drop bool
+	// Cut sends the status line, headers and the first byte of a 200 answer
+	// announcing a longer body, then closes the connection: the client
+	// always sees a broken answer (unexpected EOF), never a silent resend.
+	Cut bool
 
 	// Tamper changes the body after it was signed (an empty body keeps its
 	// body and gets a different Wechatpay-Nonce). On the unsigned downloads

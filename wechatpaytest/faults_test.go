@@ -3,6 +3,7 @@ package wechatpaytest_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -159,6 +160,22 @@ func TestFaultDelayAndDrop(t *testing.T) {
 	if resp, err := e.srv.HTTPClient().Do(req); err == nil {
 		resp.Body.Close()
 		t.Errorf("dropped call answered %d", resp.StatusCode)
+	}
+	// Cut: on a reused connection too, the client sees the broken answer.
+	if a := e.do("GET", queryTarget, ""); a.Status != 200 { // warm a keep-alive connection
+		t.Fatalf("warm-up: %d", a.Status)
+	}
+	e.srv.Inject(wechatpaytest.Fault{Cut: true})
+	req, _ = http.NewRequest("GET", e.srv.URL+queryTarget, nil)
+	authz, _ = e.auth.Authorize(context.Background(), "GET", queryTarget, nil)
+	req.Header.Set("Authorization", authz)
+	resp, err := e.srv.HTTPClient().Do(req)
+	if err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("cut answer: err = %v, want unexpected EOF", err)
 	}
 	if a := e.do("GET", queryTarget, ""); a.Status != 200 {
 		t.Errorf("after the faults: %d", a.Status)

@@ -90,7 +90,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if f.Drop {
-			dropConnection(w)
+			dropConnection(w, "")
+			return
+		}
+		if f.Cut {
+			dropConnection(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n"+
+				signer.HeaderRequestID+": "+requestID+"\r\n\r\n{")
 			return
 		}
 		if f.Status != 0 {
@@ -154,10 +159,15 @@ func defaultCode(status int) string {
 	}
 }
 
-// dropConnection closes the connection without an answer.
-func dropConnection(w http.ResponseWriter) {
+// dropConnection writes partial (possibly nothing) on the raw connection
+// and closes it.
+func dropConnection(w http.ResponseWriter, partial string) {
 	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
+		if conn, buf, err := hj.Hijack(); err == nil {
+			if partial != "" {
+				_, _ = buf.WriteString(partial)
+				_ = buf.Flush()
+			}
 			_ = conn.Close()
 			return
 		}
