@@ -24,9 +24,8 @@
 //
 // Inject makes the next calls (per route or for any route) fail in a chosen
 // way: a status code (with Retry-After), a delay, a dropped connection, an
-// answer cut after its headers, a
-// body tampered after signing, a stale timestamp, an unknown serial, no
-// signature, or a probe signature. NewNotification and SendNotification make
+// answer cut after its headers, a body tampered after signing, a stale
+// timestamp, an unknown serial, no signature, or a probe signature. NewNotification and SendNotification make
 // signed, encrypted notifications for webhook handlers, good or deliberately
 // broken. Requests returns what the server received (the last 1000 by
 // default).
