@@ -65,8 +65,8 @@ func rawSerial(tbs []byte) ([]byte, bool) {
 }
 
 // NormalizeSerial checks and normalises a serial number from configuration: it trims
-// spaces and upper-cases hex. A PUB_KEY_ID_… serial (public-key mode) is returned
-// trimmed. A decimal-looking serial (only digits and longer than any plausible hex
+// spaces and upper-cases hex. A PUB_KEY_ID_… serial (public-key mode, prefix in any
+// case) is returned trimmed and upper-cased, the form KeyStore uses. A decimal-looking serial (only digits and longer than any plausible hex
 // serial, i.e. more than 40 digits, as printed by tools that show serials in decimal)
 // is refused with ErrDecimalSerial and the message gives the hex form. Empty, non-hex
 // or over-long serials are refused with ErrInvalidSerial.
@@ -75,12 +75,12 @@ func NormalizeSerial(serial string) (string, error) {
 	if s == "" {
 		return "", fmt.Errorf("%w: serial is empty", ErrInvalidSerial)
 	}
-	if strings.HasPrefix(s, PublicKeyIDPrefix) {
+	if len(s) >= len(PublicKeyIDPrefix) && strings.EqualFold(s[:len(PublicKeyIDPrefix)], PublicKeyIDPrefix) {
 		id := s[len(PublicKeyIDPrefix):]
 		if id == "" || !isAlnum(id) {
 			return "", fmt.Errorf("%w: %q: want %s followed by letters and digits", ErrInvalidSerial, s, PublicKeyIDPrefix)
 		}
-		return s, nil
+		return strings.ToUpper(s), nil
 	}
 	if allDigits(s) && len(s) > 40 {
 		n, ok := new(big.Int).SetString(s, 10)

@@ -21,8 +21,12 @@ func TestNormalizeSerial(t *testing.T) {
 		{in: "0ABC", want: "0ABC"},
 		{in: "1234567890123456789012345678901234567890", want: "1234567890123456789012345678901234567890"}, // 40 digits: a plausible hex serial
 		{in: "PUB_KEY_ID_0114232134912410000000000000", want: "PUB_KEY_ID_0114232134912410000000000000"},
+		{in: " pub_key_id_0114232134912410000000000000", want: "PUB_KEY_ID_0114232134912410000000000000"},
+		{in: "Pub_Key_Id_01142321349124100000000000ab", want: "PUB_KEY_ID_01142321349124100000000000AB"},
 		// 463503411316297389371048587431917787163208448225 is 0x51303637F91112D93F0C63FE073AAB5BE4AFF8E1 in decimal.
 		{in: "463503411316297389371048587431917787163208448225", wantErr: signer.ErrDecimalSerial, wantMsg: "its hex form is 51303637F91112D93F0C63FE073AAB5BE4AFF8E1"},
+		// A serial with a leading zero digit: WeChat Pay prints all 40 hex digits, a decimal tool drops it.
+		{in: "57695881630579109672551728465758925132512052583", wantErr: signer.ErrDecimalSerial, wantMsg: "its hex form is 0A1B2C3D4E5F60718293A4B5C6D7E8F901234567"},
 		{in: "", wantErr: signer.ErrInvalidSerial, wantMsg: "empty"},
 		{in: "   ", wantErr: signer.ErrInvalidSerial, wantMsg: "empty"},
 		{in: "5157F09EFDC096DE15EBE81A47057A7232F1B8EG", wantErr: signer.ErrInvalidSerial, wantMsg: `'G' at 39`},
