@@ -43,8 +43,27 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 		return err
 	}
 	hr.Header.Set("Authorization", auth)
+	// net/http's Transport silently resends a replayable request (GET, HEAD,
+	// or one with GetBody and an Idempotency-Key) when a reused connection
+	// dies, with the same headers: the same nonce and signature, which the
+	// gateway refuses. Make every request non-replayable; the retry loop in
+	// send re-signs instead.
+	hr.GetBody = nil
+	if hr.Body == nil || hr.Body == http.NoBody {
+		switch hr.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+			hr.Body, hr.ContentLength = emptyBody{}, 0 // still sent without a body
+		}
+	}
 	return nil
 }
+
+// emptyBody is a request body with no bytes that net/http does not treat as
+// replayable (unlike nil and http.NoBody).
+type emptyBody struct{}
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (emptyBody) Close() error             { return nil }
 
 // do runs a call to completion: send (sign, retry), read, verify.
 func (c *Client) do(ctx context.Context, req *request) (*Response, error) {

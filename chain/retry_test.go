@@ -241,3 +241,47 @@ func TestTransportErrorNamesTheCall(t *testing.T) {
 		t.Error("a transport error is not an options error")
 	}
 }
+
+// TestNoSilentReplay: when a reused keep-alive connection dies, net/http
+// would resend a GET by itself with the same Authorization (same nonce). The
+// client must instead see the error and retry with a new signature.
+func TestNoSilentReplayWithTheSameNonce(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{"GET", "POST"} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			g, c := setup(t, func(s seen, n int) reply {
+				if n == 2 {
+					return reply{Drop: true} // the second request arrives on the reused connection
+				}
+				return reply{Body: okBody}
+			})
+			opts := chain.O{}
+			if method == "POST" {
+				opts = chain.O{"json": `{"a":1}`, "headers": map[string]string{"Idempotency-Key": "k1"}}
+			}
+			for range 2 {
+				if _, err := c.Chain("v3/x").Do(context.Background(), method, opts); err != nil {
+					t.Fatal(err)
+				}
+			}
+			reqs := g.requests()
+			nonces := map[string]bool{}
+			for _, r := range reqs {
+				if r.AuthErr != nil {
+					t.Fatalf("signature refused: %v", r.AuthErr)
+				}
+				if nonces[r.Auth.Nonce] {
+					t.Errorf("nonce %s sent twice (%d requests)", r.Auth.Nonce, len(reqs))
+				}
+				nonces[r.Auth.Nonce] = true
+				if method == "GET" && (len(r.Body) != 0 || r.Header.Get("Transfer-Encoding") != "" || r.Header.Get("Content-Length") != "") {
+					t.Errorf("GET went out with a body: %q %v", r.Body, r.Header)
+				}
+			}
+			if len(reqs) != 3 {
+				t.Errorf("%d requests, want 3", len(reqs))
+			}
+		})
+	}
+}
