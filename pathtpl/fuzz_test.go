@@ -22,6 +22,9 @@ func FuzzExpand(f *testing.F) {
 		f.Add("v3/orders/{id}/close", v, 2)
 		f.Add("v3{+id}{?id}", v, 1)
 	}
+	f.Add("v3/{v}/x", "..", 1)
+	f.Add("v3{+v}", "a/%2e./b", 1)
+	f.Add("v3{+v}", "%2E%2E?/../", 1)
 	f.Add("{v:2}", "αβγ", 2)
 	f.Add("{+v:2}", "%41%42", 1)
 	f.Add("{#v}", "%zz%4", 9999)
@@ -45,6 +48,32 @@ func FuzzExpand(f *testing.F) {
 		out, err = Expand("{+v}", map[string]any{"v": value})
 		if err != nil || !validURI(out) {
 			t.Fatalf("Expand({+v}, %q) = %q, %v: not URI characters", value, out, err)
+		}
+		// Strict mode refuses exactly the values that form a whole "." or ".."
+		// path segment: {v} between slashes, never {v} glued to a literal, and
+		// for {+v} no dot segment (percent-decoded) may remain in the path.
+		if value != "" {
+			_, err = mustParse(t, "v3/{v}/x").ExpandStrict(map[string]any{"v": value})
+			if dot := value == "." || value == ".."; dot != errors.Is(err, ErrDotSegment) || !dot && err != nil {
+				t.Fatalf("ExpandStrict(v3/{v}/x, %q): %v", value, err)
+			}
+			if _, err = mustParse(t, "v3/file{v}").ExpandStrict(map[string]any{"v": value}); err != nil {
+				t.Fatalf("ExpandStrict(v3/file{v}, %q): %v", value, err)
+			}
+			out, err = mustParse(t, "v3/{+v}").ExpandStrict(map[string]any{"v": value})
+			if err == nil {
+				p := out
+				if i := strings.IndexAny(p, "?#"); i >= 0 {
+					p = p[:i]
+				}
+				for _, seg := range strings.Split(p, "/") {
+					if dec, derr := url.PathUnescape(seg); derr == nil && (dec == "." || dec == "..") {
+						t.Fatalf("ExpandStrict(v3/{+v}, %q) = %q: dot segment %q passed", value, out, seg)
+					}
+				}
+			} else if !errors.Is(err, ErrDotSegment) {
+				t.Fatalf("ExpandStrict(v3/{+v}, %q): %v", value, err)
+			}
 		}
 		// Prefix: a prefix of the value, at most n code points, never a split sequence.
 		if n < 0 {
@@ -151,6 +180,16 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("ParseChain(%q).String() = %q, want %q", tmpl, tp.String(), n)
 		}
 	})
+}
+
+// mustParse parses a template known to be valid.
+func mustParse(t *testing.T, tmpl string) *Template {
+	t.Helper()
+	tp, err := Parse(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp
 }
 
 func itoa(n int) string {
