@@ -47,6 +47,10 @@ type Config struct {
 	Now func() time.Time
 	// UserAgent is appended to the library's User-Agent, e.g. "myshop/1.2".
 	UserAgent string
+	// OnUnknownSerial is called with the serial of an answer signed by a key
+	// not in PlatformKeys (a rotated certificate): pass
+	// certs.Refresher.OnUnknownSerial(mchid). It must not block.
+	OnUnknownSerial func(serial string)
 }
 
 // New checks cfg and returns a client. Errors name the Config field at fault
@@ -119,20 +123,21 @@ func New(cfg Config) (*chain.Client, error) {
 		return nil, fmt.Errorf("wechatpay: Config.MaxRetries is negative (%d): use DisableRetries for no retries", cfg.MaxRetries)
 	}
 	return chain.NewClient(chain.Options{
-		MchID:          mchID,
-		Serial:         serial,
-		Signer:         sg,
-		KeyStore:       signer.NewKeyStore(keys),
-		BaseURL:        cfg.BaseURL,
-		HTTPClient:     cfg.HTTPClient,
-		Timeout:        cfg.Timeout,
-		MaxRetries:     cfg.MaxRetries,
-		DisableRetries: cfg.DisableRetries,
-		RetryWait:      cfg.RetryWait,
-		RetryMaxWait:   cfg.RetryMaxWait,
-		Logger:         cfg.Logger,
-		LogBodies:      cfg.LogBodies,
-		Now:            cfg.Now,
-		UserAgent:      cfg.UserAgent,
+		MchID:           mchID,
+		Serial:          serial,
+		Signer:          sg,
+		KeyStore:        signer.NewKeyStore(keys),
+		BaseURL:         cfg.BaseURL,
+		HTTPClient:      cfg.HTTPClient,
+		Timeout:         cfg.Timeout,
+		MaxRetries:      cfg.MaxRetries,
+		DisableRetries:  cfg.DisableRetries,
+		RetryWait:       cfg.RetryWait,
+		RetryMaxWait:    cfg.RetryMaxWait,
+		Logger:          cfg.Logger,
+		LogBodies:       cfg.LogBodies,
+		Now:             cfg.Now,
+		UserAgent:       cfg.UserAgent,
+		OnUnknownSerial: cfg.OnUnknownSerial,
 	})
 }

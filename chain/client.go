@@ -54,6 +54,12 @@ type Options struct {
 	LogBodies bool             // also log request and answer bodies (never headers)
 	Now       func() time.Time // clock for signing and verifying; nil → time.Now
 	UserAgent string           // appended to the library's User-Agent, e.g. "myshop/1.2"
+
+	// OnUnknownSerial, if set, is called with the Wechatpay-Serial of an
+	// answer signed by a key the KeyStore does not hold (e.g. a rotated
+	// platform certificate), e.g. certs.Refresher.OnUnknownSerial(mchid). It
+	// runs on the calling goroutine and must not block.
+	OnUnknownSerial func(serial string)
 }
 
 // Client sends signed requests to WeChat Pay and verifies the answers. It is
@@ -72,6 +78,7 @@ type Client struct {
 	logger       *slog.Logger
 	logBodies    bool
 	userAgent    string
+	onUnknown    func(serial string)
 }
 
 // NewClient makes a Client from already validated parts. Most programs call
@@ -110,6 +117,7 @@ func NewClient(o Options) (*Client, error) {
 		logger:       o.Logger,
 		logBodies:    o.LogBodies,
 		userAgent:    userAgent(o.UserAgent),
+		onUnknown:    o.OnUnknownSerial,
 	}
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout

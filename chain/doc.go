@@ -92,4 +92,10 @@
 //
 // The …Async methods return a [*Future] with Then, Otherwise and Wait, like the
 // promises of the PHP SDK.
+//
+// # Files
+//
+// Uploads go through the options map with [File] and [Media]. Streamed
+// downloads use [Chain.Download] and [Client.DownloadImage]; bills use
+// [Client.DownloadBill] and [Client.DownloadBillToFile] (see download.go).
 package chain

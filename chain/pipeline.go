@@ -192,6 +192,17 @@ func (c *Client) readResponse(req *request, hr *http.Response, attempts int) (*R
 
 // finish verifies an answer whose body has been read and classifies it.
 func (c *Client) finish(req *request, hr *http.Response, body []byte) (*Response, error) {
+	resp, err := c.classify(req, hr, body)
+	if err != nil && c.onUnknown != nil {
+		var ae *APIError
+		if errors.Is(err, signer.ErrUnknownSerial) || errors.As(err, &ae) && errors.Is(ae.VerifyErr, signer.ErrUnknownSerial) {
+			c.onUnknown(hr.Header.Get(signer.HeaderSerial))
+		}
+	}
+	return resp, err
+}
+
+func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Response, error) {
 	if c.logBodies && c.logger != nil {
 		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "wechatpay bodies",
 			slog.String("method", req.method), slog.String("template", req.template),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -193,3 +194,24 @@ var cmpIgnoreHeaderBody = cmp.FilterPath(func(p cmp.Path) bool {
 	s := p.String()
 	return s == "Header" || s == "Body" || s == "VerifyErr"
 }, cmp.Ignore())
+
+func TestOnUnknownSerial(t *testing.T) {
+	t.Parallel()
+	var got []string
+	var mu sync.Mutex
+	_, c := setup(t, func(s seen, n int) reply {
+		if n == 1 {
+			return reply{Body: okBody, Serial: "PUB_KEY_ID_NEW"}
+		}
+		return reply{Status: 404, Body: `{"code":"X","message":"y"}`, Serial: "PUB_KEY_ID_NEWER"}
+	}, func(o *chain.Options) {
+		o.OnUnknownSerial = func(serial string) { mu.Lock(); got = append(got, serial); mu.Unlock() }
+	})
+	c.Chain("v3/x").Get(context.Background(), nil)
+	c.Chain("v3/x").Get(context.Background(), nil)
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff([]string{"PUB_KEY_ID_NEW", "PUB_KEY_ID_NEWER"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
