@@ -1,6 +1,7 @@
 package signer
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -19,8 +20,9 @@ const MinRSABits = 2048
 const maxKeyFile = 1 << 20
 
 // LoadPrivateKey loads an RSA private key (the merchant API key, apiclient_key.pem) from
-// src, which is PEM text (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY"), a file
-// path, or a file:// URL. Files may also hold DER. Non-RSA keys (ErrNotRSA) and keys
+// src, which is PEM text (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY"; line breaks
+// escaped as \n, as in environment variables and JSON, are accepted), a file path, or a
+// file:// URL. Files may also hold DER. Non-RSA keys (ErrNotRSA) and keys
 // under 2048 bits (ErrKeyTooSmall) are refused. Errors list the forms that were tried
 // and why each failed; they never contain key material.
 func LoadPrivateKey(src string) (*rsa.PrivateKey, error) {
@@ -84,6 +86,11 @@ func readSource(fn, src string) (data []byte, origin string, err error) {
 		return nil, "", fmt.Errorf("signer: %s: empty source: want PEM text, a file path or a file:// URL: %w", fn, ErrNoKey)
 	}
 	if strings.Contains(trimmed, "-----BEGIN") {
+		if strings.Contains(trimmed, `\n`) {
+			// Line breaks escaped as \n (an environment variable, a JSON or YAML string):
+			// a backslash never occurs in PEM, so turn them back into line breaks.
+			trimmed = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n").Replace(trimmed)
+		}
 		return []byte(trimmed), "PEM text", nil
 	}
 	path := trimmed
@@ -185,6 +192,16 @@ func pemBlocks(data []byte) []*pem.Block {
 	}
 }
 
+// armourError is the error for data that has a -----BEGIN line but no decodable PEM
+// block, or nil for other data.
+func armourError(data []byte, what string) error {
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		return nil
+	}
+	return fmt.Errorf("%w: no %s found: the text has a -----BEGIN line but no PEM block could be decoded; "+
+		"the -----BEGIN …----- and -----END …----- lines must each be on a line of their own (were the line breaks lost or replaced by spaces?)", ErrNoKey, what)
+}
+
 // attempts collects, per tried form, why it failed.
 type attempts []string
 
@@ -247,6 +264,9 @@ func parsePrivateKey(data []byte) (*rsa.PrivateKey, error) {
 	var tried attempts
 	blocks := pemBlocks(data)
 	if len(blocks) == 0 {
+		if err := armourError(data, "RSA private key"); err != nil {
+			return nil, err
+		}
 		// DER from a file: PKCS#8, then PKCS#1.
 		return parsePrivateDER(data, "DER", &tried)
 	}
@@ -301,6 +321,9 @@ func parsePublicKey(data []byte) (*rsa.PublicKey, error) {
 	var tried attempts
 	blocks := pemBlocks(data)
 	if len(blocks) == 0 {
+		if err := armourError(data, "RSA public key"); err != nil {
+			return nil, err
+		}
 		if k, err := x509.ParsePKIXPublicKey(data); err == nil {
 			return checkRSAPublic(k)
 		} else {
@@ -355,6 +378,9 @@ func parseCertificate(data []byte) (*x509.Certificate, error) {
 	var tried attempts
 	blocks := pemBlocks(data)
 	if len(blocks) == 0 {
+		if err := armourError(data, "certificate"); err != nil {
+			return nil, err
+		}
 		c, err := x509.ParseCertificate(data)
 		if err != nil {
 			tried.add("DER as X.509", err)
