@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -88,6 +89,7 @@ type reply struct {
 	Probe     bool      // WECHATPAY/SIGNTEST/ signature
 	Hang      bool      // block until the client goes away
 	Drop      bool      // close the connection without answering
+	Signed    *string   // when set, sign these bytes instead of Body (statements)
 }
 
 // gateway is a loopback stand-in for WeChat Pay: it checks every request's
@@ -209,7 +211,11 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 		if serial == "" {
 			serial = testPlatformSerial
 		}
-		sh, err := signer.SignHeaders(context.Background(), platformSigner, serial, []byte(rep.Body), ts)
+		signed := rep.Body
+		if rep.Signed != nil {
+			signed = *rep.Signed
+		}
+		sh, err := signer.SignHeaders(context.Background(), platformSigner, serial, []byte(signed), ts)
 		if err != nil {
 			http.Error(w, err.Error(), 500)
 			return
@@ -300,3 +306,8 @@ func gjsonGet(body []byte, path string) string { return gjson.GetBytes(body, pat
 func gjsonString(body []byte, path string) string { return gjsonGet(body, path) }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+func statementSHA1(b []byte) string {
+	s := sha1.Sum(b)
+	return hex.EncodeToString(s[:])
+}

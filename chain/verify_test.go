@@ -215,3 +215,32 @@ func TestOnUnknownSerial(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// Overseas statements are signed over {"sha1":"<Wechatpay-Statement-Sha1>"},
+// and the body must hash to that value.
+func TestStatementVerification(t *testing.T) {
+	t.Parallel()
+	const statement = "date,amount\n2026-11-27,100\n"
+	sum := statementSHA1([]byte(statement))
+	signed := `{"sha1":"` + sum + `"}`
+	cases := []struct {
+		name string
+		body string
+		want error
+	}{
+		{"genuine", statement, nil},
+		{"other body with a genuine header", statement + "forged,1\n", signer.ErrBadSignature},
+	}
+	for _, tc := range cases {
+		_, c := setup(t, func(seen, int) reply {
+			return reply{Body: tc.body, Signed: &signed, Header: map[string]string{"Wechatpay-Statement-Sha1": sum}}
+		})
+		resp, err := c.Chain("v3/statements").Get(context.Background(), chain.O{"query": map[string]any{"date": "2026-11-27"}})
+		if !errors.Is(err, tc.want) || (err == nil) != (tc.want == nil) {
+			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
+		}
+		if err == nil && (!resp.Verified || resp.String() != statement) {
+			t.Errorf("%s: verified=%v body %q", tc.name, resp.Verified, resp.Body)
+		}
+	}
+}
