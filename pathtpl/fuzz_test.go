@@ -140,7 +140,7 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range normalizeCases {
 		f.Add(tc.in)
 	}
-	for _, s := range []string{"{/id*", "/id*}", "{var:10000}", "{x..y}", "{%2x}", "café/{var}", "a<b>", "{a:12", "v3/\xff"} {
+	for _, s := range []string{"v3/x%2Fy", "a%3Ab", "{/id*", "/id*}", "{var:10000}", "{x..y}", "{%2x}", "café/{var}", "a<b>", "{a:12", "v3/\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, tmpl string) {
@@ -170,6 +170,12 @@ func FuzzParse(f *testing.F) {
 			}
 			if out, err := tp.Expand(nil); err != nil || !validURI(out) {
 				t.Fatalf("Expand(%q, nil) = %q, %v", tmpl, out, err)
+			}
+		}
+		// Normalize never breaks a valid template (it only rewrites literals).
+		if err == nil {
+			if _, err := ParseChain(tmpl); err != nil {
+				t.Fatalf("Parse(%q) succeeds but ParseChain fails: %v", tmpl, err)
 			}
 		}
 		n := Normalize(tmpl)

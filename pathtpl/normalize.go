@@ -14,7 +14,8 @@ import "strings"
 //     {id}-detail, just as idDetail → id-detail (a capital never disappears
 //     into the value before it).
 //
-// Text inside {} and <> is never changed, and literal text after a "?" or
+// %XX triplets in literals are copied unchanged. Text inside {} and <> is
+// never changed, and literal text after a "?" or
 // "#" is left as is (only <name> is rewritten there). Literal segments
 // without capitals, such as v3, video_upload or image-upload, pass unchanged.
 // Values are never normalized: they are given to Expand, not written into
@@ -163,13 +164,20 @@ func writeKebab(b *strings.Builder, s string, afterExpr bool) {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			// A %XX triplet is one encoded character: copied as is (never
+			// split or lower-cased) and, like "_" or "-", not part of a word.
+			b.WriteString(s[i : i+3])
+			i += 2
+			continue
+		}
 		if !isUpper(c) {
 			b.WriteByte(c)
 			continue
 		}
 		if i == 0 && afterExpr {
 			b.WriteByte('-')
-		} else if i > 0 {
+		} else if i > 0 && !(i >= 3 && s[i-3] == '%' && isHex(s[i-2]) && isHex(s[i-1])) {
 			prev := s[i-1]
 			if isLower(prev) || isDigit(prev) ||
 				isUpper(prev) && i+1 < len(s) && isLower(s[i+1]) {

@@ -70,6 +70,13 @@ var normalizeCases = []struct {
 	{"v3/a>b", "v3/a>b"},
 	{"{#<0>A", "{#<0>A"},                     // fuzz: an unclosed opener leaves the rest as is
 	{"v3/<a/fooBar/<b>", "v3/<a/fooBar/<b>"}, // (otherwise Normalize is not idempotent)
+	// %XX triplets in literals are copied as they are, never split or lower-cased
+	{"v3/x%2Fy", "v3/x%2Fy"},
+	{"v3/a%3Ab", "v3/a%3Ab"},
+	{"v3/fooBar%2Fx", "v3/foo-bar%2Fx"},
+	{"v3/caf%C3%A9", "v3/caf%C3%A9"},
+	{"v3/%E4%B8%ADWen", "v3/%E4%B8%ADwen"},
+	{"v3/a%2", "v3/a%2"},
 	// non-ASCII is neither case-mapped nor a word boundary
 	{"v3/ÄBc", "v3/Äbc"}, // only ASCII letters are looked at
 }
