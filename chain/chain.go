@@ -89,7 +89,7 @@ func (ch *Chain) template() (*pathtpl.Template, error) {
 func (ch *Chain) Template() (string, error) {
 	t, err := ch.template()
 	if err != nil {
-		return "", &OptionsError{Method: "-", Template: ch.path, Problems: []error{fmt.Errorf("template: %w", err)}}
+		return "", &OptionsError{Template: ch.path, Problems: []error{fmt.Errorf("template: %w", err)}}
 	}
 	return t.String(), nil
 }

@@ -18,7 +18,7 @@ var ErrInvalidOptions = errors.New("chain: invalid options")
 // ErrInvalidOptions with errors.Is and unwraps to each problem (so
 // errors.Is(err, pathtpl.ErrMissing) works too).
 type OptionsError struct {
-	Method   string  // HTTP method of the refused call
+	Method   string  // HTTP method of the refused call ("" from Chain.Template)
 	Template string  // path template of the refused call
 	Problems []error // one entry per problem, in a stable order
 }
@@ -27,8 +27,10 @@ type OptionsError struct {
 func (e *OptionsError) Error() string {
 	var b strings.Builder
 	b.WriteString("chain: ")
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+	}
 	b.WriteString(e.Template)
 	b.WriteString(": invalid options: ")
 	for i, p := range e.Problems {
