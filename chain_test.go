@@ -3,6 +3,8 @@ package wechatpay_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -208,5 +210,42 @@ func TestAPIErrorFromSimulator(t *testing.T) {
 	if ae.StatusCode != 404 || ae.Code != "ORDER_NOT_EXIST" || ae.RequestID == "" || !ae.Verified ||
 		ae.Template != "v3/pay/transactions/out-trade-no/{out_trade_no}" || ae.Method != "GET" {
 		t.Errorf("%+v", ae)
+	}
+}
+
+// TestSixtyFourGoroutines shares one client between 64 goroutines, half sync
+// and half async; the simulator refuses any reused nonce.
+func TestSixtyFourGoroutines(t *testing.T) {
+	t.Parallel()
+	s, c := setup(t)
+	seed := c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync")
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var resp *chain.Response
+			var err error
+			if i%2 == 0 {
+				resp, err = seed.Post(context.Background(), seedOpts())
+			} else {
+				resp, err = c.Chain("v3", "payscore", "payafterOrders", "_out_order_no_", "sync").PostAsync(context.Background(), seedOpts()).Wait()
+			}
+			if err == nil && (resp.Get("state").String() != "DONE" || !resp.Verified) {
+				err = fmt.Errorf("goroutine %d: %s", i, resp.Body)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(s.Requests()); n != 64 {
+		t.Errorf("%d requests, want 64", n)
 	}
 }
