@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -150,4 +151,46 @@ func FuzzNewRequest(f *testing.F) {
 		}
 		_ = signer.VerificationFor("GET", req.urlPath())
 	})
+}
+
+type stringer struct{}
+
+func (stringer) String() string { return "str" }
+
+func TestEncodeQuery(t *testing.T) {
+	t.Parallel()
+	got, err := encodeQuery(map[string]any{
+		"a": []any{1, "x"}, "b": true, "c": int64(-3), "d": uint8(7), "e": float32(1.5), "f": 0.25,
+		"g": json.Number("12"), "h": stringer{}, "i": []string{"p", "q"}, "j": "",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("a=1&a=x&b=true&c=-3&d=7&e=1.5&f=0.25&g=12&h=str&i=p&i=q&j=", got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	for _, bad := range []any{map[string]any{"a": nil}, map[string]any{"a": []any{struct{}{}}}, map[string]int{"a": 1}} {
+		if _, err := encodeQuery(bad); err == nil {
+			t.Errorf("%#v accepted", bad)
+		}
+	}
+}
+
+func TestSmallAccessors(t *testing.T) {
+	t.Parallel()
+	c := newTestClient(t)
+	if c.Chain("v3").Client() != c {
+		t.Error("Chain.Client")
+	}
+	v := c.Verifier()
+	v.Window = time.Hour
+	if c.Verifier().Window == time.Hour || c.Verifier().Keys != c.KeyStore() {
+		t.Error("Verifier must be a copy sharing the KeyStore")
+	}
+	if got := File("/a/b/logo.png").Filename(); got != "logo.png" {
+		t.Errorf("Filename %q", got)
+	}
+	if got := c.Chain("v3/{unclosed").String(); got != "v3/{unclosed" {
+		t.Errorf("String of a bad template %q", got)
+	}
 }
