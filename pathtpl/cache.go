@@ -34,16 +34,26 @@ func (c *templateCache) get(key string, parse func(string) (*Template, error)) (
 	if v, loaded := c.m.LoadOrStore(key, t); loaded {
 		return v.(*Template), nil
 	}
-	if c.n.Add(1) > c.limit {
+	c.n.Add(1)
+	// Evict until the cache is within its bound again. An entry that another
+	// goroutine deleted first does not count: keep looking, so that lost
+	// races cannot let the cache creep past its limit.
+	for c.n.Load() > c.limit {
+		evicted := false
 		c.m.Range(func(k, _ any) bool {
 			if k.(string) == key {
 				return true
 			}
 			if _, deleted := c.m.LoadAndDelete(k); deleted {
 				c.n.Add(-1)
+				evicted = true
+				return false
 			}
-			return false
+			return true
 		})
+		if !evicted {
+			break
+		}
 	}
 	return t, nil
 }

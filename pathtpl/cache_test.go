@@ -100,3 +100,30 @@ func TestConcurrentExpand(t *testing.T) {
 		t.Errorf("concurrent expansion failed: %q", e)
 	}
 }
+
+// TestCacheBoundUnderConcurrency: with many goroutines adding templates at
+// once, the cache still ends up holding at most its limit (an eviction that
+// lost a race used to be skipped, so the cache crept past its bound).
+func TestCacheBoundUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	for range 10 {
+		c := &templateCache{limit: 8}
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range 2000 {
+					if _, err := c.get("v3/"+strconv.Itoa(g)+"/"+strconv.Itoa(i%50)+"/{x}", Parse); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		n := 0
+		c.m.Range(func(_, _ any) bool { n++; return true })
+		if n > 8 || c.n.Load() != int64(n) {
+			t.Fatalf("cache holds %d entries (counter %d), want at most 8", n, c.n.Load())
+		}
+	}
+}
