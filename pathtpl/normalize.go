@@ -128,13 +128,19 @@ func rewriteAngles(b *strings.Builder, s string) {
 	}
 }
 
-// isUnderscoreVar reports whether seg is a whole-segment _name_ placeholder.
+// isUnderscoreVar reports whether seg is a whole-segment _name_ placeholder
+// whose name is a valid RFC 6570 varname (varchars, single inner dots), so
+// that "_._" or "_a.._" stay literal text.
 func isUnderscoreVar(seg string) bool {
 	if len(seg) < 3 || seg[0] != '_' || seg[len(seg)-1] != '_' {
 		return false
 	}
-	for i := 1; i < len(seg)-1; i++ {
-		c := seg[i]
+	name := seg[1 : len(seg)-1]
+	if name[0] == '.' || name[len(name)-1] == '.' || strings.Contains(name, "..") {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		if charClass[c]&classVarchar == 0 && c != '.' {
 			return false
 		}

@@ -49,6 +49,11 @@ var normalizeCases = []struct {
 	{"v3/_", "v3/_"},
 	{"v3/_a-b_", "v3/_a-b_"},
 	{"v3/_a_", "v3/{a}"},
+	{"v3/_a.b_", "v3/{a.b}"},
+	{"v3/_._", "v3/_._"}, // not a valid name: stays literal (fuzz)
+	{"v3/_.a_", "v3/_.a_"},
+	{"v3/_a._", "v3/_a._"},
+	{"v3/_a..b_", "v3/_a..b_"},
 	// mixed literal and expression in one segment
 	{"v3/fooBar{.ext}", "v3/foo-bar{.ext}"},
 	{"v3/file<name>Ext", "v3/file{name}-ext"},
