@@ -690,9 +690,8 @@ func TestDownloadStatement(t *testing.T) {
 	t.Parallel()
 	content := []byte("statement_no,amount\nS1,100\nS2,200\n")
 	type answer struct {
-		sum    string // Wechatpay-Statement-Sha1 (signed)
-		noSum  bool
-		status int
+		sum   string // Wechatpay-Statement-Sha1 (signed)
+		noSum bool
 	}
 	var mu sync.Mutex
 	var ans answer
