@@ -1,5 +1,7 @@
 package pathtpl
 
+import "bytes"
+
 // stackBuf is the size of the on-stack buffer used by Expand; longer
 // results grow onto the heap.
 const stackBuf = 256
@@ -121,22 +123,26 @@ func (t *Template) checkDotSegments(vars map[string]any) error {
 }
 
 // hasDotSegment reports whether the path part of an expansion (before the
-// first "?" or "#") has a "." or ".." segment, "%2E" counting as ".".
+// first "?" or "#") has a "." or ".." segment, "%2E" counting as ".". It is
+// one pass over buf, the fast path of every ExpandStrict.
 func hasDotSegment(buf []byte) bool {
-	if i := indexQueryOrFragment(buf); i >= 0 {
-		buf = buf[:i]
+	if bytes.IndexByte(buf, '.') < 0 && bytes.IndexByte(buf, '%') < 0 {
+		return false // the usual case, found with two fast scans
 	}
 	start := 0
-	for i := 0; i <= len(buf); i++ {
-		if i < len(buf) && buf[i] != '/' {
+	for i := 0; ; i++ {
+		end := i == len(buf)
+		if !end && buf[i] != '/' && buf[i] != '?' && buf[i] != '#' {
 			continue
 		}
-		if n := i - start; n > 0 && n <= 6 && isDotSegment(string(buf[start:i])) {
+		if n := i - start; n > 0 && n <= 6 && (buf[start] == '.' || buf[start] == '%') && isDotSegment(string(buf[start:i])) {
 			return true
+		}
+		if end || buf[i] != '/' {
+			return false
 		}
 		start = i + 1
 	}
-	return false
 }
 
 func indexQueryOrFragment(buf []byte) int {

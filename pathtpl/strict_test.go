@@ -269,3 +269,15 @@ func TestExpandStrictMissingBeforeValueErrors(t *testing.T) {
 		t.Errorf("ExpandStrict = %q, %v (-want +got):\n%s", got, err, diff)
 	}
 }
+
+func TestHasDotSegment(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"": false, "v3/a/b": false, "v3/a.b/c": false, "v3/a?/../": false, "v3/a#/./": false, "v3/...": false, "v3/%2F": false,
+		".": true, "..": true, "v3/./b": true, "v3/..": true, "x/..?q": true, "v3/%2e": true, "v3/.%2E/x": true, "/../": true,
+	} {
+		if got := hasDotSegment([]byte(in)); got != want {
+			t.Errorf("hasDotSegment(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
