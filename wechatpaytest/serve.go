@@ -87,6 +87,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			case <-r.Context().Done():
 				t.Stop()
 				return
+			case <-s.closing:
+				t.Stop()
+				dropConnection(w, "")
+				return
 			}
 		}
 		if f.Drop {

@@ -47,9 +47,11 @@ type Server struct {
 	// APIv3Key is the 32-character key notifications and certificates are encrypted with.
 	APIv3Key string
 
-	ts       *httptest.Server
-	now      func() time.Time
-	certMode bool
+	ts        *httptest.Server
+	now       func() time.Time
+	certMode  bool
+	closing   chan struct{} // closed by Close: injected delays end at once
+	closeOnce sync.Once
 
 	mu        sync.Mutex
 	platforms []*platformEntry // every platform key the server knows, in order of addition
@@ -91,7 +93,7 @@ func newServer(opts ...Option) (*Server, error) {
 	if o.recordLimit <= 0 {
 		o.recordLimit = DefaultRecordLimit
 	}
-	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode}
+	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, closing: make(chan struct{})}
 
 	// Merchant identity.
 	if o.merchantKey != nil {
@@ -217,8 +219,13 @@ func (e *platformEntry) init() error {
 	return nil
 }
 
-// Close shuts the server down and blocks until all requests are done.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down and blocks until all requests are done. A
+// request waiting in an injected Delay is not waited for: its connection is
+// dropped at once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // HTTPClient returns an *http.Client that reaches the server (trusting its
 // certificate with WithTLS).
