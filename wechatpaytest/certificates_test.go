@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/chainpay-go/wechatpay/signer"
@@ -151,5 +152,41 @@ func TestGivenKeysAndIdentity(t *testing.T) {
 	}
 	if a := e.do("POST", seedTarget, seedBody); a.Status != 404 || a.get("code") != "ORDER_NOT_EXIST" {
 		t.Errorf("without fixtures: %d %s", a.Status, a.Body)
+	}
+}
+
+// TestConcurrentAddPlatformKey: keys added at the same time are distinct
+// (each call used to pick from a snapshot of the keys in use, so two calls
+// could add the same pooled key twice under one serial).
+func TestConcurrentAddPlatformKey(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer(wechatpaytest.WithCertificateMode())
+	t.Cleanup(srv.Close)
+	const n = 4
+	serials := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			serials[i], errs[i] = srv.AddPlatformKey()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{srv.PlatformSerial: true}
+	for _, s := range serials {
+		if seen[s] {
+			t.Errorf("AddPlatformKey returned serial %s twice (or the first key's)", s)
+		}
+		seen[s] = true
+	}
+	if got := len(srv.PlatformKeys()); got != n+1 {
+		t.Errorf("PlatformKeys has %d keys, want %d", got, n+1)
 	}
 }

@@ -264,18 +264,17 @@ func (s *Server) SigningSerial() string {
 func (s *Server) AddPlatformKey() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	used := map[*rsa.PrivateKey]bool{}
-	for _, e := range s.platforms {
-		used[e.key] = true
-	}
 	for i := 0; ; i++ {
+		// Generating a key may take a while: not under s.mu. Another
+		// AddPlatformKey may meanwhile take identity i, so whether it is in
+		// use is decided after relocking.
 		s.mu.Unlock()
 		id, err := platformIdentity(i)
 		s.mu.Lock()
 		if err != nil {
 			return "", err
 		}
-		if used[id.key] {
+		if s.usesKey(id.key) {
 			continue
 		}
 		e := entryFor(id, s.certMode)
@@ -285,6 +284,16 @@ func (s *Server) AddPlatformKey() (string, error) {
 		s.platforms = append(s.platforms, e)
 		return e.serial, nil
 	}
+}
+
+// usesKey reports whether key is one of the platform keys. Called with s.mu held.
+func (s *Server) usesKey(key *rsa.PrivateKey) bool {
+	for _, e := range s.platforms {
+		if e.key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // UsePlatformKey makes the server sign its answers (and notifications) with
