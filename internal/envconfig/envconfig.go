@@ -10,6 +10,7 @@
 //	WECHATPAY_PUBLIC_KEY      WeChat Pay public key: path or PEM (with WECHATPAY_PUBLIC_KEY_ID)
 //	WECHATPAY_PLATFORM_CERTS  platform certificates: a folder (*.pem, *.crt, *.cer), files
 //	                          separated by commas or the OS list separator, or PEM text
+//	                          (one or more certificates; line breaks may be escaped as \n)
 //	WECHATPAY_APIV3_KEY       APIv3 key, 32 bytes (optional; needed for notifications and certificate download)
 //	WECHATPAY_BASE_URL        API base URL (optional; default https://api.mch.weixin.qq.com/)
 //
@@ -105,8 +106,13 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 		cfg.PlatformKeys[id] = k
 	}
 	if certs := get(PlatformCerts); strings.Contains(certs, "-----BEGIN") {
-		// PEM text, one or more certificates.
+		// PEM text, one or more certificates. A value from an env file or
+		// JSON may carry its line breaks escaped as \n.
+		if !strings.Contains(certs, "\n") {
+			certs = strings.ReplaceAll(strings.ReplaceAll(certs, `\r\n`, "\n"), `\n`, "\n")
+		}
 		rest := []byte(certs)
+		found := 0
 		for {
 			var block *pem.Block
 			block, rest = pem.Decode(rest)
@@ -122,6 +128,10 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 				return cfg, fmt.Errorf("envconfig: %s: a certificate does not hold an RSA key", PlatformCerts)
 			}
 			cfg.PlatformKeys[signer.SerialOf(cert)] = pk
+			found++
+		}
+		if found == 0 {
+			return cfg, fmt.Errorf("envconfig: %s holds no PEM certificate that can be decoded (were its line breaks lost?)", PlatformCerts)
 		}
 	} else if certs != "" {
 		files, err := certFiles(certs)

@@ -108,6 +108,7 @@ func TestLoad(t *testing.T) {
 		return m
 	}
 	pemText, _ := os.ReadFile(f.certs[0])
+	pemText2, _ := os.ReadFile(f.certs[1])
 	tests := []struct {
 		name    string
 		env     map[string]string
@@ -121,6 +122,9 @@ func TestLoad(t *testing.T) {
 		{"certificate list", base(map[string]string{envconfig.PlatformCerts: f.certs[0] + "," + f.certs[1]}), f.serials, "", false},
 		{"certificate list with the OS separator", base(map[string]string{envconfig.PlatformCerts: f.certs[0] + string(os.PathListSeparator) + f.certs[1]}), f.serials, "", false},
 		{"certificate PEM text", base(map[string]string{envconfig.PlatformCerts: string(pemText)}), f.serials[:1], "", false},
+		{"certificate PEM text with escaped line breaks", base(map[string]string{envconfig.PlatformCerts: strings.ReplaceAll(strings.TrimSpace(string(pemText)), "\n", `\n`)}), f.serials[:1], "", false},
+		{"two certificates as PEM text", base(map[string]string{envconfig.PlatformCerts: string(pemText) + string(pemText2)}), f.serials, "", false},
+		{"PEM text without a certificate", base(map[string]string{envconfig.PlatformCerts: "-----BEGIN CERTIFICATE----- MIIB -----END CERTIFICATE-----"}), nil, envconfig.PlatformCerts, false},
 		{"both (migration)", base(map[string]string{envconfig.PublicKeyID: "PUB_KEY_ID_01", envconfig.PublicKey: f.publicKey, envconfig.PlatformCerts: f.certs[0]}),
 			append([]string{"PUB_KEY_ID_01"}, f.serials[0]), "", false},
 		{"no mchid", map[string]string{envconfig.Serial: "AB"}, nil, envconfig.MchID, true},
