@@ -169,3 +169,28 @@ func TestWechatpaySerialOfEncryptedRequests(t *testing.T) {
 		t.Errorf("unknown Wechatpay-Serial: %d %s", bad.Status, bad.Body)
 	}
 }
+
+// TestSignErrorDoesNotEchoTheSignature: a header without the scheme (only
+// the parameters, or a bare signature) is refused without repeating it.
+func TestSignErrorDoesNotEchoTheSignature(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	good := e.authorizeAt(time.Now(), "POST", seedTarget, seedBody)
+	params := strings.TrimPrefix(good, signer.Scheme+" ")
+	i := strings.Index(good, `signature="`) + len(`signature="`)
+	sig := good[i : i+strings.Index(good[i:], `"`)]
+	for _, h := range []string{params, sig, strings.Replace(good, signer.Scheme+" ", signer.Scheme+"_", 1)} {
+		a := e.send("POST", seedTarget, seedBody, h, nil)
+		if a.Status != 401 || a.get("code") != "SIGN_ERROR" {
+			t.Errorf("got %d %s, want 401 SIGN_ERROR", a.Status, a.Body)
+		}
+		if strings.Contains(string(a.Body), sig[:16]) {
+			t.Errorf("answer repeats the signature: %s", a.Body)
+		}
+	}
+	// A plain wrong scheme is still named.
+	a := e.send("POST", seedTarget, seedBody, strings.Replace(good, signer.Scheme, "WECHATPAY2-SHA256-RSA4096", 1), nil)
+	if !strings.Contains(a.get("message"), `"WECHATPAY2-SHA256-RSA4096"`) {
+		t.Errorf("message %q does not name the scheme", a.get("message"))
+	}
+}

@@ -223,7 +223,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) (int, *ErrorBody) {
 	}
 	scheme, _, _ := strings.Cut(h, " ")
 	if scheme != signer.Scheme {
-		return http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+strconv.Quote(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
+		return http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+showScheme(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
 	}
 	a, err := signer.ParseAuthorization(h)
 	if err != nil {
@@ -256,6 +256,20 @@ func (s *Server) authenticate(r *http.Request, body []byte) (int, *ErrorBody) {
 		return http.StatusUnauthorized, signError(r, "重复的随机字符串 (nonce_str was already used)", msg)
 	}
 	return 0, nil
+}
+
+// showScheme quotes a refused scheme when it looks like one (a short token);
+// anything else may be (part of) a signature and is not echoed.
+func showScheme(scheme string) string {
+	ok := len(scheme) <= 40
+	for i := 0; ok && i < len(scheme); i++ {
+		c := scheme[i]
+		ok = c == '-' || c == '_' || ('0' <= c && c <= '9') || ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z')
+	}
+	if !ok {
+		return "(not shown)"
+	}
+	return strconv.Quote(scheme)
 }
 
 // respond encodes body, signs it (unless f says otherwise) and writes the answer.
