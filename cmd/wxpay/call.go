@@ -62,11 +62,15 @@ func (a *app) answer(resp *chain.Response, err error, mode prettyMode) error {
 		return &exitErr{Code: exitVerify, Err: err}
 	case errors.As(err, &apiErr):
 		fmt.Fprintln(a.stderr, statusLine(apiErr.StatusCode, apiErr.RequestID))
+		if apiErr.VerifyErr != nil {
+			// A signed error answer whose signature fails is as untrustworthy
+			// as a failed 2xx: nothing goes to stdout.
+			return &exitErr{Code: exitVerify, Err: fmt.Errorf("%v: %w", err, apiErr.VerifyErr)}
+		}
+		// Verified, or carrying no signature at all (a proxy's 502): the
+		// status decides, and the error message says [unverified].
 		if werr := writeBody(a.stdout, apiErr.Body, mode); werr != nil {
 			return werr
-		}
-		if apiErr.VerifyErr != nil {
-			return &exitErr{Code: exitVerify, Err: fmt.Errorf("%v: %w", err, apiErr.VerifyErr)}
 		}
 		code := exitError
 		switch {

@@ -240,6 +240,8 @@ func TestExitCodes(t *testing.T) {
 			code: exitVerify, stderrPart: "bad signature"},
 		{name: "error answer failing verification", fault: &wechatpaytest.Fault{Status: 400, Tamper: true, Times: -1}, args: seedArgs,
 			code: exitVerify, stderrPart: "bad signature"},
+		{name: "unsigned error answer keeps its status", fault: &wechatpaytest.Fault{Status: 502, Unsigned: true, Times: -1}, args: seedArgs,
+			code: exitServerError, stdoutPart: `"code":"`, stderrPart: "[unverified]"},
 		{name: "unknown serial", fault: &wechatpaytest.Fault{UnknownSerial: true, Times: -1}, args: seedArgs,
 			code: exitVerify, stderrPart: "unknown serial"},
 		{name: "probe signature", fault: &wechatpaytest.Fault{ProbeSignature: true, Times: -1}, args: seedArgs,
@@ -283,7 +285,7 @@ func TestExitCodes(t *testing.T) {
 			if strings.Contains(r.Stdout+r.Stderr, "tooshort-secret") || strings.Contains(r.Stdout+r.Stderr, h.srv.APIv3Key) {
 				t.Error("the APIv3 key is printed")
 			}
-			if tt.code == exitVerify && tt.fault != nil && tt.fault.Status == 0 && r.Stdout != "" {
+			if tt.code == exitVerify && r.Stdout != "" {
 				t.Errorf("an unverified answer went to stdout: %q", r.Stdout)
 			}
 		})
