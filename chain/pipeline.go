@@ -49,13 +49,41 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	// gateway refuses. Make every request non-replayable; the retry loop in
 	// send re-signs instead.
 	hr.GetBody = nil
-	if hr.Body == nil || hr.Body == http.NoBody {
-		switch hr.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
-			hr.Body, hr.ContentLength = emptyBody{}, 0 // still sent without a body
+	if hr.ContentLength == 0 {
+		// No body bytes (resty may have put an empty reader here, which
+		// net/http would send chunked).
+		switch {
+		case lacksBody(hr.Method):
+			// net/http probes the body of these methods and, finding it
+			// empty, sends no body at all (no Transfer-Encoding).
+			hr.Body = emptyBody{}
+		case hasHeader(hr.Header, "Idempotency-Key") || hasHeader(hr.Header, "X-Idempotency-Key"):
+			// With an idempotency key even an empty body is replayable;
+			// an empty chunked body is not.
+			hr.Body = emptyBody{}
+		default:
+			hr.Body = http.NoBody // "Content-Length: 0", not replayable
 		}
 	}
 	return nil
+}
+
+// lacksBody lists the methods whose empty body net/http probes and leaves
+// out (see net/http's requestMethodUsuallyLacksBody); any other method with
+// a non-nil body of unknown length would go out chunked.
+func lacksBody(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// hasHeader reports whether h holds key, even with an empty value (as
+// net/http's replay rule does).
+func hasHeader(h http.Header, key string) bool {
+	_, ok := h[key]
+	return ok
 }
 
 // emptyBody is a request body with no bytes that net/http does not treat as

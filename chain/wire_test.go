@@ -1,0 +1,273 @@
+package chain_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/rsa"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/signer"
+)
+
+// rawRequest is one request exactly as its bytes arrived on a TCP connection.
+type rawRequest struct {
+	Line   string               // request line, e.g. "GET /v3/x HTTP/1.1"
+	Header textproto.MIMEHeader // headers as sent (Transfer-Encoding and Content-Length included)
+	Body   []byte               // body bytes, de-chunked
+	Conn   int                  // which connection (1-based) carried it
+}
+
+// rawWire is a plain TCP listener speaking just enough HTTP/1.1 to answer
+// signed 200s on keep-alive connections, recording every byte of the request
+// heads; net/http's server would hide Transfer-Encoding.
+type rawWire struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	reqs  []rawRequest
+	conns int
+	// answer decides the reply to request n (1-based); "" drops the connection.
+	answer func(n int, r rawRequest) string
+}
+
+func newRawWire(t *testing.T, answer func(n int, r rawRequest) string) (*rawWire, *chain.Client) {
+	t.Helper()
+	testKeys(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &rawWire{ln: ln, answer: answer}
+	t.Cleanup(func() { ln.Close() })
+	go w.accept()
+	rs, err := signer.NewRSASigner(merchantKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chain.NewClient(chain.Options{
+		MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
+		KeyStore:  signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
+		BaseURL:   "http://" + ln.Addr().String() + "/",
+		RetryWait: time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, c
+}
+
+func (w *rawWire) accept() {
+	for {
+		conn, err := w.ln.Accept()
+		if err != nil {
+			return
+		}
+		w.mu.Lock()
+		w.conns++
+		id := w.conns
+		w.mu.Unlock()
+		go w.serve(conn, id)
+	}
+}
+
+func (w *rawWire) requests() []rawRequest {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]rawRequest(nil), w.reqs...)
+}
+
+func (w *rawWire) serve(conn net.Conn, id int) {
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	tp := textproto.NewReader(br)
+	for {
+		line, err := tp.ReadLine()
+		if err != nil {
+			return
+		}
+		h, err := tp.ReadMIMEHeader()
+		if err != nil {
+			return
+		}
+		r := rawRequest{Line: line, Header: h, Conn: id}
+		switch {
+		case strings.EqualFold(h.Get("Transfer-Encoding"), "chunked"):
+			body, err := io.ReadAll(httpChunkedReader(br))
+			if err != nil {
+				return
+			}
+			r.Body = body
+		case h.Get("Content-Length") != "":
+			n, err := strconv.Atoi(h.Get("Content-Length"))
+			if err != nil {
+				return
+			}
+			r.Body = make([]byte, n)
+			if _, err := io.ReadFull(br, r.Body); err != nil {
+				return
+			}
+		}
+		w.mu.Lock()
+		w.reqs = append(w.reqs, r)
+		n := len(w.reqs)
+		w.mu.Unlock()
+		body := w.answer(n, r)
+		if body == "" {
+			return // drop the connection without answering
+		}
+		sh, err := signer.SignHeaders(context.Background(), platformSigner, testPlatformSerial, []byte(body), time.Now())
+		if err != nil {
+			return
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nRequest-ID: RAW-%d\r\n", len(body), n)
+		for k, v := range sh {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, v[0])
+		}
+		b.WriteString("\r\n")
+		b.WriteString(body)
+		if _, err := io.WriteString(conn, b.String()); err != nil {
+			return
+		}
+	}
+}
+
+// httpChunkedReader de-chunks a body (enough for the tests: no trailers).
+func httpChunkedReader(br *bufio.Reader) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			n, err := strconv.ParseInt(strings.TrimSpace(line), 16, 64)
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			if n == 0 {
+				br.ReadString('\n')
+				pw.Close()
+				return
+			}
+			if _, err := io.CopyN(pw, br, n); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			br.ReadString('\n')
+		}
+	}()
+	return pr
+}
+
+// TestWireBytes checks the raw HTTP/1.1 request: the request line is the
+// signed target, a request without a body carries no Transfer-Encoding and
+// no body, and the signature covers exactly the bytes sent.
+func TestWireBytes(t *testing.T) {
+	t.Parallel()
+	w, c := newRawWire(t, func(int, rawRequest) string { return `{"ok":true}` })
+	type want struct {
+		Line          string
+		TE            string
+		ContentLength string
+		Body          string
+	}
+	cases := []struct {
+		name   string
+		method string
+		tpl    string
+		opts   chain.O
+		want   want
+	}{
+		{"GET", "GET", "v3/pay/transactions/out-trade-no/{no}", chain.O{"no": "a/b+c=d 张", "query": map[string]any{"mchid": "1900000001", "q": "x y+z"}},
+			want{Line: "GET /v3/pay/transactions/out-trade-no/a%2Fb%2Bc%3Dd%20%E5%BC%A0?mchid=1900000001&q=x+y%2Bz HTTP/1.1"}},
+		{"GET with headers", "GET", "v3/x", chain.O{"headers": map[string]string{"Idempotency-Key": "k1"}},
+			want{Line: "GET /v3/x HTTP/1.1"}},
+		{"DELETE", "DELETE", "v3/x/{id}", chain.O{"id": "1"},
+			want{Line: "DELETE /v3/x/1 HTTP/1.1"}},
+		{"POST json", "POST", "v3/x", chain.O{"json": `{"a":"<&>"}`},
+			want{Line: "POST /v3/x HTTP/1.1", ContentLength: "11", Body: `{"a":"<&>"}`}},
+		{"POST without body", "POST", "v3/x", chain.O{},
+			want{Line: "POST /v3/x HTTP/1.1", ContentLength: "0"}},
+		{"PUT with an empty body", "PUT", "v3/x", chain.O{"body": ""},
+			want{Line: "PUT /v3/x HTTP/1.1", ContentLength: "0"}},
+	}
+	for _, tc := range cases {
+		before := len(w.requests())
+		if _, err := c.Chain(tc.tpl).Do(context.Background(), tc.method, tc.opts); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		r := w.requests()[before]
+		got := want{Line: r.Line, TE: r.Header.Get("Transfer-Encoding"), ContentLength: r.Header.Get("Content-Length"), Body: string(r.Body)}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s: wire (-want +got):\n%s", tc.name, diff)
+		}
+		target := strings.Fields(r.Line)[1]
+		if _, err := checkAuth(tc.method, target, r.Header.Get("Authorization"), r.Body); err != nil {
+			t.Errorf("%s: signature does not cover the wire request: %v", tc.name, err)
+		}
+	}
+}
+
+// TestWireNoReplayWithTheSameNonce: when a reused keep-alive connection dies
+// after the request was written, net/http's Transport resends replayable
+// requests itself (GET; DELETE or a bodiless request with an
+// Idempotency-Key) with the same Authorization. Every request that reaches
+// the wire must carry its own nonce.
+func TestWireNoReplayWithTheSameNonce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		method string
+		opts   chain.O
+	}{
+		{"GET", chain.O{}},
+		{"GET", chain.O{"headers": map[string]string{"Idempotency-Key": "k1"}}},
+		{"DELETE", chain.O{}},
+		{"DELETE", chain.O{"headers": map[string]string{"Idempotency-Key": "k1"}}},
+		{"POST", chain.O{"json": `{}`, "headers": map[string]string{"Idempotency-Key": "k1"}}},
+		{"POST", chain.O{"headers": map[string]string{"Idempotency-Key": "k1"}}},
+		{"PATCH", chain.O{"body": "", "headers": map[string]string{"X-Idempotency-Key": "k1"}}},
+		{"PUT", chain.O{"headers": map[string]string{"Idempotency-Key": ""}}},
+	} {
+		t.Run(fmt.Sprint(tc.method, tc.opts), func(t *testing.T) {
+			t.Parallel()
+			w, c := newRawWire(t, func(n int, r rawRequest) string {
+				if n == 2 {
+					return "" // the second request arrives on the reused connection
+				}
+				return `{"ok":true}`
+			})
+			for range 2 {
+				if _, err := c.Chain("v3/x").Do(context.Background(), tc.method, tc.opts); err != nil {
+					t.Fatal(err)
+				}
+			}
+			reqs := w.requests()
+			nonces := map[string]int{}
+			for _, r := range reqs {
+				a, err := signer.ParseAuthorization(r.Header.Get("Authorization"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				nonces[a.Nonce]++
+			}
+			for n, k := range nonces {
+				if k > 1 {
+					t.Errorf("nonce %s went out %d times (%d requests)", n, k, len(reqs))
+				}
+			}
+		})
+	}
+}
