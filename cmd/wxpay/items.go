@@ -202,6 +202,9 @@ func setField(body []byte, it item) ([]byte, error) {
 	if err := checkFieldPath(it.Name); err != nil {
 		return nil, usageErrorf("item %q: %v", it.Arg, err)
 	}
+	if err := checkOverwrite(body, it.Name); err != nil {
+		return nil, usageErrorf("item %q: %v", it.Arg, err)
+	}
 	var (
 		out []byte
 		err error
@@ -246,6 +249,28 @@ func checkFieldPath(p string) error {
 	}
 	if seg == 0 {
 		return fmt.Errorf("name %q has an empty segment (use \\. for a literal dot)", p)
+	}
+	return nil
+}
+
+// checkOverwrite refuses a body field that would replace what an earlier
+// item set: the same field again (a=1 a=2), an object built by earlier
+// items (a.b=1 a=2), or a value that would have to become an object
+// (a=1 a.b=2). Nothing a user typed is dropped silently.
+func checkOverwrite(body []byte, path string) error {
+	if r := gjson.GetBytes(body, path); r.Exists() {
+		return fmt.Errorf("body field %q is already set by an earlier item (to %s)", path, r.Raw)
+	}
+	for i := 0; i < len(path); i++ {
+		switch path[i] {
+		case '\\':
+			i++
+		case '.':
+			parent := path[:i]
+			if r := gjson.GetBytes(body, parent); r.Exists() && !r.IsObject() && !r.IsArray() {
+				return fmt.Errorf("body field %q is already set by an earlier item (to %s), so it cannot hold %q", parent, r.Raw, path)
+			}
+		}
 	}
 	return nil
 }

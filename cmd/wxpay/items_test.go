@@ -3,10 +3,13 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
 )
 
 func TestParseItem(t *testing.T) {
@@ -116,6 +119,11 @@ func TestBuildRequest(t *testing.T) {
 			want:  request{PathVars: map[string]string{"id": "42"}, Body: []byte(`{"x":1}`)},
 		},
 		{
+			name: "fields added inside a raw object and array",
+			args: []string{`a:={"b":1}`, "a.c=2", "x:=[1]", "x.1=2", `d\.e=1`, "d.e=2"},
+			want: request{PathVars: map[string]string{}, Body: []byte(`{"a":{"b":1,"c":"2"},"x":[1,"2"],"d.e":"1","d":{"e":"2"}}`), BodyItem: `a:={"b":1}`},
+		},
+		{
 			name: "escaped dot is a literal key",
 			args: []string{`a\.b=1`},
 			want: request{PathVars: map[string]string{}, Body: []byte(`{"a.b":"1"}`), BodyItem: `a\.b=1`},
@@ -159,6 +167,12 @@ func TestBuildRequestErrors(t *testing.T) {
 		{"special", []string{"a|b=1"}, nil, "", `item "a|b=1": name "a|b": "|" must be escaped`},
 		{"conflicting path", []string{"id=1", "id=2"}, []string{"id"}, "", `item "id=2": path variable "id" already set to "1"`},
 		{"bad item", []string{"ok=1", "broken"}, nil, "", `item "broken": no separator`},
+		{"same field twice", []string{"a=1", "a=2"}, nil, "", `item "a=2": body field "a" is already set by an earlier item (to "1")`},
+		{"object replaced", []string{"a.b=1", "a=2"}, nil, "", `item "a=2": body field "a" is already set by an earlier item (to {"b":"1"})`},
+		{"value made an object", []string{"a=1", "a.b=2"}, nil, "", `item "a.b=2": body field "a" is already set by an earlier item (to "1"), so it cannot hold "a.b"`},
+		{"raw value made an object", []string{"a:=1", "a.b:=2"}, nil, "", `item "a.b:=2": body field "a" is already set by an earlier item (to 1)`},
+		{"field inside a raw object", []string{`a:={"b":1}`, "a.b=2"}, nil, "", `item "a.b=2": body field "a.b" is already set by an earlier item (to 1)`},
+		{"array element twice", []string{"x.0=1", "x.0=2"}, nil, "", `item "x.0=2": body field "x.0" is already set`},
 	}
 	for _, tt := range tests {
 		var jb []byte
@@ -206,4 +220,77 @@ func FuzzParseItem(f *testing.F) {
 			t.Fatalf("buildRequest(%q): no body", arg)
 		}
 	})
+}
+
+// FuzzBuildRequest builds a body from two items: whatever is accepted keeps
+// both values (no item overwrites or drops another), and every refusal is a
+// usage error.
+func FuzzBuildRequest(f *testing.F) {
+	for _, s := range [][2]string{
+		{"a=1", "a=2"}, {"a.b=1", "a=2"}, {"a=1", "a.b=2"}, {`a:={"b":1}`, "a.c=2"}, {"x:=[1]", "x.1=2"},
+		{"x.0=1", "x.1=2"}, {`d\.e=1`, "d.e=2"}, {"a:=1", "a.b:=2"}, {"x:=[1]", "x.5=1"}, {"q==1", "q==2"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, arg1, arg2 string) {
+		r, err := buildRequest([]string{arg1, arg2}, nil, nil)
+		if err != nil {
+			if !isUsage(err) {
+				t.Fatalf("buildRequest(%q, %q): non-usage error %v", arg1, arg2, err)
+			}
+			return
+		}
+		for _, arg := range []string{arg1, arg2} {
+			it, err := parseItem(arg)
+			if err != nil {
+				t.Fatalf("parseItem(%q) fails after buildRequest accepted it: %v", arg, err)
+			}
+			if it.Kind != itemField && it.Kind != itemRawJSON {
+				continue
+			}
+			got := gjson.GetBytes(r.Body, it.Name)
+			switch {
+			case !got.Exists():
+				t.Fatalf("buildRequest(%q, %q) = %s: field %q is lost", arg1, arg2, r.Body, it.Name)
+			case it.Kind == itemField && utf8.ValidString(it.Value) && (got.Type != gjson.String || got.Str != it.Value):
+				t.Fatalf("buildRequest(%q, %q) = %s: field %q = %s, want the string %q", arg1, arg2, r.Body, it.Name, got.Raw, it.Value)
+			case it.Kind == itemRawJSON && !keepsRaw(got, gjson.Parse(it.Value)):
+				t.Fatalf("buildRequest(%q, %q) = %s: field %q = %s, want %s", arg1, arg2, r.Body, it.Name, got.Raw, it.Value)
+			}
+		}
+	})
+}
+
+// keepsRaw reports whether got still holds raw: the same value, or, for an
+// object or array that a later item added to, every member of raw unchanged.
+func keepsRaw(got, raw gjson.Result) bool {
+	if !raw.IsObject() && !raw.IsArray() {
+		return got.Raw == raw.Raw
+	}
+	if got.IsObject() != raw.IsObject() || got.IsArray() != raw.IsArray() {
+		return false
+	}
+	have := map[string]string{}
+	i := 0
+	got.ForEach(func(k, v gjson.Result) bool {
+		if got.IsArray() {
+			k = gjson.Result{Type: gjson.String, Str: strconv.Itoa(i)}
+			i++
+		}
+		have[k.String()] = v.Raw
+		return true
+	})
+	ok := true
+	i = 0
+	raw.ForEach(func(k, v gjson.Result) bool {
+		if raw.IsArray() {
+			k = gjson.Result{Type: gjson.String, Str: strconv.Itoa(i)}
+			i++
+		}
+		if h, found := have[k.String()]; !found || h != v.Raw {
+			ok = false
+		}
+		return ok
+	})
+	return ok
 }
