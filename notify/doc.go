@@ -48,6 +48,12 @@
 // not decrypt (a wrong APIv3 key on this side) or the callback fails, so that
 // WeChat Pay delivers the notification again.
 //
+// A resource that does not decrypt is deliberately not a 4xx: decryption runs
+// only after the signature verified, so the notification is genuine and the
+// fault is this side's APIv3 key. A 5xx keeps WeChat Pay retrying (for about
+// 24 hours) until the key is fixed, instead of the payment notice being
+// written off as refused.
+//
 // # Captured callbacks
 //
 // WriteCaptured saves a callback's headers and raw body; ReadCaptured reads
