@@ -67,7 +67,8 @@
 //
 // # Retries and time
 //
-// 5xx, 429 and connection errors are retried, DefaultMaxRetries (2) times by
+// 5xx, 429 and connection errors (a connection that breaks while the answer
+// is read included) are retried, DefaultMaxRetries (2) times by
 // default, with jittered exponential backoff (RetryWait doubling up to
 // RetryMaxWait) or the answer's Retry-After (seconds or an HTTP date). A
 // Retry-After longer than RetryMaxWait, or a wait that would outlive the

@@ -93,13 +93,16 @@ type emptyBody struct{}
 func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (emptyBody) Close() error             { return nil }
 
-// do runs a call to completion: send (sign, retry), read, verify.
+// do runs a call to completion: send (sign, retry), read, verify. A
+// connection that breaks while the answer is read is retried like any other
+// connection error.
 func (c *Client) do(ctx context.Context, req *request) (*Response, error) {
-	resp, attempts, err := c.send(ctx, req)
+	resp, body, _, err := c.roundTrip(ctx, req, true)
 	if err != nil {
 		return nil, err
 	}
-	return c.readResponse(req, resp, attempts)
+	defer resp.Body.Close() // releases the timeout
+	return c.finish(req, resp, body)
 }
 
 // send is the shared pipeline: it signs and sends req, retrying 5xx, 429 and
@@ -107,6 +110,14 @@ func (c *Client) do(ctx context.Context, req *request) (*Response, error) {
 // status). The caller must close resp.Body; closing it also releases the
 // call's timeout. chain/download.go streams bodies through it.
 func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, attempts int, err error) {
+	resp, _, attempts, err = c.roundTrip(ctx, req, false)
+	return resp, attempts, err
+}
+
+// roundTrip is send; with readBody it also reads the final answer's body
+// (at most maxBody bytes) inside the retry loop, so that a body cut off by a
+// broken connection is retried too, and returns it.
+func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (resp *http.Response, body []byte, attempts int, err error) {
 	cancel := context.CancelFunc(func() {})
 	timeout := c.timeout
 	if req.timeout != 0 {
@@ -137,7 +148,7 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, attempt - 1, c.wrapf(req, "%w", err)
+			return nil, nil, attempt - 1, c.wrapf(req, "%w", err)
 		}
 		st := &attemptState{signBody: req.signBody}
 		actx := context.WithValue(ctx, attemptKey{}, st)
@@ -165,24 +176,24 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 			}
 			if st.signErr != nil {
 				c.logAttempt(ctx, req, attempt, 0, "", dur, st.signErr, -1)
-				return nil, attempt, c.wrapf(req, "signing: %w", st.signErr)
+				return nil, nil, attempt, c.wrapf(req, "signing: %w", st.signErr)
 			}
 			err = unwrapURLError(err)
 			if cerr := ctx.Err(); cerr != nil {
 				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
-				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, withCause(cerr, err))
+				return nil, nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, withCause(cerr, err))
 			}
 			if attempt > c.maxRetries || !retryableError(err) {
 				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
-				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
+				return nil, nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
 			}
 			wait := c.backoff(attempt)
 			c.logAttempt(ctx, req, attempt, 0, "", dur, err, wait)
 			if !c.fitsDeadline(ctx, wait) {
-				return nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
+				return nil, nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
 			}
 			if werr := sleep(ctx, wait); werr != nil {
-				return nil, attempt, c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, err))
+				return nil, nil, attempt, c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, err))
 			}
 			continue
 		}
@@ -193,13 +204,46 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, wait)
 				drain(hr.Body)
 				if werr := sleep(ctx, wait); werr != nil {
-					return nil, attempt, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempt, hr.StatusCode, rid, werr)
+					return nil, nil, attempt, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempt, hr.StatusCode, rid, werr)
 				}
 				continue
 			}
 		}
+		if !readBody {
+			c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, -1)
+			return hr, nil, attempt, nil
+		}
+		data, rerr := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
+		hr.Body.Close()
+		dur = time.Since(start)
+		if rerr == nil && len(data) > maxBody {
+			c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, -1)
+			return nil, nil, attempt, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, rid)
+		}
+		if rerr != nil {
+			rerr = unwrapURLError(rerr)
+			what := fmt.Sprintf("reading the answer of attempt %d (status %d, Request-ID %q)", attempt, hr.StatusCode, rid)
+			if cerr := ctx.Err(); cerr != nil {
+				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, rerr, -1)
+				return nil, nil, attempt, c.wrapf(req, "%s: %w", what, withCause(cerr, rerr))
+			}
+			if attempt > c.maxRetries || !retryableError(rerr) {
+				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, rerr, -1)
+				return nil, nil, attempt, c.wrapf(req, "%s: %w", what, rerr)
+			}
+			wait := c.backoff(attempt)
+			c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, rerr, wait)
+			if !c.fitsDeadline(ctx, wait) {
+				return nil, nil, attempt, c.wrapf(req, "%s: %w", what, rerr)
+			}
+			if werr := sleep(ctx, wait); werr != nil {
+				return nil, nil, attempt, c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, rerr))
+			}
+			continue
+		}
 		c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, -1)
-		return hr, attempt, nil
+		hr.Body = http.NoBody
+		return hr, data, attempt, nil
 	}
 }
 

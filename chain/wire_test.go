@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -125,6 +126,11 @@ func (w *rawWire) serve(conn net.Conn, id int) {
 		if body == "" {
 			return // drop the connection without answering
 		}
+		if body == wireCut {
+			// A 200 announcing 64 bytes, then the connection breaks.
+			io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{")
+			return
+		}
 		sh, err := signer.SignHeaders(context.Background(), platformSigner, testPlatformSerial, []byte(body), time.Now())
 		if err != nil {
 			return
@@ -141,6 +147,10 @@ func (w *rawWire) serve(conn net.Conn, id int) {
 		}
 	}
 }
+
+// wireCut as an answer sends the head and one byte of a longer body, then
+// closes the connection.
+const wireCut = "<cut>"
 
 // httpChunkedReader de-chunks a body (enough for the tests: no trailers).
 func httpChunkedReader(br *bufio.Reader) io.Reader {
@@ -270,4 +280,54 @@ func TestWireNoReplayWithTheSameNonce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBrokenAnswerIsRetried: a connection that breaks while the answer's body
+// is read is a connection error like any other: retried (signed afresh)
+// while retries remain, an error wrapping io.ErrUnexpectedEOF otherwise.
+func TestBrokenAnswerIsRetried(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{"GET", "POST"} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			w, c := newRawWire(t, func(n int, r rawRequest) string {
+				if n == 1 {
+					return wireCut
+				}
+				return `{"ok":true}`
+			})
+			opts := chain.O{}
+			if method == "POST" {
+				opts["json"] = `{"a":1}`
+			}
+			resp, err := c.Chain("v3/x").Do(context.Background(), method, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(`{"ok":true}`, string(resp.Body)); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+			reqs := w.requests()
+			if len(reqs) != 2 {
+				t.Fatalf("%d requests, want 2", len(reqs))
+			}
+			if reqs[0].Header.Get("Authorization") == reqs[1].Header.Get("Authorization") {
+				t.Error("the retry was not signed again")
+			}
+		})
+	}
+	t.Run("no retries left", func(t *testing.T) {
+		t.Parallel()
+		w, c := newRawWire(t, func(int, rawRequest) string { return wireCut })
+		_, err := c.Chain("v3/x").Get(context.Background(), nil)
+		if !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("error %v, want io.ErrUnexpectedEOF", err)
+		}
+		if !strings.HasPrefix(err.Error(), "chain: GET v3/x: ") {
+			t.Errorf("error %q does not name the call", err)
+		}
+		if n := len(w.requests()); n != 1+chain.DefaultMaxRetries {
+			t.Errorf("%d requests, want %d", n, 1+chain.DefaultMaxRetries)
+		}
+	})
 }
