@@ -42,7 +42,7 @@ func PaymentHandler(client *chain.Client, apiv3Key string, orders Orders) (http.
 	}
 	return parser.Handler(func(ctx context.Context, n *notify.Notification) error {
 		// Only verified, decrypted notifications get here; anything else was
-		// already answered 4xx.
+		// already answered 4xx (500 if your APIv3 key does not decrypt it).
 		switch n.EventType {
 		case "TRANSACTION.SUCCESS":
 			return orders.MarkPaid(ctx, n.ID,
