@@ -8,7 +8,7 @@ import "errors"
 var ErrMalformed = errors.New("notify: malformed notification")
 
 // ErrUnknownAlgorithm reports a resource encrypted with an algorithm other
-// than AEAD_AES_256_GCM.
+// than AEAD_AES_256_GCM. Such errors also match signer.ErrUnknownAlgorithm.
 var ErrUnknownAlgorithm = errors.New("notify: unknown resource algorithm")
 
 // ErrBodyTooLarge reports a request body larger than the parser's limit

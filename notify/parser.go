@@ -40,7 +40,7 @@ func NewParserWithStore(store *signer.KeyStore, apiv3Key string, opts ...Option)
 		return nil, fmt.Errorf("%w: store is nil", ErrNoKeys)
 	}
 	if len(apiv3Key) != 32 {
-		return nil, fmt.Errorf("notify: apiv3Key must be 32 bytes, got %d", len(apiv3Key))
+		return nil, fmt.Errorf("notify: %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
 	}
 	o := options{maxBody: DefaultMaxBodySize, window: DefaultWindow}
 	for _, opt := range opts {
@@ -131,7 +131,7 @@ func (p *Parser) ParseRaw(header http.Header, body []byte) (*Notification, error
 // tool); a server must use Parser.Parse. The result has Verified false.
 func DecryptUnverified(apiv3Key string, body []byte) (*Notification, error) {
 	if len(apiv3Key) != 32 {
-		return nil, fmt.Errorf("notify: apiv3Key must be 32 bytes, got %d", len(apiv3Key))
+		return nil, fmt.Errorf("notify: %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
 	}
 	return decode(apiv3Key, body)
 }

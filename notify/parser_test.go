@@ -239,7 +239,7 @@ func TestNewParserRefuses(t *testing.T) {
 			return notify.NewParser(map[string]*rsa.PublicKey{testSerial: nil}, testAPIv3Key)
 		}, "is nil"},
 		{"nil store", func() (*notify.Parser, error) { return notify.NewParserWithStore(nil, testAPIv3Key) }, "store is nil"},
-		{"short APIv3 key", func() (*notify.Parser, error) { return notify.NewParser(keys, "short") }, "apiv3Key must be 32 bytes, got 5"},
+		{"short APIv3 key", func() (*notify.Parser, error) { return notify.NewParser(keys, "short") }, "APIv3 key must be 32 bytes, got 5"},
 		{"zero body size", func() (*notify.Parser, error) {
 			return notify.NewParser(keys, testAPIv3Key, notify.WithMaxBodySize(0))
 		}, "max body size"},
@@ -302,5 +302,23 @@ func BenchmarkParseRaw(b *testing.B) {
 		if _, err := f.parser.ParseRaw(h, body); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSignerSentinels: the failures the signer package has sentinels for
+// match them too (issue: "errors.Is sentinels from signer").
+func TestSignerSentinels(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	sm4 := f.body(t, note{algorithm: "AEAD_SM4_GCM"})
+	_, err := f.parser.ParseRaw(f.sign(t, sm4, testSerial, testNow), sm4)
+	if !errors.Is(err, notify.ErrUnknownAlgorithm) || !errors.Is(err, signer.ErrUnknownAlgorithm) {
+		t.Errorf("unknown algorithm: error %v, want notify.ErrUnknownAlgorithm and signer.ErrUnknownAlgorithm", err)
+	}
+	if _, err := notify.NewParser(map[string]*rsa.PublicKey{testSerial: &f.key.PublicKey}, "short"); !errors.Is(err, signer.ErrAPIv3KeyLength) {
+		t.Errorf("NewParser with a short APIv3 key: error %v, want signer.ErrAPIv3KeyLength", err)
+	}
+	if _, err := notify.DecryptUnverified("short", sm4); !errors.Is(err, signer.ErrAPIv3KeyLength) {
+		t.Errorf("DecryptUnverified with a short APIv3 key: error %v, want signer.ErrAPIv3KeyLength", err)
 	}
 }
