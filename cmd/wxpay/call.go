@@ -23,11 +23,11 @@ func (a *app) runCall(c *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range p.Warnings {
-		fmt.Fprintf(a.stderr, "wxpay: warning: %s\n", w)
-	}
 	opts := chain.O{}
 	for k, v := range p.Req.PathVars {
+		opts[k] = v
+	}
+	for k, v := range p.Literals {
 		opts[k] = v
 	}
 	if len(p.Req.Query) > 0 {
@@ -39,7 +39,10 @@ func (a *app) runCall(c *cobra.Command, args []string) error {
 	if p.Req.Body != nil {
 		opts["json"] = p.Req.Body
 	}
-	resp, err := client.Chain(p.Template).Do(c.Context(), p.Method, opts)
+	resp, err := client.Chain(p.Send).Do(c.Context(), p.Method, opts)
+	if err != nil && len(p.Literals) > 0 {
+		err = &displayError{err: err, r: p.Display}
+	}
 	return a.answer(resp, err, p.Pretty)
 }
 

@@ -291,3 +291,47 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestLiteralSegmentsVerbatim: a path typed into TEMPLATE goes on the wire as
+// typed (an OpenID or order number in a literal segment is never re-cased);
+// only {name}, <name> and _name_ mark variables.
+func TestLiteralSegmentsVerbatim(t *testing.T) {
+	t.Parallel()
+	h := setupSim(t)
+	h.srv.Handle("GET", "/v3/lit/{a}/{b}", func(r *wechatpaytest.Request) (int, any) {
+		return http.StatusOK, map[string]any{"a": r.Param("a"), "b": r.Param("b")}
+	})
+	tests := []struct {
+		args []string
+		uri  string
+	}{
+		{[]string{"get", "v3/lit/oUpF8uMuAJO_M2pxb1Q9zNjWeS6o/ABCdef123"}, "/v3/lit/oUpF8uMuAJO_M2pxb1Q9zNjWeS6o/ABCdef123"},
+		{[]string{"get", "v3/lit/Chs+Mz=/{b}", "b=Order2024A"}, "/v3/lit/Chs+Mz=/Order2024A"},
+		{[]string{"get", "v3/lit/<a>/_b_", "a=X1", "b=yZ"}, "/v3/lit/X1/yZ"},
+		{[]string{"get", "v3/lit/pre{a}Post/%41b", "a=Mid"}, "/v3/lit/preMidPost/%41b"},
+		{[]string{"get", "v3/lit/A/B?mchid=X", "q==Y"}, "/v3/lit/A/B?mchid=X&q=Y"},
+	}
+	for _, tt := range tests {
+		n := len(h.srv.Requests())
+		r := h.run("", tt.args...)
+		if r.Code != exitOK {
+			t.Errorf("%q: exit %d; stderr:\n%s", tt.args, r.Code, r.Stderr)
+			continue
+		}
+		reqs := h.srv.Requests()
+		if len(reqs) != n+1 {
+			t.Fatalf("%q: %d requests, want %d", tt.args, len(reqs), n+1)
+		}
+		if diff := cmp.Diff(tt.uri, reqs[n].URI); diff != "" {
+			t.Errorf("%q: request target (-want +got):\n%s", tt.args, diff)
+		}
+		if strings.Contains(r.Stderr, "warning") {
+			t.Errorf("%q: unexpected warning: %s", tt.args, r.Stderr)
+		}
+	}
+	// Messages name the template as typed.
+	r := h.run("", "get", "v3/nope/ABCdef123")
+	if r.Code != exitClientError || !strings.Contains(r.Stderr, "GET v3/nope/ABCdef123: 404") {
+		t.Errorf("exit %d, stderr %q; want 4 and the template as typed", r.Code, r.Stderr)
+	}
+}

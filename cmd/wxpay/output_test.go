@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chainpay-go/wechatpay/pathtpl"
 )
 
 func TestRedactAuthorization(t *testing.T) {
@@ -52,17 +54,6 @@ func TestWriteBody(t *testing.T) {
 	}
 }
 
-func TestLiteralWarnings(t *testing.T) {
-	t.Parallel()
-	if w := literalWarnings("v3/payscore/payafterOrders/{out_order_no}/sync"); len(w) != 0 {
-		t.Errorf("camelCase word segment warned: %v", w)
-	}
-	w := literalWarnings("v3/pay/transactions/out-trade-no/ABCdef123")
-	if len(w) != 1 || !strings.Contains(w[0], `"ABCdef123"`) {
-		t.Errorf("ID-like literal segment: %v", w)
-	}
-}
-
 func TestJSONFlagErrors(t *testing.T) {
 	t.Parallel()
 	h := setup(t)
@@ -83,4 +74,76 @@ func TestJSONFlagErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, r.Code, r.Stderr, tt.want)
 		}
 	}
+}
+
+func TestVerbatimTemplate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+		names    []string
+		lits     map[string]string
+	}{
+		{in: "v3/payscore/payafter-orders/{out_order_no}/sync", want: "v3/payscore/payafter-orders/{out_order_no}/sync"},
+		{in: "v3/pay/transactions/out-trade-no/ABCdef123", want: "v3/pay/transactions/out-trade-no/{+wxpay_literal_1}",
+			lits: map[string]string{"wxpay_literal_1": "ABCdef123"}},
+		{in: "v3/x/<a>/_b_/_Cd_", want: "v3/x/<a>/_b_/_Cd_"},
+		{in: "v3/x/pre{a}Post{/b,c}Z/y", want: "v3/x/pre{a}{+wxpay_literal_1}{/b,c}{+wxpay_literal_2}/y",
+			lits: map[string]string{"wxpay_literal_1": "Post", "wxpay_literal_2": "Z"}},
+		{in: "v3/A/b?Q=R#F", want: "v3/{+wxpay_literal_1}/b?Q=R#F", lits: map[string]string{"wxpay_literal_1": "A"}},
+		{in: "v3/X/{wxpay_literal_1}", names: []string{"wxpay_literal_1"}, want: "v3/{+wxpay_literal_2}/{wxpay_literal_1}",
+			lits: map[string]string{"wxpay_literal_2": "X"}},
+		{in: "v3/applyment4sub/applyment/", want: "v3/applyment4sub/applyment/"},
+	}
+	for _, tt := range tests {
+		got, lits, display := verbatimTemplate(tt.in, tt.names)
+		if tt.lits == nil {
+			tt.lits = map[string]string{}
+		}
+		if diff := cmp.Diff([]any{tt.want, tt.lits}, []any{got, lits}); diff != "" {
+			t.Errorf("verbatimTemplate(%q) (-want +got):\n%s", tt.in, diff)
+		}
+		if back := display.Replace(got); back != tt.in {
+			t.Errorf("display of %q = %q, want the input back", got, back)
+		}
+	}
+}
+
+// FuzzVerbatimTemplate: a TEMPLATE the chain accepts still parses after its
+// literals are protected, reads back as typed, and a path without variables
+// is sent exactly as RFC 6570 sends its literal text.
+func FuzzVerbatimTemplate(f *testing.F) {
+	for _, s := range []string{"v3/pay/transactions/out-trade-no/ABCdef123", "v3/x/<a>/_b_/_Cd_", "v3/x/pre{a}Post{/b,c}Z/y",
+		"v3/A/b?Q=R#F", "v3/lit/Chs+Mz=", "v3/x/a%2FB", "v3/Ü/é", "v3/x/_A.b_", "v3/{x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		orig, err := pathtpl.ParseChain(in)
+		if err != nil {
+			return
+		}
+		out, lits, display := verbatimTemplate(in, orig.Names())
+		sent, err := pathtpl.ParseChain(out)
+		if err != nil {
+			t.Fatalf("verbatimTemplate(%q) = %q does not parse: %v", in, out, err)
+		}
+		if back := display.Replace(out); back != in {
+			t.Fatalf("verbatimTemplate(%q) = %q reads back as %q", in, out, back)
+		}
+		if strings.ContainsAny(in, "{<_?#") {
+			return
+		}
+		rfc, err := pathtpl.Parse(in)
+		if err != nil {
+			return
+		}
+		vars := map[string]any{}
+		for k, v := range lits {
+			vars[k] = v
+		}
+		want, err1 := rfc.Expand(nil)
+		got, err2 := sent.Expand(vars)
+		if err1 != nil || err2 != nil || got != want {
+			t.Fatalf("verbatimTemplate(%q) = %q sends %q (%v), want %q (%v)", in, out, got, err2, want, err1)
+		}
+	})
 }
