@@ -122,6 +122,9 @@ func New(cfg Config) (*chain.Client, error) {
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("wechatpay: Config.MaxRetries is negative (%d): use DisableRetries for no retries", cfg.MaxRetries)
 	}
+	if strings.IndexFunc(cfg.UserAgent, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0 {
+		return nil, fmt.Errorf("wechatpay: Config.UserAgent %q contains a line break or another control character", cfg.UserAgent)
+	}
 	return chain.NewClient(chain.Options{
 		MchID:           mchID,
 		Serial:          serial,

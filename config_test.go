@@ -51,6 +51,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"APIv3 key length", func(c *wechatpay.Config) { c.APIv3Key = "short-secret-apiv3" }, []string{"Config.APIv3Key must be 32 bytes, got 18"}, nil},
 		{"BaseURL", func(c *wechatpay.Config) { c.BaseURL = "ftp://x" }, []string{"Config.BaseURL"}, nil},
 		{"MaxRetries", func(c *wechatpay.Config) { c.MaxRetries = -2 }, []string{"Config.MaxRetries"}, nil},
+		{"UserAgent with a line break", func(c *wechatpay.Config) { c.UserAgent = "shop/1.0\r\nX-Injected: 1" }, []string{"Config.UserAgent"}, nil},
 	}
 	for _, tc := range cases {
 		cfg := s.Config()

@@ -104,6 +104,9 @@ func NewClient(o Options) (*Client, error) {
 	if o.MaxRetries < 0 {
 		return nil, fmt.Errorf("chain: Options.MaxRetries is negative (%d); use DisableRetries", o.MaxRetries)
 	}
+	if !validHeaderValue(o.UserAgent) {
+		return nil, fmt.Errorf("chain: Options.UserAgent %q contains a line break or another control character", o.UserAgent)
+	}
 	c := &Client{
 		mchID:        o.MchID,
 		auth:         &signer.Authorizer{MchID: o.MchID, Serial: o.Serial, Signer: o.Signer, Now: o.Now},

@@ -63,6 +63,8 @@ func TestNewClientChecks(t *testing.T) {
 		{"relative BaseURL", func(o *chain.Options) { o.BaseURL = "api.mch.weixin.qq.com" }, "BaseURL"},
 		{"BaseURL with query", func(o *chain.Options) { o.BaseURL = "https://x/?a=1" }, "BaseURL"},
 		{"negative retries", func(o *chain.Options) { o.MaxRetries = -1 }, "MaxRetries"},
+		{"UserAgent with a line break", func(o *chain.Options) { o.UserAgent = "shop\nX-Injected: 1" }, "Options.UserAgent"},
+		{"UserAgent with a control character", func(o *chain.Options) { o.UserAgent = "shop\x00" }, "Options.UserAgent"},
 	}
 	for _, tc := range cases {
 		o := ok
