@@ -107,6 +107,9 @@ func New(cfg Config) (*chain.Client, error) {
 				return nil, fmt.Errorf("wechatpay: Config.PlatformKeys[%q]: want a certificate serial in hex or a PUB_KEY_ID_…: %w", id, err)
 			}
 		}
+		if prev, dup := keys[norm]; dup && !prev.Equal(k) {
+			return nil, fmt.Errorf("wechatpay: Config.PlatformKeys holds two different keys for the serial %s (written in different cases or with spaces)", norm)
+		}
 		keys[norm] = k
 	}
 	if len(keys) == 0 && cfg.APIv3Key == "" {

@@ -52,6 +52,9 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"BaseURL", func(c *wechatpay.Config) { c.BaseURL = "ftp://x" }, []string{"Config.BaseURL"}, nil},
 		{"MaxRetries", func(c *wechatpay.Config) { c.MaxRetries = -2 }, []string{"Config.MaxRetries"}, nil},
 		{"UserAgent with a line break", func(c *wechatpay.Config) { c.UserAgent = "shop/1.0\r\nX-Injected: 1" }, []string{"Config.UserAgent"}, nil},
+		{"one serial, two keys", func(c *wechatpay.Config) {
+			c.PlatformKeys = map[string]*rsa.PublicKey{"5157f09efdc096de15ebe81a47057a72": &s.PlatformKey.PublicKey, "5157F09EFDC096DE15EBE81A47057A72": &small.PublicKey}
+		}, []string{"Config.PlatformKeys", "5157F09EFDC096DE15EBE81A47057A72"}, nil},
 	}
 	for _, tc := range cases {
 		cfg := s.Config()
