@@ -63,12 +63,24 @@ const rootExample = `  wxpay post 'v3/payscore/payafter-orders/{out_order_no}/sy
 // rootCommand builds the command tree.
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "wxpay METHOD TEMPLATE [ITEM...]",
-		Short:         "Call WeChat Pay APIv3 from the command line",
-		Long:          rootLong,
-		Example:       rootExample,
-		Args:          a.checkCallArgs,
-		RunE:          a.runCall,
+		Use:     "wxpay METHOD TEMPLATE [ITEM...]",
+		Short:   "Call WeChat Pay APIv3 from the command line",
+		Long:    rootLong,
+		Example: rootExample,
+		Args:    a.checkCallArgs,
+		RunE:    a.runCall,
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []string
+			for _, m := range methods {
+				if strings.HasPrefix(m, strings.ToLower(toComplete)) {
+					out = append(out, m+"\tHTTP method")
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestHelpGolden pins the --help text of every command.
@@ -95,5 +97,20 @@ func TestCompletion(t *testing.T) {
 		if r.Code != exitOK || !strings.Contains(r.Stdout, sh.marker) {
 			t.Errorf("completion %s: exit %d, stdout lacks %q; stderr: %s", sh.shell, r.Code, sh.marker, r.Stderr)
 		}
+	}
+}
+
+// TestCompleteMethods: the shell completion offers the METHODs next to the
+// commands.
+func TestCompleteMethods(t *testing.T) {
+	t.Parallel()
+	h := setup(t)
+	r := h.run("", "__complete", "p")
+	want := "post\tHTTP method\nput\tHTTP method\npatch\tHTTP method\n:4\n"
+	if diff := cmp.Diff(want, r.Stdout); r.Code != exitOK || diff != "" {
+		t.Errorf("exit %d; completions (-want +got):\n%s", r.Code, diff)
+	}
+	if r := h.run("", "__complete", ""); !strings.Contains(r.Stdout, "delete\tHTTP method") || !strings.Contains(r.Stdout, "sandbox\t") {
+		t.Errorf("completing the first word: %q", r.Stdout)
 	}
 }
