@@ -99,7 +99,7 @@ func decodeEntry(i int, e entry, apiv3Key string) (Certificate, error) {
 		return bad("missing encrypt_certificate")
 	}
 	if enc.Algorithm != "AEAD_AES_256_GCM" {
-		return bad("encrypt_certificate.algorithm %q (want AEAD_AES_256_GCM)", clip(enc.Algorithm))
+		return Certificate{}, fmt.Errorf("%w: %s: encrypt_certificate.algorithm: %w %q (want AEAD_AES_256_GCM)", ErrInvalidCertificate, where, signer.ErrUnknownAlgorithm, clip(enc.Algorithm))
 	}
 	plain, err := signer.DecryptAESGCM(apiv3Key, enc.Nonce, enc.AssociatedData, enc.Ciphertext)
 	if err != nil {

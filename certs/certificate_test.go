@@ -74,6 +74,7 @@ func TestDecode(t *testing.T) {
 		{name: "bad expire_time", body: withRaw("expire_time", ""), want: certs.ErrInvalidCertificate, msg: "expire_time"},
 		{name: "expire before effective", body: with(func(e *listEntry) { e.expire = e.effective.Add(-time.Second) }), want: certs.ErrInvalidCertificate, msg: "not after effective_time"},
 		{name: "unknown algorithm", body: with(func(e *listEntry) { e.algorithm = "AEAD_SM4_GCM" }), want: certs.ErrInvalidCertificate, msg: "AEAD_SM4_GCM"},
+		{name: "unknown algorithm matches the signer sentinel", body: with(func(e *listEntry) { e.algorithm = "AEAD_SM4_GCM" }), want: signer.ErrUnknownAlgorithm, msg: "AEAD_SM4_GCM"},
 		{name: "not PEM", body: with(func(e *listEntry) { e.plain = []byte("hello") }), want: certs.ErrInvalidCertificate, msg: "not a PEM certificate"},
 		{name: "bad DER", body: with(func(e *listEntry) {
 			e.plain = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{1, 2, 3}})

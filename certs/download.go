@@ -54,7 +54,7 @@ func Fetch(ctx context.Context, c *chain.Client, apiv3Key string, opts ...Option
 		return nil, errors.New("certs: client is nil")
 	}
 	if len(apiv3Key) != 32 {
-		return nil, fmt.Errorf("certs: apiv3Key must be 32 bytes, got %d", len(apiv3Key))
+		return nil, fmt.Errorf("certs: apiv3Key: %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
 	}
 	o := buildOptions(opts)
 

@@ -240,7 +240,7 @@ func TestFetchRefusesBadArguments(t *testing.T) {
 	}
 	s := newServer(t, wechatpaytest.WithCertificateMode())
 	_, err := certs.Fetch(context.Background(), newClient(t, s, nil), "short")
-	if err == nil || !strings.Contains(err.Error(), "apiv3Key must be 32 bytes") {
+	if !errors.Is(err, signer.ErrAPIv3KeyLength) || !strings.Contains(err.Error(), "apiv3Key") {
 		t.Errorf("short key: error = %v", err)
 	}
 	if n := certificateRequests(s); n != 0 {

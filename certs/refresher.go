@@ -119,7 +119,7 @@ func (r *Refresher) Add(c *chain.Client, apiv3Key string) error {
 		return errors.New("certs: client is nil")
 	}
 	if len(apiv3Key) != 32 {
-		return fmt.Errorf("certs: apiv3Key must be 32 bytes, got %d", len(apiv3Key))
+		return fmt.Errorf("certs: apiv3Key: %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
 	}
 	id := c.MchID()
 	if id == "" {
