@@ -107,8 +107,14 @@ func (u *Upload) WithMeta(fields map[string]any) *Upload {
 	return &Upload{src: u.src, meta: m}
 }
 
-// Filename is the name sent in meta.
-func (u *Upload) Filename() string { return u.src.filename }
+// Filename is the name sent in meta ("" for an Upload not made by File or
+// Media).
+func (u *Upload) Filename() string {
+	if u == nil || u.src == nil {
+		return ""
+	}
+	return u.src.filename
+}
 
 type multipartBody struct {
 	meta        []byte

@@ -151,7 +151,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		h["Content-Type"] = []string{ct}
 	case hasMedia:
 		up, ok := mv.(*Upload)
-		if !ok || up == nil {
+		if !ok || up == nil || up.src == nil {
 			bad("%q must be a *chain.Upload made by chain.File or chain.Media, got %T", keyMedia, mv)
 			break
 		}

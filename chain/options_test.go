@@ -72,6 +72,7 @@ func TestRefusals(t *testing.T) {
 			chain.O{"media": chain.Media("a.png", strings.NewReader("x")).WithMeta(map[string]any{"sha256": "0"})}, []string{`"sha256" is computed`}, nil},
 		{"media with Content-Type header", "POST", "v3/merchant/media/upload",
 			chain.O{"media": chain.File("testdata/logo.png"), "headers": map[string]string{"Content-Type": "image/png"}}, []string{"multipart Content-Type"}, nil},
+		{"media zero Upload", "POST", "v3/merchant/media/upload", chain.O{"media": &chain.Upload{}}, []string{`chain.File or chain.Media`}, nil},
 		{"media file missing", "POST", "v3/merchant/media/upload", chain.O{"media": chain.File("testdata/nope.png")}, []string{"nope.png"}, nil},
 		{"encryptor wrong type", "POST", "v3/x", chain.O{"encryptor": "PUB_KEY_ID_1"}, []string{`"encryptor" must be`}, nil},
 	}
