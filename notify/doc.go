@@ -21,8 +21,9 @@
 // signer.ErrTimestampSkew, signer.ErrUnknownSerial, signer.ErrProbeSignature
 // and signer.ErrBadSignature when verification fails; signer.ErrAPIv3Key when
 // the resource does not decrypt (the APIv3 key is probably wrong);
-// ErrUnknownAlgorithm, ErrMalformed and ErrBodyTooLarge for the rest. No error
-// carries a key or a signature.
+// ErrUnknownAlgorithm (which also matches signer.ErrUnknownAlgorithm),
+// ErrMalformed and ErrBodyTooLarge for the rest. No error carries a key or a
+// signature.
 //
 // # Duplicates and idempotency
 //
