@@ -2,6 +2,7 @@ package chain
 
 import (
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -59,5 +60,8 @@ func (e *Encryptor) Serial() string { return e.serial }
 
 // Encrypt returns the base64 RSA-OAEP ciphertext of plaintext.
 func (e *Encryptor) Encrypt(plaintext string) (string, error) {
+	if e == nil || e.key == nil {
+		return "", errors.New("chain: Encryptor without a key: get one from Client.Encryptor or Client.EncryptorFor")
+	}
 	return signer.EncryptOAEP(e.key, plaintext)
 }

@@ -169,7 +169,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 
 	if ev, ok := opts[keyEncryptor]; ok && ev != nil {
 		enc, ok := ev.(*Encryptor)
-		if !ok || enc == nil {
+		if !ok || enc == nil || enc.key == nil || enc.serial == "" {
 			bad("%q must be a *chain.Encryptor from Client.Encryptor, got %T", keyEncryptor, ev)
 		} else if s := userHeader.Get("Wechatpay-Serial"); s != "" && s != enc.Serial() {
 			bad("header Wechatpay-Serial %q differs from the encryptor's key %q", s, enc.Serial())

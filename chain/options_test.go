@@ -74,6 +74,7 @@ func TestRefusals(t *testing.T) {
 			chain.O{"media": chain.File("testdata/logo.png"), "headers": map[string]string{"Content-Type": "image/png"}}, []string{"multipart Content-Type"}, nil},
 		{"media zero Upload", "POST", "v3/merchant/media/upload", chain.O{"media": &chain.Upload{}}, []string{`chain.File or chain.Media`}, nil},
 		{"media file missing", "POST", "v3/merchant/media/upload", chain.O{"media": chain.File("testdata/nope.png")}, []string{"nope.png"}, nil},
+		{"encryptor zero", "POST", "v3/x", chain.O{"json": `{}`, "encryptor": &chain.Encryptor{}}, []string{`"encryptor" must be`}, nil},
 		{"encryptor wrong type", "POST", "v3/x", chain.O{"encryptor": "PUB_KEY_ID_1"}, []string{`"encryptor" must be`}, nil},
 	}
 	for _, tc := range cases {
