@@ -78,6 +78,7 @@ func TestAuthenticationFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.forTest(t)
 			a := e.send("POST", seedTarget, tt.body, tt.authz(), nil)
 			if a.Status != 401 || a.get("code") != "SIGN_ERROR" {
 				t.Fatalf("got %d %s, want 401 SIGN_ERROR", a.Status, a.Body)

@@ -52,6 +52,14 @@ func setup(t *testing.T, opts ...wechatpaytest.Option) *env {
 	}
 }
 
+// forTest returns a copy of e reporting to t: a subtest must not call its
+// parent's Fatal (FailNow works only on the test's own goroutine).
+func (e *env) forTest(t *testing.T) *env {
+	c := *e
+	c.t = t
+	return &c
+}
+
 // do signs and sends a JSON request (body may be empty).
 func (e *env) do(method, target, body string) *answer {
 	e.t.Helper()

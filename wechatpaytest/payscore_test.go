@@ -168,6 +168,7 @@ func TestPayscoreValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.forTest(t)
 			a := e.do(tt.method, tt.target, tt.body)
 			got := []any{a.Status, a.get("code"), a.get("detail.field"), a.get("detail.location")}
 			want := []any{tt.status, tt.code, tt.field, tt.location}

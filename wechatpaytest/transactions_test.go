@@ -30,6 +30,7 @@ func TestTransactionCreate(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.kind+"/"+tt.field, func(t *testing.T) {
+			e := e.forTest(t)
 			no := "T" + strings.Repeat("0", 6) + string(rune('a'+i))
 			a := e.do("POST", "/v3/pay/transactions/"+tt.kind, payBody(e.srv, no, tt.extra))
 			if err := e.verify(a); err != nil {
