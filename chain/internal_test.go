@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,15 @@ func FuzzNewRequest(f *testing.F) {
 			t.Fatalf("query lost: %q", req.path)
 		}
 		_ = signer.VerificationFor("GET", req.urlPath())
+		// Nothing re-encodes the target between building and signing: the
+		// URL resty parses (twice) has the expanded path as its RequestURI.
+		u, err := url.Parse(c.baseURL + req.path)
+		if err != nil {
+			t.Fatalf("expanded path %q does not parse: %v", req.path, err)
+		}
+		if u2, err := url.Parse(u.String()); err != nil || u2.RequestURI() != "/"+req.path {
+			t.Fatalf("target re-encoded: %q went out as %q (%v)", "/"+req.path, u2.RequestURI(), err)
+		}
 	})
 }
 

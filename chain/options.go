@@ -87,6 +87,12 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		probs = append(probs, err)
 	}
 	path = strings.TrimLeft(path, "/")
+	if strings.Contains(path, "#") {
+		// A fragment never goes on the wire: the request would go to
+		// another target, and the query would be lost behind it.
+		bad("the path expands to a URL with a fragment (\"#\"), which is never sent: " +
+			"no \"#\" in the template, and {var} rather than {+var} or {#var} for values holding \"#\"")
+	}
 
 	if q, ok := opts[keyQuery]; ok && q != nil {
 		qs, err := encodeQuery(q)

@@ -58,6 +58,8 @@ func TestRefusals(t *testing.T) {
 		{"body on GET", "GET", "v3/x", chain.O{"json": `{}`}, []string{"GET request carries no body"}, nil},
 		{"body wrong type", "POST", "v3/x", chain.O{"body": 42}, []string{`"body" must be`}, nil},
 		{"body reader fails", "POST", "v3/x", chain.O{"body": iotest.ErrReader(errors.New("disk gone"))}, []string{"disk gone"}, nil},
+		{"fragment in the template", "GET", "v3/x#frag", nil, []string{"fragment"}, nil},
+		{"fragment from a reserved expansion", "GET", "v3/merchant-service/images/{+media_id}", chain.O{"media_id": "abc#def"}, []string{"fragment"}, nil},
 		{"dot segment", "GET", "v3/x/{id}/y", chain.O{"id": ".."}, []string{"id"}, pathtpl.ErrDotSegment},
 		{"bad template", "GET", "v3/x/{unclosed", nil, []string{"v3/x/{unclosed"}, pathtpl.ErrSyntax},
 		{"full URL as path", "GET", "https://api.mch.weixin.qq.com/v3/x", nil, []string{"relative to the client's BaseURL"}, nil},
