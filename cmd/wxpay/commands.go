@@ -6,8 +6,9 @@ import (
 
 // sandboxOptions are the flags of wxpay sandbox.
 type sandboxOptions struct {
-	addr string
-	dir  string
+	addr     string
+	dir      string
+	certMode bool
 }
 
 func (a *app) sandboxCommand() *cobra.Command {
@@ -25,6 +26,12 @@ func (a *app) sandboxCommand() *cobra.Command {
   sandbox.env         WECHATPAY_* variables pointing any client at the sandbox
                       (mode 0600: it holds the APIv3 key)
 
+With --certificate-mode the gateway signs with a platform certificate instead
+of a public key (PUB_KEY_ID_...) and serves it at GET /v3/certificates (try
+'wxpay certificates download'); it is written to wechatpay_cert.pem and
+sandbox.env sets WECHATPAY_PLATFORM_CERTS instead of WECHATPAY_PUBLIC_KEY_ID
+and WECHATPAY_PUBLIC_KEY.
+
 A DIR that already holds keys is reused, not overwritten, so the settings stay
 valid across restarts (only WECHATPAY_BASE_URL follows --addr). The env file's
 path is printed on stdout. Load it with
@@ -40,6 +47,7 @@ and wxpay, cmd/example or any WeChat Pay client calls the sandbox.`,
 		RunE: func(c *cobra.Command, args []string) error { return a.runSandbox(c, o) },
 	}
 	c.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	c.Flags().BoolVar(&o.certMode, "certificate-mode", false, "sign with a platform certificate (served at /v3/certificates) instead of a public key")
 	c.Flags().StringVar(&o.dir, "dir", "", "folder for keys and sandbox.env (default $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox)")
 	return c
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -25,11 +27,12 @@ import (
 
 // Files of a sandbox folder.
 const (
-	sandboxMerchantKey  = "merchant_key.pem"  // merchant API private key (0600)
-	sandboxMerchantCert = "merchant_cert.pem" // self-signed merchant certificate: its serial is WECHATPAY_SERIAL
-	sandboxGatewayKey   = "wechatpay_key.pem" // the gateway's private key, which signs answers (0600)
-	sandboxGatewayPub   = "wechatpay_pub.pem" // its public key: WECHATPAY_PUBLIC_KEY
-	sandboxEnv          = "sandbox.env"       // WECHATPAY_* for clients (0600: it holds the APIv3 key)
+	sandboxMerchantKey  = "merchant_key.pem"   // merchant API private key (0600)
+	sandboxMerchantCert = "merchant_cert.pem"  // self-signed merchant certificate: its serial is WECHATPAY_SERIAL
+	sandboxGatewayKey   = "wechatpay_key.pem"  // the gateway's private key, which signs answers (0600)
+	sandboxGatewayPub   = "wechatpay_pub.pem"  // its public key: WECHATPAY_PUBLIC_KEY
+	sandboxGatewayCert  = "wechatpay_cert.pem" // with --certificate-mode: its platform certificate, WECHATPAY_PLATFORM_CERTS
+	sandboxEnv          = "sandbox.env"        // WECHATPAY_* for clients (0600: it holds the APIv3 key)
 )
 
 // sandboxIdentity is everything a sandbox gateway and its clients share.
@@ -41,6 +44,8 @@ type sandboxIdentity struct {
 	gatewayKey     *rsa.PrivateKey
 	publicKeyID    string
 	apiv3Key       string
+	certMode       bool     // platform-certificate mode instead of public-key mode
+	platformSerial string   // certMode: the platform certificate's serial (derived from gatewayKey)
 	created        []string // files made on this run
 }
 
@@ -57,7 +62,7 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("--addr %s: %v", o.addr, err)}
 	}
-	id, err := loadOrCreateSandbox(dir)
+	id, err := loadOrCreateSandbox(dir, o.certMode)
 	if err != nil {
 		ln.Close()
 		return err
@@ -68,6 +73,11 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 		return err
 	}
 	defer srv.Close()
+	if id.certMode {
+		if err := id.platformCertificate(filepath.Join(id.dir, sandboxGatewayCert), srv.PlatformCertificate); err != nil {
+			return err
+		}
+	}
 
 	envPath := filepath.Join(id.dir, sandboxEnv)
 	if err := writeFileAtomic(envPath, []byte(id.envFile(srv.URL)), 0o600); err != nil {
@@ -81,7 +91,11 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	} else {
 		fmt.Fprintf(w, "wxpay sandbox: reusing the keys in %s\n", id.dir)
 	}
-	fmt.Fprintf(w, "wxpay sandbox: WeChat Pay gateway simulator listening on %s (merchant %s); Ctrl-C stops it\n", base, id.mchID)
+	mode := "public-key mode, " + id.publicKeyID
+	if id.certMode {
+		mode = "platform-certificate mode, certificate " + id.platformSerial
+	}
+	fmt.Fprintf(w, "wxpay sandbox: WeChat Pay gateway simulator listening on %s (merchant %s, %s); Ctrl-C stops it\n", base, id.mchID, mode)
 	fmt.Fprintf(w, "\nPoint a client at it:\n\n  set -a; . %s; set +a\n\nthen try the seed call:\n\n  %s\n\n", shellQuote(envPath), seedCall)
 	// The env file path alone on stdout, for scripts.
 	fmt.Fprintln(a.stdout, envPath)
@@ -91,6 +105,10 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	fmt.Fprintln(w, "wxpay sandbox: stopped")
 	return nil
 }
+
+// publicKeyIDComment starts the line of a certificate-mode sandbox.env that
+// keeps the public key ID for a later run in public-key mode.
+const publicKeyIDComment = "# public-key mode (without --certificate-mode): "
 
 const seedCall = `wxpay post 'v3/payscore/payafter-orders/{out_order_no}/sync' out_order_no=1234323JKHDFE1243252 appid=wxd678efh567hg6787 service_id=500001 type=Order_Paid detail.paid_time=20091225091010`
 
@@ -102,13 +120,17 @@ func newSandboxServer(id *sandboxIdentity, ln net.Listener) (srv *wechatpaytest.
 			err = fmt.Errorf("sandbox: starting the simulator: %v", r)
 		}
 	}()
-	return wechatpaytest.NewServer(
+	opts := []wechatpaytest.Option{
 		wechatpaytest.WithMchID(id.mchID),
 		wechatpaytest.WithMerchantKey(id.merchantKey, id.merchantSerial),
 		wechatpaytest.WithPlatformKey(id.gatewayKey, id.publicKeyID),
 		wechatpaytest.WithAPIv3Key(id.apiv3Key),
 		wechatpaytest.WithListener(ln),
-	), nil
+	}
+	if id.certMode {
+		opts = append(opts, wechatpaytest.WithPlatformKey(id.gatewayKey, id.platformSerial), wechatpaytest.WithCertificateMode())
+	}
+	return wechatpaytest.NewServer(opts...), nil
 }
 
 // defaultSandboxDir is $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox.
@@ -125,7 +147,7 @@ func defaultSandboxDir(env func(string) string) string {
 // loadOrCreateSandbox reads the sandbox identity from dir, making whatever
 // is missing. Existing files are never overwritten; files that do not belong
 // together are an error.
-func loadOrCreateSandbox(dir string) (*sandboxIdentity, error) {
+func loadOrCreateSandbox(dir string, certMode bool) (*sandboxIdentity, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
@@ -133,13 +155,19 @@ func loadOrCreateSandbox(dir string) (*sandboxIdentity, error) {
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	id := &sandboxIdentity{dir: abs}
+	id := &sandboxIdentity{dir: abs, certMode: certMode}
 	path := func(name string) string { return filepath.Join(abs, name) }
 
 	// Settings kept in sandbox.env from an earlier run.
 	prev := map[string]string{}
 	if data, err := os.ReadFile(path(sandboxEnv)); err == nil {
 		prev = parseEnvFile(string(data))
+		// A certificate-mode env file keeps the public key ID in a comment.
+		for _, line := range strings.Split(string(data), "\n") {
+			if rest, ok := strings.CutPrefix(line, publicKeyIDComment); ok {
+				prev[publicKeyIDComment] = parseEnvFile(rest)[envconfig.PublicKeyID]
+			}
+		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
@@ -159,11 +187,20 @@ func loadOrCreateSandbox(dir string) (*sandboxIdentity, error) {
 		return nil, err
 	}
 
+	if certMode {
+		if id.platformSerial, err = platformSerialFor(&id.gatewayKey.PublicKey); err != nil {
+			return nil, err
+		}
+	}
+
 	id.mchID = prev[envconfig.MchID]
 	if id.mchID == "" {
 		id.mchID = wechatpaytest.DefaultMchID
 	}
 	id.publicKeyID = prev[envconfig.PublicKeyID]
+	if id.publicKeyID == "" {
+		id.publicKeyID = prev[publicKeyIDComment]
+	}
 	if !strings.HasPrefix(id.publicKeyID, signer.PublicKeyIDPrefix) {
 		id.publicKeyID = signer.PublicKeyIDPrefix + randomDigits(28)
 	}
@@ -252,6 +289,38 @@ func (id *sandboxIdentity) publicKey(path string, key *rsa.PrivateKey) error {
 	return id.create(path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644)
 }
 
+// platformSerialFor derives the sandbox's platform certificate serial from
+// the gateway key (40 upper-case hex digits), so that it stays the same across
+// restarts without being stored.
+func platformSerialFor(pub *rsa.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	sum := sha1.Sum(der)
+	sum[0] = sum[0]&0x0f | 0x50 // positive, and 40 hex digits
+	return strings.ToUpper(hex.EncodeToString(sum[:])), nil
+}
+
+// platformCertificate checks the certificate at path against the gateway
+// (same key and serial), or writes the one the simulator serves.
+func (id *sandboxIdentity) platformCertificate(path string, served *x509.Certificate) error {
+	if _, err := os.Stat(path); err == nil {
+		cert, err := signer.LoadCertificate(path)
+		if err != nil {
+			return fmt.Errorf("sandbox: %s: %w", path, err)
+		}
+		if pub, ok := cert.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&id.gatewayKey.PublicKey) || signer.SerialOf(cert) != id.platformSerial {
+			return fmt.Errorf("sandbox: %s does not belong to %s; move it away to start afresh", path, sandboxGatewayKey)
+		}
+		return nil
+	}
+	if served == nil {
+		return errors.New("sandbox: the simulator has no platform certificate")
+	}
+	return id.create(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: served.Raw}), 0o644)
+}
+
 // create writes a new file; it never replaces an existing one.
 func (id *sandboxIdentity) create(path string, data []byte, mode os.FileMode) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
@@ -280,6 +349,13 @@ func (id *sandboxIdentity) envFile(baseURL string) string {
 		envconfig.APIv3Key:    id.apiv3Key,
 		envconfig.BaseURL:     baseURL,
 	}
+	if id.certMode {
+		// Answers are signed by the platform certificate; the public key ID
+		// is kept as a comment so that it survives a switch back.
+		delete(vars, envconfig.PublicKeyID)
+		delete(vars, envconfig.PublicKey)
+		vars[envconfig.PlatformCerts] = filepath.Join(id.dir, sandboxGatewayCert)
+	}
 	var b strings.Builder
 	b.WriteString("# WeChat Pay settings for the wxpay sandbox (a local simulator, not WeChat Pay).\n")
 	b.WriteString("# Load with:  set -a; . " + shellQuote(filepath.Join(id.dir, sandboxEnv)) + "; set +a\n")
@@ -287,6 +363,9 @@ func (id *sandboxIdentity) envFile(baseURL string) string {
 		if v, ok := vars[name]; ok {
 			b.WriteString(name + "=" + shellQuote(v) + "\n")
 		}
+	}
+	if id.certMode {
+		b.WriteString(publicKeyIDComment + envconfig.PublicKeyID + "=" + shellQuote(id.publicKeyID) + "\n")
 	}
 	return b.String()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/tidwall/gjson"
 
+	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
@@ -36,13 +37,19 @@ func waitFile(t *testing.T, path string, within time.Duration, alive func() bool
 }
 
 // startSandbox runs "wxpay sandbox" in-process until the returned stop is called.
-func startSandbox(t *testing.T, h *harness, dir string) (stop func() result) {
+func startSandbox(t *testing.T, h *harness, dir string, flags ...string) (stop func() result) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan result, 1)
+	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--dir", dir}, flags...)
+	baseURL := func() string {
+		d, _ := os.ReadFile(filepath.Join(dir, sandboxEnv))
+		return parseEnvFile(string(d))["WECHATPAY_BASE_URL"]
+	}
+	before := baseURL()
 	go func() {
 		var out, errb bytes.Buffer
-		code := run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--dir", dir}, strings.NewReader(""), &out, &errb, h.getenv)
+		code := run(ctx, args, strings.NewReader(""), &out, &errb, h.getenv)
 		done <- result{Code: code, Stdout: out.String(), Stderr: errb.String()}
 	}()
 	var finished *result
@@ -55,6 +62,10 @@ func startSandbox(t *testing.T, h *harness, dir string) (stop func() result) {
 			return true
 		}
 	})
+	// A reused folder already has the file: wait for this run's URL.
+	for deadline := time.Now().Add(30 * time.Second); finished == nil && before != "" && baseURL() == before && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	return func() result {
 		cancel()
 		if finished != nil {
@@ -156,6 +167,72 @@ func TestSandboxInProcess(t *testing.T) {
 	delete(second, "WECHATPAY_BASE_URL")
 	if diff := cmp.Diff(first, second); diff != "" {
 		t.Errorf("settings changed across runs (-first +second):\n%s", diff)
+	}
+}
+
+// TestSandboxCertificateMode: --certificate-mode signs with a platform
+// certificate that the env file names and /v3/certificates serves, so
+// 'certificates download' works against the sandbox, bootstrap included; the
+// public key ID survives the round trip to certificate mode and back.
+func TestSandboxCertificateMode(t *testing.T) {
+	t.Parallel()
+	h := setup(t)
+	dir := filepath.Join(h.dir, "sb")
+	readEnv := func() map[string]string {
+		d, err := os.ReadFile(filepath.Join(dir, sandboxEnv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parseEnvFile(string(d))
+	}
+	stop := startSandbox(t, h, dir)
+	pubMode := readEnv()
+	stop()
+
+	stop = startSandbox(t, h, dir, "--certificate-mode")
+	env := readEnv()
+	if env["WECHATPAY_PLATFORM_CERTS"] != filepath.Join(dir, sandboxGatewayCert) || env["WECHATPAY_PUBLIC_KEY_ID"] != "" || env["WECHATPAY_PUBLIC_KEY"] != "" {
+		t.Errorf("certificate-mode sandbox.env: %v", env)
+	}
+	client := setup(t)
+	for k, v := range env {
+		client.env[k] = v
+	}
+	if r := client.run("", seedArgs...); r.Code != exitOK {
+		t.Errorf("seed call: exit %d, stderr %s", r.Code, r.Stderr)
+	}
+	serial, err := signer.CertificateSerial(env["WECHATPAY_PLATFORM_CERTS"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bootstrap: no verification key yet, only the APIv3 key.
+	delete(client.env, "WECHATPAY_PLATFORM_CERTS")
+	certs := filepath.Join(client.dir, "certs")
+	r := client.run("", "certificates", "download", "-o", certs)
+	if r.Code != exitOK || !strings.Contains(r.Stdout, serial) {
+		t.Fatalf("certificates download: exit %d, stdout %s, stderr %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if r := client.run("", "get", "v3/certificates", "--platform-certs", certs); r.Code != exitOK {
+		t.Errorf("call verified by the downloaded certificates: exit %d, stderr %s", r.Code, r.Stderr)
+	}
+	stop()
+
+	// Restarted in certificate mode: same serial, file reused.
+	stop = startSandbox(t, h, dir, "--certificate-mode")
+	if got, _ := signer.CertificateSerial(filepath.Join(dir, sandboxGatewayCert)); got != serial {
+		t.Errorf("platform serial changed across runs: %s, then %s", serial, got)
+	}
+	if sr := stop(); !strings.Contains(sr.Stderr, "certificate "+serial) {
+		t.Errorf("second certificate-mode run: %s", sr.Stderr)
+	}
+	// Back to public-key mode: the same settings as before.
+	stop = startSandbox(t, h, dir)
+	again := readEnv()
+	stop()
+	delete(pubMode, "WECHATPAY_BASE_URL")
+	delete(again, "WECHATPAY_BASE_URL")
+	if diff := cmp.Diff(pubMode, again); diff != "" {
+		t.Errorf("public-key settings changed by a certificate-mode run (-before +after):\n%s", diff)
 	}
 }
 
