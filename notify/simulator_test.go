@@ -232,3 +232,48 @@ func TestSimulatorCaptured(t *testing.T) {
 		t.Errorf("ParseRaw(JSON capture): %v", err)
 	}
 }
+
+// TestSimulatorOversized: a genuine simulator notification larger than the
+// parser's limit is refused (ErrBodyTooLarge; 413 from Handler without
+// calling fn), and the same notification passes with a larger limit.
+func TestSimulatorOversized(t *testing.T) {
+	t.Parallel()
+	s, small := simSetup(t, notify.WithMaxBodySize(2048))
+	big := []byte(`{"out_trade_no":"T20261128001","attach":"` + string(bytes.Repeat([]byte("x"), 4096)) + `"}`)
+
+	req, err := s.NewNotification("http://merchant.example/notify", "TRANSACTION.SUCCESS", big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := small.Parse(req); !errors.Is(err, notify.ErrBodyTooLarge) {
+		t.Errorf("Parse error = %v, want ErrBodyTooLarge", err)
+	}
+
+	var calls atomic.Int32
+	srv := httptest.NewServer(small.Handler(func(context.Context, *notify.Notification) error {
+		calls.Add(1)
+		return nil
+	}))
+	t.Cleanup(srv.Close)
+	resp, err := s.SendNotification(context.Background(), srv.URL, "TRANSACTION.SUCCESS", big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || calls.Load() != 0 {
+		t.Errorf("Handler answered %d %s (fn called %d times), want 413 without calling fn", resp.StatusCode, body, calls.Load())
+	}
+
+	large, err := notify.NewParserWithStore(small.KeyStore(), s.APIv3Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err = s.NewNotification("http://merchant.example/notify", "TRANSACTION.SUCCESS", big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := large.Parse(req); err != nil || n.Get("out_trade_no").String() != "T20261128001" {
+		t.Errorf("default limit: Parse = %v, %v", n, err)
+	}
+}
