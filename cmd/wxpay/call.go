@@ -84,7 +84,7 @@ func (a *app) answer(resp *chain.Response, err error, mode prettyMode) error {
 		}
 		return &exitErr{Code: code, Err: err}
 	case errors.Is(err, chain.ErrInvalidOptions):
-		return &usageError{msg: err.Error()}
+		return &usageError{msg: err.Error(), err: err}
 	}
 	return err
 }

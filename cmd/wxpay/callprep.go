@@ -37,7 +37,7 @@ func (a *app) prepareCall(c *cobra.Command, args []string) (*callPlan, error) {
 	p := &callPlan{Method: strings.ToUpper(args[0]), Template: args[1], Pretty: mode}
 	tpl, err := pathtpl.ParseChain(p.Template)
 	if err != nil {
-		return nil, usageErrorf("TEMPLATE %q: %v", p.Template, err)
+		return nil, usageErrorf("TEMPLATE %q: %w", p.Template, err)
 	}
 	p.Send, p.Literals, p.Display = verbatimTemplate(p.Template, tpl.Names())
 	var body []byte

@@ -173,7 +173,7 @@ func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, 
 	}
 	var cf configFile
 	if err := json.Unmarshal(data, &cf); err != nil {
-		return nil, "", usageErrorf("config file %s: %v", path, err)
+		return nil, "", usageErrorf("config file %s: %w", path, err)
 	}
 	name := g.profile
 	if name == "" {
@@ -198,7 +198,7 @@ func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, 
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return nil, "", usageErrorf("config file %s, profile %q: %v", path, name, err)
+		return nil, "", usageErrorf("config file %s, profile %q: %w", path, name, err)
 	}
 	return &p, fmt.Sprintf("profile %q of %s", name, path), nil
 }

@@ -33,13 +33,20 @@ func (e *exitErr) Error() string {
 
 func (e *exitErr) Unwrap() error { return e.Err }
 
-// usageError marks an error in what the user typed (exit status 2).
-type usageError struct{ msg string }
+// usageError marks an error in what the user typed (exit status 2). err,
+// when set, is the cause it wraps (errors.Is/As see through it).
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return e.err }
 
+// usageErrorf formats like fmt.Errorf: a %w verb wraps its error.
 func usageErrorf(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
+	err := fmt.Errorf(format, args...)
+	return &usageError{msg: err.Error(), err: errors.Unwrap(err)}
 }
 
 // configError is a configuration the library refuses (bad serial, key

@@ -200,10 +200,10 @@ func buildRequest(args []string, pathNames []string, jsonBody []byte) (*request,
 // (dots nest, "\." is a literal dot, a numeric segment indexes an array).
 func setField(body []byte, it item) ([]byte, error) {
 	if err := checkFieldPath(it.Name); err != nil {
-		return nil, usageErrorf("item %q: %v", it.Arg, err)
+		return nil, usageErrorf("item %q: %w", it.Arg, err)
 	}
 	if err := checkOverwrite(body, it.Name); err != nil {
-		return nil, usageErrorf("item %q: %v", it.Arg, err)
+		return nil, usageErrorf("item %q: %w", it.Arg, err)
 	}
 	var (
 		out []byte

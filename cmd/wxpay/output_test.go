@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -146,4 +148,20 @@ func FuzzVerbatimTemplate(f *testing.F) {
 			t.Fatalf("verbatimTemplate(%q) = %q sends %q (%v), want %q (%v)", in, out, got, err2, want, err1)
 		}
 	})
+}
+
+// TestUsageErrorWraps: usage errors keep their cause for errors.Is/As.
+func TestUsageErrorWraps(t *testing.T) {
+	t.Parallel()
+	base := errors.New("cause")
+	err := usageErrorf("item %q: %w", "a=b", base)
+	if !errors.Is(err, base) || !isUsage(err) || err.Error() != `item "a=b": cause` {
+		t.Errorf("usageErrorf = %v (Is cause %v, usage %v)", err, errors.Is(err, base), isUsage(err))
+	}
+	h := setup(t)
+	a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, env: h.getenv, g: newGlobalOptions(), pretty: "auto"}
+	_, err = a.prepareCall(a.rootCommand(), []string{"get", "v3/{x"})
+	if !errors.Is(err, pathtpl.ErrSyntax) || !isUsage(err) {
+		t.Errorf("bad TEMPLATE: %v does not wrap pathtpl.ErrSyntax as a usage error", err)
+	}
 }

@@ -85,7 +85,7 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{msg: err.Error()}
+		return &usageError{msg: err.Error(), err: err}
 	})
 	// Streams first: the completion commands capture the writer when made.
 	root.SetIn(a.stdin)

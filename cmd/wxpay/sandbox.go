@@ -60,7 +60,7 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return &usageError{msg: fmt.Sprintf("--addr %s: %v", o.addr, err)}
+		return usageErrorf("--addr %s: %w", o.addr, err)
 	}
 	id, err := loadOrCreateSandbox(dir, o.certMode)
 	if err != nil {
