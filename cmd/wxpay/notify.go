@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"strconv"
@@ -72,6 +74,9 @@ func (a *app) readCapture(args []string) (*notify.Captured, string, error) {
 	)
 	if len(args) == 1 && args[0] != "-" {
 		f, err := os.Open(args[0])
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", usageErrorf("captured callback %s: file does not exist", args[0])
+		}
 		if err != nil {
 			return nil, "", fmt.Errorf("captured callback: %w", err)
 		}
@@ -79,6 +84,10 @@ func (a *app) readCapture(args []string) (*notify.Captured, string, error) {
 		r, name = f, args[0]
 	}
 	c, err := notify.ReadCaptured(r)
+	if errors.Is(err, notify.ErrMalformed) || errors.Is(err, notify.ErrBodyTooLarge) {
+		// Like --json with invalid JSON: what the user gave is not a capture.
+		return nil, "", usageErrorf("%s: %w", name, err)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", name, err)
 	}

@@ -119,8 +119,8 @@ func TestNotify(t *testing.T) {
 		{"tampered decrypt", tampered.String(), []string{"notify", "decrypt"}, exitVerify, "", "bad signature"},
 		{"unknown serial", unknown.String(), []string{"notify", "verify"}, exitVerify, "", "unknown serial"},
 		{"wrong apiv3 key", "", []string{"notify", "decrypt", jsonFile, "--apiv3-key", "ffffffffffffffffffffffffffffffff"}, exitError, "", "APIv3 key"},
-		{"malformed", "hello", []string{"notify", "verify"}, exitError, "", "stdin: notify: malformed notification"},
-		{"missing file", "", []string{"notify", "verify", h.dir + "/none.json"}, exitError, "", "none.json"},
+		{"malformed", "hello", []string{"notify", "verify"}, exitUsage, "", "stdin: notify: malformed notification"},
+		{"missing file", "", []string{"notify", "verify", h.dir + "/none.json"}, exitUsage, "", "none.json: file does not exist"},
 	}
 	for _, tt := range tests {
 		r := h.run(tt.stdin, tt.args...)
