@@ -2,7 +2,6 @@ package certs_test
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -41,13 +40,12 @@ func FuzzDecode(f *testing.F) {
 			if list != nil {
 				t.Fatalf("certificates returned with error %v", err)
 			}
+			// Any refusal is fine (a sentinel, or a JSON / base64 / nonce
+			// size failure) as long as it names the package.
 			if !strings.HasPrefix(err.Error(), "certs: ") {
 				t.Fatalf("error without the package prefix: %v", err)
 			}
-			if errors.Is(err, signer.ErrAPIv3Key) || errors.Is(err, certs.ErrNoCertificates) || errors.Is(err, certs.ErrInvalidCertificate) {
-				return
-			}
-			return // other decoding failures (JSON, base64, nonce size) are fine too
+			return
 		}
 		if len(list) == 0 {
 			t.Fatal("no error and no certificate")
