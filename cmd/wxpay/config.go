@@ -74,6 +74,15 @@ func (g *globalOptions) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&g.verbose, "verbose", "v", false, "print request and response headers to stderr (signature redacted)")
 }
 
+// flagNames lists the shared flags register adds.
+func (g *globalOptions) flagNames() []string {
+	names := make([]string, 0, len(allSettings)+4)
+	for _, s := range allSettings {
+		names = append(names, s.Flag)
+	}
+	return append(names, "config", "profile", "timeout", "verbose")
+}
+
 // settings is the resolved configuration: flags over environment over config file.
 type settings struct {
 	MchID, Serial, PrivateKey, PublicKeyID, PublicKey string

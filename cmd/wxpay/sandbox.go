@@ -51,6 +51,12 @@ type sandboxIdentity struct {
 
 // runSandbox runs the simulator until ctx ends.
 func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
+	// The shared flags configure calls; the sandbox makes its own settings.
+	for _, name := range a.g.flagNames() {
+		if f := c.Flags().Lookup(name); f != nil && f.Changed {
+			return usageErrorf("--%s is for calls, not for the sandbox: it makes its own settings and writes them to DIR/%s", name, sandboxEnv)
+		}
+	}
 	dir := o.dir
 	if dir == "" {
 		dir = defaultSandboxDir(a.env)

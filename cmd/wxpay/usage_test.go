@@ -65,6 +65,7 @@ func TestUsageErrorsGolden(t *testing.T) {
 		{"usage_completion_shell", "", []string{"completion", "tcsh"}},
 		{"usage_missing_config", "", []string{"post", "v3/pay/transactions/native", "appid=wx1"}},
 		{"usage_bad_template", "", []string{"get", "v3/pay/{broken"}},
+		{"usage_sandbox_call_flag", "", []string{"sandbox", "--addr", "127.0.0.1:0", "--mchid", "1230000109"}},
 		{"usage_get_with_body", "", []string{"get", "v3/pay/transactions/id/{transaction_id}", "transaction_id=4200000001", "mchid=1230000109"}},
 	}
 	for _, tt := range tests {
