@@ -177,7 +177,8 @@ func (a *app) downloadCommand() *cobra.Command {
 		Long: `bill asks for the bill of a day (GET /v3/bill/tradebill or /v3/bill/fundflowbill),
 downloads the file from the download_url of the answer, and checks it against
 the answer's hash_type/hash_value before reporting success. The file goes to
--o FILE (written only once the hash matches; mode 0600), or stdout. A gzip bill
+-o FILE (written only once the hash matches; mode 0600), or stdout (likewise
+only once it matches). A gzip bill
 (--tar-type GZIP) is decompressed unless --keep-compressed. A progress bar is
 shown on stderr when it is a terminal. Exit status 3 when the hash does not match.`,
 		Example: `  wxpay download bill --date 2026-11-27 -o tradebill.csv

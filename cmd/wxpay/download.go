@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -88,13 +89,32 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		opts = append(opts, chain.KeepCompressed())
 	}
 	var res *chain.DownloadResult
-	if o.out == "" || o.out == "-" {
-		res, err = client.DownloadBill(c.Context(), bill, a.stdout, opts...)
+	toStdout := o.out == "" || o.out == "-"
+	var staged *os.File
+	if toStdout {
+		// The hash is known only at the end: stage the bill in a temporary
+		// file so that stdout gets nothing unless it matches.
+		if staged, err = os.CreateTemp("", "wxpay-bill-*"); err != nil {
+			return fmt.Errorf("download bill: %w", err)
+		}
+		defer func() {
+			staged.Close()
+			os.Remove(staged.Name())
+		}()
+		res, err = client.DownloadBill(c.Context(), bill, staged, opts...)
 	} else {
 		res, err = client.DownloadBillToFile(c.Context(), bill, o.out, opts...)
 	}
 	if bar != nil {
 		bar.finish()
+	}
+	if err == nil && toStdout {
+		if _, err = staged.Seek(0, io.SeekStart); err == nil {
+			_, err = io.Copy(a.stdout, staged)
+		}
+		if err != nil {
+			return fmt.Errorf("download bill: writing to stdout: %w", err)
+		}
 	}
 	if err != nil {
 		if errors.Is(err, chain.ErrHashMismatch) {

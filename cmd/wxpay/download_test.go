@@ -94,6 +94,16 @@ func TestDownloadBillErrors(t *testing.T) {
 			t.Error("a bill that failed its hash was left at -o")
 		}
 	})
+	t.Run("tampered file to stdout: exit 3, nothing printed", func(t *testing.T) {
+		t.Parallel()
+		h := setupSim(t)
+		h.srv.SetBill("2026-11-27", []byte(testBill))
+		h.srv.Inject(wechatpaytest.Fault{Route: "GET /v3/billdownload/file", Tamper: true, Times: -1})
+		r := h.run("", "download", "bill", "--date", "2026-11-27")
+		if r.Code != exitVerify || r.Stdout != "" {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 3 and nothing on stdout", r.Code, r.Stdout, r.Stderr)
+		}
+	})
 	t.Run("no bill: exit 4 with the error body", func(t *testing.T) {
 		t.Parallel()
 		h := setupSim(t)
