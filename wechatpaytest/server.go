@@ -188,12 +188,22 @@ func newServer(opts ...Option) (*Server, error) {
 		_ = s.ts.Listener.Close()
 		s.ts.Listener = l
 	}
+	// URL is set before the server starts: with WithListener a client may
+	// already be waiting, and its request (a bill's download_url) reads it.
+	scheme := "http://"
+	if o.tls {
+		scheme = "https://"
+	}
+	s.URL = scheme + s.ts.Listener.Addr().String()
 	if o.tls {
 		s.ts.StartTLS()
 	} else {
 		s.ts.Start()
 	}
-	s.URL = s.ts.URL
+	if s.URL != s.ts.URL {
+		s.ts.Close()
+		return nil, fmt.Errorf("wechatpaytest: internal error: URL %s, httptest says %s", s.URL, s.ts.URL)
+	}
 	if err := s.checkClient(); err != nil {
 		s.ts.Close()
 		return nil, err
