@@ -209,7 +209,24 @@ func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, 
 	if err := dec.Decode(&p); err != nil {
 		return nil, "", usageErrorf("config file %s, profile %q: %w", path, name, err)
 	}
+	// Relative paths in the file are relative to the file, not to where
+	// wxpay happens to run.
+	base := filepath.Dir(path)
+	p.PrivateKey = relativeTo(base, p.PrivateKey)
+	p.PublicKey = relativeTo(base, p.PublicKey)
+	for i, c := range p.PlatformCerts {
+		p.PlatformCerts[i] = relativeTo(base, c)
+	}
 	return &p, fmt.Sprintf("profile %q of %s", name, path), nil
+}
+
+// relativeTo joins a relative file path onto base; PEM text, URLs such as
+// file://… and absolute paths are returned unchanged.
+func relativeTo(base, v string) string {
+	if v == "" || strings.Contains(v, "-----BEGIN") || strings.Contains(v, "://") || filepath.IsAbs(v) {
+		return v
+	}
+	return filepath.Join(base, v)
 }
 
 // resolve merges flags, environment and config file (in that priority).

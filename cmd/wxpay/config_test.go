@@ -92,6 +92,32 @@ func TestResolvePriority(t *testing.T) {
 	})
 }
 
+// TestProfileRelativePaths: relative key and certificate paths in a profile
+// are relative to the config file's folder, not to where wxpay runs.
+func TestProfileRelativePaths(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "config/wxpay/config.json", `{"profiles": {"default": {
+  "private_key": "keys/apiclient_key.pem", "public_key_id": "PUB_KEY_ID_1", "public_key": "file://keys/pub.pem",
+  "platform_certs": ["certs", "/abs/c.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"]}}}`, 0o600)
+	env := map[string]string{"XDG_CONFIG_HOME": filepath.Join(dir, "config"), "HOME": dir, "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_2"}
+	s, err := resolveWith(t, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, "config", "wxpay")
+	want := []any{filepath.Join(base, "keys", "apiclient_key.pem"), "file://keys/pub.pem",
+		[]string{filepath.Join(base, "certs"), "/abs/c.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}}
+	if diff := cmp.Diff(want, []any{s.PrivateKey, s.PublicKey, s.PlatformCerts}); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// Values from flags and the environment stay relative to the working folder.
+	s, err = resolveWith(t, env, "--private-key", "rel.pem")
+	if err != nil || s.PrivateKey != "rel.pem" {
+		t.Errorf("--private-key rel.pem resolved to %q (%v)", s.PrivateKey, err)
+	}
+}
+
 func TestResolveErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
