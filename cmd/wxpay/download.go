@@ -140,6 +140,7 @@ type progressBar struct {
 	last  time.Time
 	drawn bool
 	shown int64 // received count last drawn
+	width int   // widest line drawn, so that a shorter redraw blanks the rest
 	recv  int64
 	total int64
 }
@@ -160,16 +161,22 @@ func (p *progressBar) update(received, total int64) {
 
 func (p *progressBar) draw() {
 	const width = 30
+	var line string
 	if p.total > 0 {
 		frac := float64(p.recv) / float64(p.total)
 		if frac > 1 {
 			frac = 1
 		}
 		n := int(frac * width)
-		fmt.Fprintf(p.w, "\r[%s%s] %3.0f%% %s / %s", strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, byteSize(p.recv), byteSize(p.total))
+		line = fmt.Sprintf("[%s%s] %3.0f%% %s / %s", strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, byteSize(p.recv), byteSize(p.total))
 	} else {
-		fmt.Fprintf(p.w, "\r%s", byteSize(p.recv))
+		line = byteSize(p.recv)
 	}
+	pad := p.width - len(line)
+	if pad < 0 {
+		pad, p.width = 0, len(line)
+	}
+	fmt.Fprintf(p.w, "\r%s%s", line, strings.Repeat(" ", pad))
 	p.drawn, p.shown = true, p.recv
 }
 

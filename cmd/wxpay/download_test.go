@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -154,5 +155,38 @@ func TestByteSize(t *testing.T) {
 	p.finish()
 	if !strings.Contains(b.String(), "50%") || !strings.HasSuffix(b.String(), "\n") {
 		t.Errorf("bar %q", b.String())
+	}
+}
+
+// screen plays text with carriage returns the way a terminal shows it.
+func screen(s string) string {
+	var lines []string
+	for _, line := range strings.Split(s, "\n") {
+		var cur []rune
+		for _, part := range strings.Split(line, "\r") {
+			r := []rune(part)
+			if len(r) >= len(cur) {
+				cur = r
+			} else {
+				copy(cur, r)
+			}
+		}
+		lines = append(lines, string(cur))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestProgressBarShrinkingText: a redraw shorter than the one before
+// (1023.9 KiB → 1.0 MiB) leaves no stale characters on the line.
+func TestProgressBarShrinkingText(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	p := &progressBar{w: &b}
+	p.update(1023*1024+900, -1)
+	p.last = time.Time{} // allow the next redraw at once
+	p.update(1024*1024, -1)
+	p.finish()
+	if got := strings.TrimRight(screen(b.String()), " \n"); got != "1.0 MiB" {
+		t.Errorf("terminal shows %q (written %q), want \"1.0 MiB\"", got, b.String())
 	}
 }
