@@ -166,6 +166,9 @@ func buildRequest(args []string, pathNames []string, jsonBody []byte) (*request,
 			r.Header.Add(it.Name, it.Value)
 		case itemField, itemRawJSON:
 			if it.Kind == itemField && isPath[it.Name] {
+				if it.Value == "" {
+					return nil, usageErrorf("item %q: path variable %q needs a value", it.Arg, it.Name)
+				}
 				if prev, dup := r.PathVars[it.Name]; dup && prev != it.Value {
 					return nil, usageErrorf("item %q: path variable %q already set to %q", it.Arg, it.Name, prev)
 				}

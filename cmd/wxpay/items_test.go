@@ -165,6 +165,7 @@ func TestBuildRequestErrors(t *testing.T) {
 		{"empty segment", []string{"a..b=1"}, nil, "", `item "a..b=1": name "a..b" has an empty segment`},
 		{"trailing dot", []string{"a.=1"}, nil, "", `item "a.=1": name "a." has an empty segment`},
 		{"special", []string{"a|b=1"}, nil, "", `item "a|b=1": name "a|b": "|" must be escaped`},
+		{"empty path variable", []string{"id="}, []string{"id"}, "", `item "id=": path variable "id" needs a value`},
 		{"conflicting path", []string{"id=1", "id=2"}, []string{"id"}, "", `item "id=2": path variable "id" already set to "1"`},
 		{"bad item", []string{"ok=1", "broken"}, nil, "", `item "broken": no separator`},
 		{"same field twice", []string{"a=1", "a=2"}, nil, "", `item "a=2": body field "a" is already set by an earlier item (to "1")`},
