@@ -39,7 +39,8 @@
 //
 // Anything else is refused with an error wrapping [ErrInvalidOptions] before a
 // byte is sent, and so are missing path values, "json" with "body", invalid
-// JSON and header values containing CR or LF.
+// JSON, header values containing CR or LF, and a path that expands to a
+// fragment ("#"), which would never reach the server.
 //
 // Each attempt (retries included) is signed last, over the final
 // URL.RequestURI() and the exact body bytes, with a fresh nonce and timestamp.
