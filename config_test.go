@@ -8,11 +8,16 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
@@ -224,3 +229,54 @@ func TestCustomTransportIsUsed(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestCallerClientUntouchedAndRedirectsNotFollowed: a fully configured
+// caller client keeps its Transport, CheckRedirect, Jar and Timeout; its
+// Transport is used, but a redirect is never followed (it would replay the
+// Authorization against another target) and the caller's CheckRedirect is
+// never consulted: the 3xx comes back as an *APIError.
+func TestCallerClientUntouchedAndRedirectsNotFollowed(t *testing.T) {
+	t.Parallel()
+	s := wechatpaytest.NewServer()
+	t.Cleanup(s.Close)
+	var mu sync.Mutex
+	var trips []string
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		trips = append(trips, r.URL.RequestURI())
+		mu.Unlock()
+		return &http.Response{StatusCode: http.StatusFound, Header: http.Header{"Location": {"https://evil.example/steal"}},
+			Body: http.NoBody, Request: r}, nil
+	})
+	redirectAsked := false
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRedirect := func(*http.Request, []*http.Request) error { redirectAsked = true; return nil }
+	hc := &http.Client{Transport: rt, CheckRedirect: checkRedirect, Jar: jar, Timeout: 7 * time.Second}
+	before := *hc
+	cfg := s.Config()
+	cfg.HTTPClient = hc
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Chain("v3/pay/transactions/id/{id}").Get(context.Background(), chain.O{"id": "42"})
+	var apiErr *chain.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
+		t.Fatalf("want a 302 *APIError, got %v", err)
+	}
+	if diff := cmp.Diff([]string{"/v3/pay/transactions/id/42"}, trips); diff != "" {
+		t.Errorf("round trips (-want +got):\n%s", diff)
+	}
+	if redirectAsked {
+		t.Error("the caller's CheckRedirect was consulted")
+	}
+	if hc.Transport == nil || hc.Jar != before.Jar || hc.Timeout != before.Timeout || hc.CheckRedirect == nil {
+		t.Errorf("caller's http.Client was changed: %+v", hc)
+	}
+	if fmt.Sprintf("%p", hc.CheckRedirect) != fmt.Sprintf("%p", checkRedirect) {
+		t.Error("caller's CheckRedirect was replaced")
+	}
+}
