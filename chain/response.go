@@ -2,6 +2,7 @@ package chain
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/tidwall/gjson"
@@ -22,9 +23,13 @@ func (r *Response) Get(path string) gjson.Result {
 	return gjson.GetBytes(r.Body, path)
 }
 
-// Decode unmarshals the JSON body into v.
+// Decode unmarshals the JSON body into v. Errors wrap encoding/json's
+// (errors.As finds *json.UnmarshalTypeError, *json.SyntaxError).
 func (r *Response) Decode(v any) error {
-	return json.Unmarshal(r.Body, v)
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		return fmt.Errorf("chain: decoding the answer (Request-ID %q): %w", r.RequestID, err)
+	}
+	return nil
 }
 
 // String returns the body as text.

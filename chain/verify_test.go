@@ -2,6 +2,7 @@ package chain_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -120,6 +121,14 @@ func TestSuccessfulAnswer(t *testing.T) {
 	}
 	if err := resp.Decode(&v); err != nil || v.State != "DONE" {
 		t.Errorf("Decode: %v %+v", err, v)
+	}
+	var wrong struct {
+		State int `json:"state"`
+	}
+	err = resp.Decode(&wrong)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || !strings.HasPrefix(err.Error(), "chain: ") {
+		t.Errorf("Decode into the wrong type: %v, want a chain: error wrapping *json.UnmarshalTypeError", err)
 	}
 }
 
