@@ -40,13 +40,21 @@ type idem struct {
 	body   []byte
 }
 
-// idemKey canonicalises a JSON body (whitespace only) for comparison.
+// idemKey canonicalises a JSON body for comparison: white space and the
+// order of object members do not matter (the same business parameters are
+// the same request), numbers keep their text.
 func idemKey(op string, body []byte) string {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, body); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
 		return op + "\x00" + string(body)
 	}
-	return op + "\x00" + buf.String()
+	canon, err := json.Marshal(v) // maps marshal with sorted keys
+	if err != nil {
+		return op + "\x00" + string(body)
+	}
+	return op + "\x00" + string(canon)
 }
 
 var idSeq atomic.Int64
