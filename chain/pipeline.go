@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"time"
@@ -26,6 +27,8 @@ type attemptKey struct{}
 type attemptState struct {
 	signBody []byte
 	signErr  error
+	hr       *http.Request // the request signHook signed
+	conns    int           // connections net/http took for it (GotConn)
 }
 
 // signHook is resty's pre-request hook: it runs after resty has built the
@@ -43,55 +46,43 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 		return err
 	}
 	hr.Header.Set("Authorization", auth)
-	// net/http's Transport silently resends a replayable request (GET, HEAD,
-	// or one with GetBody and an Idempotency-Key) when a reused connection
-	// dies, with the same headers: the same nonce and signature, which the
-	// gateway refuses. Make every request non-replayable; the retry loop in
-	// send re-signs instead.
+	st.hr = hr
+	// A request with body bytes is not resent by net/http itself (no
+	// GetBody); the retry loop in send re-signs it. A request without a
+	// body goes out as one: no body at all for GET/DELETE (HTTP/2: the
+	// stream ends with the headers), "Content-Length: 0" for POST/PUT/PATCH
+	// (resty puts an empty reader there, which net/http would send chunked).
+	// net/http may resend such a request on a new connection when a reused
+	// one dies; resign then gives it a fresh nonce and signature.
 	hr.GetBody = nil
 	if hr.ContentLength == 0 {
-		// No body bytes (resty may have put an empty reader here, which
-		// net/http would send chunked).
-		switch {
-		case lacksBody(hr.Method):
-			// net/http probes the body of these methods and, finding it
-			// empty, sends no body at all (no Transfer-Encoding).
-			hr.Body = emptyBody{}
-		case hasHeader(hr.Header, "Idempotency-Key") || hasHeader(hr.Header, "X-Idempotency-Key"):
-			// With an idempotency key even an empty body is replayable;
-			// an empty chunked body is not.
-			hr.Body = emptyBody{}
-		default:
-			hr.Body = http.NoBody // "Content-Length: 0", not replayable
-		}
+		hr.Body = http.NoBody
 	}
 	return nil
 }
 
-// lacksBody lists the methods whose empty body net/http probes and leaves
-// out (see net/http's requestMethodUsuallyLacksBody); any other method with
-// a non-nil body of unknown length would go out chunked.
-func lacksBody(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodDelete, http.MethodOptions:
-		return true
+// resign is the GotConn hook of every attempt. net/http's Transport (HTTP/1
+// and HTTP/2) takes a connection for each try of a request, and silently
+// tries a replayable request again, with the same headers, when a reused
+// connection dies or the server refuses the stream: the same nonce, which
+// the gateway refuses as a replay. From the second connection on, the
+// request is signed again (before its headers are written: the previous
+// try has ended). If signing fails, the Authorization header is dropped
+// (the try then fails at the gateway) and the signing error is reported.
+func (c *Client) resign(st *attemptState) {
+	st.conns++
+	hr := st.hr
+	if st.conns == 1 || hr == nil {
+		return
 	}
-	return false
+	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
+	if err != nil {
+		st.signErr = err
+		hr.Header.Del("Authorization")
+		return
+	}
+	hr.Header.Set("Authorization", auth)
 }
-
-// hasHeader reports whether h holds key, even with an empty value (as
-// net/http's replay rule does).
-func hasHeader(h http.Header, key string) bool {
-	_, ok := h[key]
-	return ok
-}
-
-// emptyBody is a request body with no bytes that net/http does not treat as
-// replayable (unlike nil and http.NoBody).
-type emptyBody struct{}
-
-func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
-func (emptyBody) Close() error             { return nil }
 
 // do runs a call to completion: send (sign, retry), read, verify. A
 // connection that breaks while the answer is read is retried like any other
@@ -152,6 +143,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		}
 		st := &attemptState{signBody: req.signBody}
 		actx := context.WithValue(ctx, attemptKey{}, st)
+		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { c.resign(st) }})
 		r := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
 		// resty copies these headers into the *http.Request it builds (the
 		// signature goes on that copy), so req.header is shared read-only by
@@ -167,16 +159,21 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		if rr != nil {
 			hr = rr.RawResponse
 		}
+		if st.signErr != nil {
+			// Signing failed (in signHook, or in resign for a try of
+			// net/http's own, which then went out unsigned).
+			if hr != nil {
+				hr.Body.Close()
+			}
+			c.logAttempt(ctx, req, attempt, 0, "", dur, st.signErr, -1)
+			return nil, nil, attempt, c.wrapf(req, "signing: %w", st.signErr)
+		}
 		if err != nil || hr == nil {
 			if hr != nil {
 				hr.Body.Close()
 			}
 			if err == nil {
 				err = errors.New("no response")
-			}
-			if st.signErr != nil {
-				c.logAttempt(ctx, req, attempt, 0, "", dur, st.signErr, -1)
-				return nil, nil, attempt, c.wrapf(req, "signing: %w", st.signErr)
 			}
 			err = unwrapURLError(err)
 			if cerr := ctx.Err(); cerr != nil {

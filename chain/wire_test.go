@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -330,4 +332,119 @@ func TestBrokenAnswerIsRetried(t *testing.T) {
 			t.Errorf("%d requests, want %d", n, 1+chain.DefaultMaxRetries)
 		}
 	})
+}
+
+// TestHTTP2RequestsWithoutBodyEndTheStream: over HTTP/2 a request without a
+// body ends its stream with its headers (the server sees a known empty body),
+// as an ordinary GET does; nothing makes it look like a body of unknown
+// length.
+func TestHTTP2RequestsWithoutBodyEndTheStream(t *testing.T) {
+	t.Parallel()
+	testKeys(t)
+	type got struct {
+		Proto         string
+		ContentLength int64
+		Body          string
+	}
+	var mu sync.Mutex
+	var seenReqs []got
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		seenReqs = append(seenReqs, got{r.Proto, r.ContentLength, string(body)})
+		mu.Unlock()
+		sh, err := signer.SignHeaders(context.Background(), platformSigner, testPlatformSerial, nil, time.Now())
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		for k, v := range sh {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	rs, err := signer.NewRSASigner(merchantKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
+		KeyStore: signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
+		BaseURL:  srv.URL, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"GET", "DELETE", "POST"} {
+		if _, err := c.Chain("v3/x").Do(context.Background(), m, nil); err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+	}
+	want := []got{{"HTTP/2.0", 0, ""}, {"HTTP/2.0", 0, ""}, {"HTTP/2.0", 0, ""}}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff(want, seenReqs); diff != "" {
+		t.Errorf("requests as the server saw them (-want +got):\n%s", diff)
+	}
+}
+
+// flakySigner signs the first n messages, then fails.
+type flakySigner struct {
+	mu sync.Mutex
+	n  int
+	s  signer.Signer
+}
+
+func (f *flakySigner) Sign(ctx context.Context, msg []byte) (string, error) {
+	f.mu.Lock()
+	f.n--
+	ok := f.n >= 0
+	f.mu.Unlock()
+	if !ok {
+		return "", errors.New("HSM offline")
+	}
+	return f.s.Sign(ctx, msg)
+}
+
+// TestResendSigningFailure: when net/http resends a GET on a new connection
+// and signing that try fails, the call fails with the signing error and the
+// old signature (its nonce) never goes out again.
+func TestResendSigningFailure(t *testing.T) {
+	t.Parallel()
+	w, c0 := newRawWire(t, func(n int, r rawRequest) string {
+		if n == 2 {
+			return "" // dies on the reused connection: net/http tries again
+		}
+		return `{"ok":true}`
+	})
+	rs, err := signer.NewRSASigner(merchantKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial,
+		Signer:   &flakySigner{n: 2, s: rs}, // the two calls sign; the resend does not
+		KeyStore: c0.KeyStore(), BaseURL: c0.BaseURL(), DisableRetries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Chain("v3/x").Get(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Chain("v3/x").Get(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "chain: GET v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
+		t.Fatalf("got %v, want the signing error", err)
+	}
+	reqs := w.requests()
+	if len(reqs) != 3 || reqs[2].Header.Get("Authorization") != "" {
+		t.Errorf("want the resend as a third request without Authorization, got %d requests", len(reqs))
+	}
+	seenAuth := map[string]bool{}
+	for i, r := range reqs {
+		a := r.Header.Get("Authorization")
+		if a != "" && seenAuth[a] {
+			t.Errorf("request %d repeats an Authorization header", i+1)
+		}
+		seenAuth[a] = true
+	}
 }
