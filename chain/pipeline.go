@@ -12,7 +12,10 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -29,7 +32,37 @@ type attemptState struct {
 	signErr  error
 	hr       *http.Request // the request signHook signed
 	conns    int           // connections net/http took for it (GotConn)
+
+	mu       sync.Mutex // WroteHeaderField runs on net/http's writing goroutine
+	sent     []string   // Authorization values written, one per try
+	replayed bool       // a try went out with an earlier try's Authorization
 }
+
+// wroteHeader is the WroteHeaderField hook: it notices a try that repeats an
+// earlier try's signature (net/http resending a copy of the request that
+// resign could not reach, e.g. behind a transport that clones requests).
+func (st *attemptState) wroteHeader(key string, values []string) {
+	if len(values) == 0 || !strings.EqualFold(key, "Authorization") {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if slices.Contains(st.sent, values[0]) {
+		st.replayed = true
+	}
+	st.sent = append(st.sent, values[0])
+}
+
+func (st *attemptState) wasReplayed() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.replayed
+}
+
+// errReplayed is the transport error of an attempt that net/http resent
+// with the same signature; its answer (typically 401 for a reused nonce) is
+// discarded and the attempt retried like a connection error.
+var errReplayed = errors.New("net/http resent the request with the same nonce after a connection failure; its answer was discarded")
 
 // signHook is resty's pre-request hook: it runs after resty has built the
 // final *http.Request, on every attempt, so the signature covers exactly the
@@ -143,7 +176,10 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		}
 		st := &attemptState{signBody: req.signBody}
 		actx := context.WithValue(ctx, attemptKey{}, st)
-		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { c.resign(st) }})
+		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+			GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
+			WroteHeaderField: st.wroteHeader,
+		})
 		r := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
 		// resty copies these headers into the *http.Request it builds (the
 		// signature goes on that copy), so req.header is shared read-only by
@@ -158,6 +194,12 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		var hr *http.Response
 		if rr != nil {
 			hr = rr.RawResponse
+		}
+		if st.wasReplayed() && st.signErr == nil {
+			if hr != nil {
+				hr.Body.Close()
+			}
+			hr, err = nil, errReplayed
 		}
 		if st.signErr != nil {
 			// Signing failed (in signHook, or in resign for a try of

@@ -128,6 +128,20 @@ func (w *rawWire) serve(conn net.Conn, id int) {
 		if body == "" {
 			return // drop the connection without answering
 		}
+		if body == wireRefuse {
+			body = `{"code":"SIGN_ERROR","message":"nonce already used"}`
+			sh, _ := signer.SignHeaders(context.Background(), platformSigner, testPlatformSerial, []byte(body), time.Now())
+			var b strings.Builder
+			fmt.Fprintf(&b, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: %d\r\n", len(body))
+			for k, v := range sh {
+				fmt.Fprintf(&b, "%s: %s\r\n", k, v[0])
+			}
+			b.WriteString("\r\n" + body)
+			if _, err := io.WriteString(conn, b.String()); err != nil {
+				return
+			}
+			continue
+		}
 		if body == wireCut {
 			// A 200 announcing 64 bytes, then the connection breaks.
 			io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{")
@@ -153,6 +167,10 @@ func (w *rawWire) serve(conn net.Conn, id int) {
 // wireCut as an answer sends the head and one byte of a longer body, then
 // closes the connection.
 const wireCut = "<cut>"
+
+// wireRefuse as an answer sends a signed 401 SIGN_ERROR, as the gateway
+// answers a reused nonce.
+const wireRefuse = "<refuse>"
 
 // httpChunkedReader de-chunks a body (enough for the tests: no trailers).
 func httpChunkedReader(br *bufio.Reader) io.Reader {
@@ -446,5 +464,56 @@ func TestResendSigningFailure(t *testing.T) {
 			t.Errorf("request %d repeats an Authorization header", i+1)
 		}
 		seenAuth[a] = true
+	}
+}
+
+// cloningTransport copies every request before sending it, as tracing
+// middleware does (req.Clone), so changes to the caller's header map after
+// the copy do not reach the wire.
+type cloningTransport struct{ base http.RoundTripper }
+
+func (t cloningTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return t.base.RoundTrip(r.Clone(r.Context()))
+}
+
+// TestResendBehindCloningTransport: behind a transport that copies the
+// request, net/http's own resend repeats the original Authorization (the
+// client cannot re-sign the copy). The client notices the repeated
+// signature, discards that answer (the gateway's 401 for a reused nonce) and
+// retries with a fresh signature.
+func TestResendBehindCloningTransport(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	seenAuth := map[string]bool{}
+	w, c0 := newRawWire(t, func(n int, r rawRequest) string {
+		mu.Lock()
+		defer mu.Unlock()
+		a := r.Header.Get("Authorization")
+		if seenAuth[a] {
+			return wireRefuse
+		}
+		seenAuth[a] = true
+		if n == 2 {
+			return "" // dies on the reused connection: net/http resends
+		}
+		return `{"ok":true}`
+	})
+	rs, err := signer.NewRSASigner(merchantKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
+		KeyStore: c0.KeyStore(), BaseURL: c0.BaseURL(), RetryWait: time.Millisecond,
+		HTTPClient: &http.Client{Transport: cloningTransport{base: &http.Transport{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, err := c.Chain("v3/x").Get(context.Background(), nil); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	if n := len(w.requests()); n != 4 {
+		t.Errorf("%d requests on the wire, want 4 (ok, dropped, resent by net/http, retried)", n)
 	}
 }
