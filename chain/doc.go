@@ -82,6 +82,10 @@
 // last, in resty's pre-request hook, over the final URL.RequestURI() and the
 // exact body bytes, with a fresh nonce and timestamp. Bodies, io.Reader ones
 // included, are read once before the first attempt and resent byte for byte.
+// When net/http itself resends a request on a new connection (it does so
+// for a reused keep-alive connection that dies), that try is signed again
+// too; should a try still repeat an earlier signature (a transport that
+// copies requests), its answer is discarded and the attempt retried.
 //
 // # Logging
 //
