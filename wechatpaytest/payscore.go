@@ -185,11 +185,7 @@ func (s *Server) payscoreCreate(r *Request) (int, any) {
 	if !confirm {
 		o.State, o.StateDescription = "DOING", "USER_CONFIRM"
 	}
-	for _, k := range []string{"post_payments", "post_discounts", "risk_fund", "time_range", "location", "attach"} {
-		if v := gjson.GetBytes(r.Body, k); v.Exists() {
-			o.fields[k] = json.RawMessage(v.Raw)
-		}
-	}
+	o.keep(r.Body, "post_payments", "post_discounts", "risk_fund", "time_range", "location", "attach")
 	s.st.orders[no] = o
 	d := s.document(o)
 	if confirm {
@@ -307,7 +303,12 @@ func checkAmounts(f *fields) int64 {
 	return total
 }
 
-func (s *Server) payscoreComplete(r *Request) (int, any) {
+// changeOrder is the common part of the order changes (complete, modify,
+// cancel, sync): with s.mu held it loads the path's order (findOrder),
+// answers an identical repeat of the order's last successful change as
+// before (a client retry), and otherwise runs change, remembering a 200
+// answer for such a repeat.
+func (s *Server) changeOrder(r *Request, op string, change func(f *fields, o *serviceOrder) (int, any)) (int, any) {
 	f := newFields(r.Body)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -315,115 +316,99 @@ func (s *Server) payscoreComplete(r *Request) (int, any) {
 	if eb != nil {
 		return status, eb
 	}
-	key := idemKey("complete", r.Body)
+	key := idemKey(op, r.Body)
 	if d := o.last; d != nil && d.key == key {
 		return d.status, d.body
 	}
-	total := checkAmounts(f)
-	if f.err != nil {
-		return http.StatusBadRequest, f.err
+	status, body := change(f, o)
+	if status != http.StatusOK {
+		return status, body
 	}
-	if o.State != "DOING" || o.StateDescription != "USER_CONFIRM" {
-		return stateError(o, "完结")
-	}
-	o.StateDescription, o.TotalAmount = "MCH_COMPLETE", total
-	for _, k := range []string{"post_payments", "post_discounts", "time_range", "location"} {
-		if v := gjson.GetBytes(r.Body, k); v.Exists() {
+	return s.remember(o, key, status, body)
+}
+
+// keep stores those of the members keys that the JSON body has.
+func (o *serviceOrder) keep(body []byte, keys ...string) {
+	for _, k := range keys {
+		if v := gjson.GetBytes(body, k); v.Exists() {
 			o.fields[k] = json.RawMessage(v.Raw)
 		}
 	}
-	return s.remember(o, key, http.StatusOK, s.document(o))
+}
+
+func (s *Server) payscoreComplete(r *Request) (int, any) {
+	return s.changeOrder(r, "complete", func(f *fields, o *serviceOrder) (int, any) {
+		total := checkAmounts(f)
+		if f.err != nil {
+			return http.StatusBadRequest, f.err
+		}
+		if o.State != "DOING" || o.StateDescription != "USER_CONFIRM" {
+			return stateError(o, "完结")
+		}
+		o.StateDescription, o.TotalAmount = "MCH_COMPLETE", total
+		o.keep(r.Body, "post_payments", "post_discounts", "time_range", "location")
+		return http.StatusOK, s.document(o)
+	})
 }
 
 func (s *Server) payscoreModify(r *Request) (int, any) {
-	f := newFields(r.Body)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, status, eb := s.findOrder(r, f)
-	if eb != nil {
-		return status, eb
-	}
-	key := idemKey("modify", r.Body)
-	if d := o.last; d != nil && d.key == key {
-		return d.status, d.body
-	}
-	total := checkAmounts(f)
-	f.str("reason")
-	if f.err != nil {
-		return http.StatusBadRequest, f.err
-	}
-	if o.State != "DOING" || o.StateDescription != "MCH_COMPLETE" {
-		return stateError(o, "修改金额")
-	}
-	o.TotalAmount = total
-	for _, k := range []string{"post_payments", "post_discounts"} {
-		if v := gjson.GetBytes(r.Body, k); v.Exists() {
-			o.fields[k] = json.RawMessage(v.Raw)
+	return s.changeOrder(r, "modify", func(f *fields, o *serviceOrder) (int, any) {
+		total := checkAmounts(f)
+		f.str("reason")
+		if f.err != nil {
+			return http.StatusBadRequest, f.err
 		}
-	}
-	return s.remember(o, key, http.StatusOK, s.document(o))
+		if o.State != "DOING" || o.StateDescription != "MCH_COMPLETE" {
+			return stateError(o, "修改金额")
+		}
+		o.TotalAmount = total
+		o.keep(r.Body, "post_payments", "post_discounts")
+		return http.StatusOK, s.document(o)
+	})
 }
 
 func (s *Server) payscoreCancel(r *Request) (int, any) {
-	f := newFields(r.Body)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, status, eb := s.findOrder(r, f)
-	if eb != nil {
-		return status, eb
-	}
-	key := idemKey("cancel", r.Body)
-	if d := o.last; d != nil && d.key == key {
-		return d.status, d.body
-	}
-	f.str("reason")
-	if f.err != nil {
-		return http.StatusBadRequest, f.err
-	}
-	if !(o.State == "CREATED" || (o.State == "DOING" && o.StateDescription == "USER_CONFIRM")) {
-		return stateError(o, "取消")
-	}
-	o.State, o.StateDescription = "REVOKED", ""
-	return s.remember(o, key, http.StatusOK, map[string]any{
-		"appid": o.AppID, "mchid": s.MchID, "out_order_no": o.OutOrderNo, "service_id": o.ServiceID, "order_id": o.OrderID,
+	return s.changeOrder(r, "cancel", func(f *fields, o *serviceOrder) (int, any) {
+		f.str("reason")
+		if f.err != nil {
+			return http.StatusBadRequest, f.err
+		}
+		if !(o.State == "CREATED" || (o.State == "DOING" && o.StateDescription == "USER_CONFIRM")) {
+			return stateError(o, "取消")
+		}
+		o.State, o.StateDescription = "REVOKED", ""
+		return http.StatusOK, map[string]any{
+			"appid": o.AppID, "mchid": s.MchID, "out_order_no": o.OutOrderNo, "service_id": o.ServiceID, "order_id": o.OrderID,
+		}
 	})
 }
 
 var paidTimePattern = regexp.MustCompile(`^\d{8}(\d{6})?$`)
 
 func (s *Server) payscoreSync(r *Request) (int, any) {
-	f := newFields(r.Body)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, status, eb := s.findOrder(r, f)
-	if eb != nil {
-		return status, eb
-	}
-	key := idemKey("sync", r.Body)
-	if d := o.last; d != nil && d.key == key {
-		return d.status, d.body
-	}
-	f.oneOf("type", "Order_Paid")
-	f.object("detail")
-	paid := f.str("detail.paid_time")
-	if f.err == nil && !paidTimePattern.MatchString(paid) {
-		f.fail("detail.paid_time", "格式应为yyyyMMddHHmmss或yyyyMMdd (format yyyyMMddHHmmss or yyyyMMdd)", paid)
-	}
-	if f.err == nil {
-		layout := "20060102150405"[:len(paid)]
-		if _, err := time.ParseInLocation(layout, paid, cst); err != nil {
-			f.fail("detail.paid_time", "不是合法的时间 (not a valid time)", paid)
+	return s.changeOrder(r, "sync", func(f *fields, o *serviceOrder) (int, any) {
+		f.oneOf("type", "Order_Paid")
+		f.object("detail")
+		paid := f.str("detail.paid_time")
+		if f.err == nil && !paidTimePattern.MatchString(paid) {
+			f.fail("detail.paid_time", "格式应为yyyyMMddHHmmss或yyyyMMdd (format yyyyMMddHHmmss or yyyyMMdd)", paid)
 		}
-	}
-	if f.err != nil {
-		return http.StatusBadRequest, f.err
-	}
-	if o.State != "DOING" || o.StateDescription != "MCH_COMPLETE" {
-		return stateError(o, "同步收款")
-	}
-	if len(paid) == 8 {
-		paid += "000000"
-	}
-	o.State, o.StateDescription, o.PaidTime = "DONE", "", paid
-	return s.remember(o, key, http.StatusOK, s.document(o))
+		if f.err == nil {
+			layout := "20060102150405"[:len(paid)]
+			if _, err := time.ParseInLocation(layout, paid, cst); err != nil {
+				f.fail("detail.paid_time", "不是合法的时间 (not a valid time)", paid)
+			}
+		}
+		if f.err != nil {
+			return http.StatusBadRequest, f.err
+		}
+		if o.State != "DOING" || o.StateDescription != "MCH_COMPLETE" {
+			return stateError(o, "同步收款")
+		}
+		if len(paid) == 8 {
+			paid += "000000"
+		}
+		o.State, o.StateDescription, o.PaidTime = "DONE", "", paid
+		return http.StatusOK, s.document(o)
+	})
 }
