@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
 
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/signer"
@@ -155,7 +156,7 @@ func TestEncryptorSendsItsSerial(t *testing.T) {
 	if r.URI != "/v3/applyment4sub/applyment/" {
 		t.Errorf("URI %q", r.URI)
 	}
-	plain, err := signer.DecryptOAEP(platformKey, gjsonGet(r.Body, "contact_info.contact_name"))
+	plain, err := signer.DecryptOAEP(platformKey, gjson.GetBytes(r.Body, "contact_info.contact_name").String())
 	if err != nil || plain != "张三" {
 		t.Errorf("decrypt: %q %v", plain, err)
 	}

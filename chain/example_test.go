@@ -1,6 +1,7 @@
 package chain_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
+	"github.com/tidwall/gjson"
 )
 
 // Four ways to name one path; all give the same template and so the same
@@ -78,7 +80,7 @@ func ExampleClient_Encryptor() {
 	gw := wechatpaytest.NewServer()
 	defer gw.Close()
 	gw.Handle("POST", "/v3/applyment4sub/applyment/", func(r *wechatpaytest.Request) (int, any) {
-		name, err := signer.DecryptOAEP(gw.PlatformKey, gjsonString(r.Body, "contact_info.contact_name"))
+		name, err := signer.DecryptOAEP(gw.PlatformKey, gjson.GetBytes(r.Body, "contact_info.contact_name").String())
 		if err != nil || r.Header.Get("Wechatpay-Serial") != gw.PlatformSerial {
 			return 400, wechatpaytest.Error("PARAM_ERROR", "cannot decrypt")
 		}
@@ -110,7 +112,7 @@ func ExampleMedia() {
 
 	png := []byte("\x89PNG\r\n\x1a\n fake image bytes")
 	resp, err := c.Chain("v3/merchant/media/upload").Post(context.Background(), chain.O{
-		"media": chain.Media("logo.png", bytesReader(png)),
+		"media": chain.Media("logo.png", bytes.NewReader(png)),
 	})
 	if err != nil {
 		panic(err)

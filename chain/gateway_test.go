@@ -22,8 +22,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/signer"
 )
@@ -300,12 +298,6 @@ func sha(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
-
-func gjsonGet(body []byte, path string) string { return gjson.GetBytes(body, path).String() }
-
-func gjsonString(body []byte, path string) string { return gjsonGet(body, path) }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 
 func statementSHA1(b []byte) string {
 	s := sha1.Sum(b)

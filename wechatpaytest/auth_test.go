@@ -8,6 +8,7 @@ import (
 
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
 )
 
 func TestSeedSyncSucceedsAndIsSigned(t *testing.T) {
@@ -120,7 +121,7 @@ func TestSignErrorCarriesSignInformation(t *testing.T) {
 }
 
 func jsonInt(a *answer, path string) int64 {
-	return getResult(a.Body, path).Int()
+	return gjson.GetBytes(a.Body, path).Int()
 }
 
 func TestReplayedNonceIsRefused(t *testing.T) {

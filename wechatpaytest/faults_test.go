@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -189,7 +190,7 @@ func TestClientRetriesThroughFaults(t *testing.T) {
 	cfg := srv.Config()
 	cfg.RetryWait = time.Millisecond
 	cfg.RetryMaxWait = 5 * time.Millisecond
-	c, err := newClient(cfg)
+	c, err := wechatpay.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
