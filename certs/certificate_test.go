@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chainpay-go/wechatpay/certs"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -25,7 +26,7 @@ const testAPIv3Key = "0123456789abcdefghijABCDEFGHIJ01"
 func TestDecode(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	rsaKey := extraKey(t)
+	rsaKey := testkeys.RSA(0)
 	a := makeCert(t, rsaKey, now.Add(-time.Hour), now.Add(365*24*time.Hour))
 	b := makeCert(t, rsaKey, now.Add(-time.Hour), now.Add(365*24*time.Hour))
 	good := listEntry{cert: a, effective: now.Add(-time.Hour), expire: now.Add(30 * 24 * time.Hour)}
@@ -119,8 +120,8 @@ func TestDecode(t *testing.T) {
 func TestApply(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	key := &extraKey(t).PublicKey
-	cert := makeCert(t, extraKey(t), now.Add(-48*time.Hour), now.Add(10*365*24*time.Hour))
+	key := &testkeys.RSA(0).PublicKey
+	cert := makeCert(t, testkeys.RSA(0), now.Add(-48*time.Hour), now.Add(10*365*24*time.Hour))
 	c := func(serial string, expire time.Time) certs.Certificate {
 		return certs.Certificate{Serial: serial, ExpireTime: expire, EffectiveTime: now.Add(-24 * time.Hour), PublicKey: key, Certificate: cert}
 	}

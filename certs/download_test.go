@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chainpay-go/wechatpay/certs"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -75,7 +76,7 @@ func TestDownloadTrusted(t *testing.T) {
 func TestDownloadRefused(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
-	foreign := makeCert(t, extraKey(t), now.Add(-time.Hour), now.Add(24*time.Hour))
+	foreign := makeCert(t, testkeys.RSA(0), now.Add(-time.Hour), now.Add(24*time.Hour))
 	tests := []struct {
 		name  string
 		setup func(s *wechatpaytest.Server)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay/certs"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -15,7 +16,7 @@ import (
 // after effect) or an error with the package prefix, never a panic.
 func FuzzDecode(f *testing.F) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	cert := makeCert(f, extraKey(f), now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	cert := makeCert(f, testkeys.RSA(0), now.Add(-time.Hour), now.Add(365*24*time.Hour))
 	good, err := json.Marshal(listBody(f, testAPIv3Key, listEntry{cert: cert, effective: now.Add(-time.Hour), expire: now.Add(30 * 24 * time.Hour)}))
 	if err != nil {
 		f.Fatal(err)

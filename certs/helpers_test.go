@@ -10,7 +10,6 @@ import (
 	"math/big"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,23 +18,6 @@ import (
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
-
-// One extra RSA key per test binary for certificates the tests make
-// themselves (generating keys is slow).
-var (
-	keyOnce sync.Once
-	keyVal  *rsa.PrivateKey
-	keyErr  error
-)
-
-func extraKey(tb testing.TB) *rsa.PrivateKey {
-	tb.Helper()
-	keyOnce.Do(func() { keyVal, keyErr = rsa.GenerateKey(rand.Reader, 2048) })
-	if keyErr != nil {
-		tb.Fatal(keyErr)
-	}
-	return keyVal
-}
 
 // makeCert makes a self-signed certificate for key with a random 160-bit
 // serial, valid in [notBefore, notAfter].

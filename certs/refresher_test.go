@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chainpay-go/wechatpay/certs"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -116,7 +117,7 @@ func TestRefresherExpiry(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Now().Truncate(time.Second)
 	s := newServer(t, wechatpaytest.WithCertificateMode())
-	key := extraKey(t)
+	key := testkeys.RSA(0)
 	x := makeCert(t, key, t0.Add(-time.Hour), t0.Add(10*365*24*time.Hour))
 	y := makeCert(t, key, t0.Add(-time.Hour), t0.Add(10*365*24*time.Hour))
 	xExpire, yExpire := t0.Add(24*time.Hour), t0.Add(48*time.Hour)

@@ -3,7 +3,6 @@ package chain_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -43,13 +43,8 @@ var (
 func testKeys(t testing.TB) {
 	t.Helper()
 	keysOnce.Do(func() {
+		merchantKey, platformKey = testkeys.RSA(0), testkeys.RSA(1)
 		var err error
-		if merchantKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if platformKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
 		if platformSigner, err = signer.NewRSASigner(platformKey); err != nil {
 			panic(err)
 		}

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/pem"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 )
 
 // syncBuffer is a goroutine-safe log sink.
@@ -55,8 +55,7 @@ func TestLogsCarryFactsButNoSecrets(t *testing.T) {
 		for _, r := range g.requests() {
 			secrets = append(secrets, r.Auth.Signature, r.Auth.Nonce)
 		}
-		der := x509.MarshalPKCS1PrivateKey(merchantKey)
-		pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: der}))
+		pemKey := testkeys.PEM("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(merchantKey))
 		secrets = append(secrets, pemKey[40:120])
 		for _, s := range secrets {
 			if strings.Contains(logs, s) {

@@ -3,33 +3,16 @@ package notify_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
 )
-
-// testKey is one platform key per test binary (generating RSA keys is slow).
-var (
-	keyOnce sync.Once
-	keyVal  *rsa.PrivateKey
-	keyErr  error
-)
-
-func platformKey(tb testing.TB) *rsa.PrivateKey {
-	tb.Helper()
-	keyOnce.Do(func() { keyVal, keyErr = rsa.GenerateKey(rand.Reader, 2048) })
-	if keyErr != nil {
-		tb.Fatalf("generate key: %v", keyErr)
-	}
-	return keyVal
-}
 
 const (
 	testAPIv3Key = "0123456789abcdefghijABCDEFGHIJ01" // 32 bytes, generated for tests only
@@ -51,7 +34,7 @@ type fixture struct {
 // testSerial, decrypting with testAPIv3Key, clock fixed at testNow.
 func setup(t testing.TB, opts ...notify.Option) *fixture {
 	t.Helper()
-	key := platformKey(t)
+	key := testkeys.RSA(0)
 	s, err := signer.NewRSASigner(key)
 	if err != nil {
 		t.Fatalf("NewRSASigner: %v", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
 )
@@ -227,7 +228,7 @@ func TestParserSharesStore(t *testing.T) {
 
 func TestNewParserRefuses(t *testing.T) {
 	t.Parallel()
-	key := &platformKey(t).PublicKey
+	key := &testkeys.RSA(0).PublicKey
 	keys := map[string]*rsa.PublicKey{testSerial: key}
 	tests := []struct {
 		name string

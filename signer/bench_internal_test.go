@@ -2,19 +2,17 @@ package signer
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"testing"
 	"time"
+
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 )
 
 // BenchmarkVerifyOverhead is Verify without base64/SHA-256/RSA: header checks,
 // timestamp, key lookup and the message (compare with BenchmarkVerify).
 func BenchmarkVerifyOverhead(b *testing.B) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		b.Fatal(err)
-	}
+	key := testkeys.RSA(0)
 	s, err := NewRSASigner(key)
 	if err != nil {
 		b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -110,8 +111,8 @@ func FuzzNormalizeSerial(f *testing.F) {
 func FuzzLoadKey(f *testing.F) {
 	keys(f)
 	f.Add(pkcs1PEM(merchantKey))
-	f.Add(pkcs8PEM(f, ecKey))
-	f.Add(spkiPEM(f, &platformKey.PublicKey))
+	f.Add(testkeys.PrivatePEM(f, ecKey))
+	f.Add(testkeys.PublicPEM(f, &platformKey.PublicKey))
 	f.Add("-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n")
 	f.Add("-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----")
 	f.Fuzz(func(t *testing.T, src string) {

@@ -8,7 +8,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"math/big"
 	"net/http"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -32,20 +32,11 @@ var (
 func keys(t testing.TB) {
 	t.Helper()
 	keyOnce.Do(func() {
-		var wg sync.WaitGroup
-		gen := func(dst **rsa.PrivateKey, bits int) {
-			defer wg.Done()
-			k, err := rsa.GenerateKey(rand.Reader, bits)
-			if err != nil {
-				panic(err)
-			}
-			*dst = k
-		}
-		wg.Add(4)
-		go gen(&merchantKey, 2048)
-		go gen(&platformKey, 2048)
-		go gen(&other, 2048)
-		go gen(&smallKey, 1024)
+		var wg sync.WaitGroup // generated in parallel
+		wg.Go(func() { merchantKey = testkeys.RSA(0) })
+		wg.Go(func() { platformKey = testkeys.RSA(1) })
+		wg.Go(func() { other = testkeys.RSA(2) })
+		wg.Go(func() { smallKey = testkeys.Small() })
 		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			panic(err)
@@ -55,30 +46,8 @@ func keys(t testing.TB) {
 	})
 }
 
-func pemOf(typ string, der []byte) string {
-	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
-}
-
 func pkcs1PEM(k *rsa.PrivateKey) string {
-	return pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(k))
-}
-
-func pkcs8PEM(t testing.TB, k any) string {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pemOf("PRIVATE KEY", der)
-}
-
-func spkiPEM(t testing.TB, k any) string {
-	t.Helper()
-	der, err := x509.MarshalPKIXPublicKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pemOf("PUBLIC KEY", der)
+	return testkeys.PEM("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(k))
 }
 
 // certPEM returns a self-signed certificate for key (RSA or EC) with the given serial.
@@ -94,7 +63,7 @@ func certPEM(t testing.TB, pub any, priv any, serial *big.Int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pemOf("CERTIFICATE", der)
+	return testkeys.PEM("CERTIFICATE", der)
 }
 
 // writeFile writes data into t.TempDir and returns the path.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp"
 )
@@ -51,12 +52,12 @@ func TestLoadPrivateKey(t *testing.T) {
 	t.Parallel()
 	keys(t)
 	p1 := pkcs1PEM(merchantKey)
-	p8 := pkcs8PEM(t, merchantKey)
+	p8 := testkeys.PrivatePEM(t, merchantKey)
 	der8, _ := x509.MarshalPKCS8PrivateKey(merchantKey)
-	small := pkcs8PEM(t, smallKey)
-	ec := pkcs8PEM(t, ecKey)
+	small := testkeys.PrivatePEM(t, smallKey)
+	ec := testkeys.PrivatePEM(t, ecKey)
 	ecDER, _ := x509.MarshalECPrivateKey(ecKey)
-	sec1 := pemOf("EC PRIVATE KEY", ecDER)
+	sec1 := testkeys.PEM("EC PRIVATE KEY", ecDER)
 	oneLineEC := base64.StdEncoding.EncodeToString(must(x509.MarshalPKCS8PrivateKey(ecKey)))
 	path := writeFile(t, "apiclient_key.pem", p8)
 	derPath := writeFile(t, "apiclient_key.der", string(der8))
@@ -86,7 +87,7 @@ func TestLoadPrivateKey(t *testing.T) {
 		{name: "garbage", src: "not a key at all", wantErr: signer.ErrNoKey, wantMsg: "tried it as a file"},
 		{name: "garbage PEM", src: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", wantErr: signer.ErrNoKey, wantMsg: "as PKCS#8"},
 		{name: "PKCS#8 labelled as PKCS#1", src: strings.ReplaceAll(p8, "PRIVATE KEY", "RSA PRIVATE KEY"), wantErr: signer.ErrNoKey, wantMsg: "as PKCS#1", secret: p8},
-		{name: "public key given", src: spkiPEM(t, &merchantKey.PublicKey), wantErr: signer.ErrNoKey, wantMsg: "not a private key block"},
+		{name: "public key given", src: testkeys.PublicPEM(t, &merchantKey.PublicKey), wantErr: signer.ErrNoKey, wantMsg: "not a private key block"},
 		{name: "empty", src: "  ", wantErr: signer.ErrNoKey, wantMsg: "empty"},
 		{name: "missing file", src: "/nonexistent/apiclient_key.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/apiclient_key.pem"},
 		{name: "missing file URL", src: "file:///nonexistent/k.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/k.pem"},
@@ -98,7 +99,7 @@ func TestLoadPrivateKey(t *testing.T) {
 		{name: "EC PKCS#8", src: ec, wantErr: signer.ErrNotRSA, wantMsg: "EC key", secret: ec},
 		{name: "EC SEC1", src: sec1, wantErr: signer.ErrNotRSA, secret: sec1},
 		{name: "1024-bit", src: small, wantErr: signer.ErrKeyTooSmall, wantMsg: "1024 bits", secret: small},
-		{name: "encrypted", src: pemOf("ENCRYPTED PRIVATE KEY", []byte("xx")), wantErr: signer.ErrNoKey, wantMsg: "decrypt it first"},
+		{name: "encrypted", src: testkeys.PEM("ENCRYPTED PRIVATE KEY", []byte("xx")), wantErr: signer.ErrNoKey, wantMsg: "decrypt it first"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,15 +134,15 @@ func TestLoadPrivateKey(t *testing.T) {
 func TestLoadPublicKey(t *testing.T) {
 	t.Parallel()
 	keys(t)
-	spki := spkiPEM(t, &platformKey.PublicKey)
-	pkcs1 := pemOf("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&platformKey.PublicKey))
+	spki := testkeys.PublicPEM(t, &platformKey.PublicKey)
+	pkcs1 := testkeys.PEM("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&platformKey.PublicKey))
 	cert := certPEM(t, &platformKey.PublicKey, platformKey, big.NewInt(42))
 	spkiDER, _ := x509.MarshalPKIXPublicKey(&platformKey.PublicKey)
 	path := writeFile(t, "pub_key.pem", spki)
 	certPath := writeFile(t, "wechatpay_cert.pem", cert)
-	ecPub := spkiPEM(t, &ecKey.PublicKey)
+	ecPub := testkeys.PublicPEM(t, &ecKey.PublicKey)
 	ecCert := certPEM(t, &ecKey.PublicKey, ecKey, big.NewInt(43))
-	smallPub := spkiPEM(t, &smallKey.PublicKey)
+	smallPub := testkeys.PublicPEM(t, &smallKey.PublicKey)
 	tests := []struct {
 		name    string
 		src     string
@@ -157,11 +158,11 @@ func TestLoadPublicKey(t *testing.T) {
 		{name: "DER SPKI file", src: writeFile(t, "pub.der", string(spkiDER))},
 		{name: "garbage", src: "garbage", wantErr: signer.ErrNoKey},
 		{name: "garbage file", src: writeFile(t, "junk.pem", "hello"), wantErr: signer.ErrNoKey, wantMsg: "DER as SPKI: malformed ASN.1; DER as PKCS#1: malformed ASN.1; DER as certificate"},
-		{name: "private key given", src: pkcs8PEM(t, platformKey), wantErr: signer.ErrNoKey, wantMsg: "this is a private key"},
+		{name: "private key given", src: testkeys.PrivatePEM(t, platformKey), wantErr: signer.ErrNoKey, wantMsg: "this is a private key"},
 		{name: "EC SPKI", src: ecPub, wantErr: signer.ErrNotRSA},
 		{name: "EC certificate", src: ecCert, wantErr: signer.ErrNotRSA},
 		{name: "1024-bit", src: smallPub, wantErr: signer.ErrKeyTooSmall},
-		{name: "bad SPKI", src: pemOf("PUBLIC KEY", []byte{1, 2, 3}), wantErr: signer.ErrNoKey, wantMsg: "as SPKI"},
+		{name: "bad SPKI", src: testkeys.PEM("PUBLIC KEY", []byte{1, 2, 3}), wantErr: signer.ErrNoKey, wantMsg: "as SPKI"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,7 +198,7 @@ func TestLoadCertificate(t *testing.T) {
 	if !c.PublicKey.(*rsa.PublicKey).Equal(&merchantKey.PublicKey) {
 		t.Fatal("wrong key")
 	}
-	if _, err := signer.LoadCertificate(spkiPEM(t, &merchantKey.PublicKey)); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), `not a "CERTIFICATE" block`) {
+	if _, err := signer.LoadCertificate(testkeys.PublicPEM(t, &merchantKey.PublicKey)); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), `not a "CERTIFICATE" block`) {
 		t.Fatalf("public key as certificate: %v", err)
 	}
 	if _, err := signer.LoadCertificate(certPEM(t, &smallKey.PublicKey, smallKey, big.NewInt(1))); !errors.Is(err, signer.ErrKeyTooSmall) {
@@ -206,7 +207,7 @@ func TestLoadCertificate(t *testing.T) {
 	if _, err := signer.LoadCertificate(certPEM(t, &ecKey.PublicKey, ecKey, big.NewInt(1))); !errors.Is(err, signer.ErrNotRSA) {
 		t.Fatalf("EC certificate: %v", err)
 	}
-	if _, err := signer.LoadCertificate(pemOf("CERTIFICATE", []byte{0x30, 0})); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), "as X.509") {
+	if _, err := signer.LoadCertificate(testkeys.PEM("CERTIFICATE", []byte{0x30, 0})); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), "as X.509") {
 		t.Fatalf("broken certificate: %v", err)
 	}
 	der, _ := pem.Decode([]byte(cert))

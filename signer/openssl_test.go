@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -44,10 +45,10 @@ func TestOpenSSLSignatures(t *testing.T) {
 	dir := t.TempDir()
 	keyPath := filepath.Join(dir, "key.pem")
 	pubPath := filepath.Join(dir, "pub.pem")
-	if err := os.WriteFile(keyPath, []byte(pkcs8PEM(t, platformKey)), 0o600); err != nil {
+	if err := os.WriteFile(keyPath, []byte(testkeys.PrivatePEM(t, platformKey)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(pubPath, []byte(spkiPEM(t, &platformKey.PublicKey)), 0o600); err != nil {
+	if err := os.WriteFile(pubPath, []byte(testkeys.PublicPEM(t, &platformKey.PublicKey)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -96,7 +97,7 @@ func TestOpenSSLKeys(t *testing.T) {
 	keys(t)
 	dir := t.TempDir()
 	p8 := filepath.Join(dir, "apiclient_key.pem")
-	if err := os.WriteFile(p8, []byte(pkcs8PEM(t, merchantKey)), 0o600); err != nil {
+	if err := os.WriteFile(p8, []byte(testkeys.PrivatePEM(t, merchantKey)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// openssl -traditional writes PKCS#1 "RSA PRIVATE KEY".
@@ -142,10 +143,10 @@ func TestOpenSSLOAEP(t *testing.T) {
 	keyPath := filepath.Join(dir, "key.pem")
 	pubPath := filepath.Join(dir, "pub.pem")
 	der, _ := x509.MarshalPKCS8PrivateKey(platformKey)
-	if err := os.WriteFile(keyPath, []byte(pemOf("PRIVATE KEY", der)), 0o600); err != nil {
+	if err := os.WriteFile(keyPath, []byte(testkeys.PEM("PRIVATE KEY", der)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(pubPath, []byte(spkiPEM(t, &platformKey.PublicKey)), 0o600); err != nil {
+	if err := os.WriteFile(pubPath, []byte(testkeys.PublicPEM(t, &platformKey.PublicKey)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	const secret = "13800138000"
