@@ -3,10 +3,7 @@ package wechatpay_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -29,10 +27,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
 	s := wechatpaytest.NewServer()
 	t.Cleanup(s.Close)
-	small, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	small := testkeys.Small()
 	rs, _ := signer.NewRSASigner(s.MerchantKey)
 	cases := []struct {
 		name string
@@ -179,8 +174,7 @@ func TestLogsLeakNoSecrets(t *testing.T) {
 		t.Fatalf("logs lack the facts:\n%s", logs)
 	}
 	secrets := map[string]string{"APIv3 key": s.APIv3Key}
-	der, _ := x509.MarshalPKCS8PrivateKey(s.MerchantKey)
-	p := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	p := testkeys.PrivatePEM(t, s.MerchantKey)
 	secrets["PEM body"] = p[30:90]
 	secrets["PEM header"] = "PRIVATE KEY"
 	for i, r := range s.Requests() {

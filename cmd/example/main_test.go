@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/chainpay-go/wechatpay/internal/envconfig"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -71,11 +70,11 @@ func TestRunAgainstInProcessSimulator(t *testing.T) {
 	checkSixStyles(t, out.String())
 }
 
-// writePEM writes a PEM block to dir/name and returns the path.
-func writePEM(t *testing.T, dir, name, typ string, der []byte) string {
+// writePEM writes PEM text to dir/name and returns the path.
+func writePEM(t *testing.T, dir, name, pemText string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(p, []byte(pemText), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -93,29 +92,21 @@ func TestRunFromEnvironment(t *testing.T) {
 			srv := wechatpaytest.NewServer(opts...)
 			t.Cleanup(srv.Close)
 			dir := t.TempDir()
-			keyDER, err := x509.MarshalPKCS8PrivateKey(srv.MerchantKey)
-			if err != nil {
-				t.Fatal(err)
-			}
 			env := map[string]string{
 				envconfig.MchID:      srv.MchID,
 				envconfig.Serial:     srv.MerchantSerial,
-				envconfig.PrivateKey: writePEM(t, dir, "apiclient_key.pem", "PRIVATE KEY", keyDER),
+				envconfig.PrivateKey: writePEM(t, dir, "apiclient_key.pem", testkeys.PrivatePEM(t, srv.MerchantKey)),
 				envconfig.BaseURL:    srv.URL,
 			}
 			if mode == "public key" {
-				pubDER, err := x509.MarshalPKIXPublicKey(&srv.PlatformKey.PublicKey)
-				if err != nil {
-					t.Fatal(err)
-				}
 				env[envconfig.PublicKeyID] = srv.PlatformSerial
-				env[envconfig.PublicKey] = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
+				env[envconfig.PublicKey] = testkeys.PublicPEM(t, &srv.PlatformKey.PublicKey)
 			} else {
 				certDir := filepath.Join(dir, "certs")
 				if err := os.Mkdir(certDir, 0o700); err != nil {
 					t.Fatal(err)
 				}
-				writePEM(t, certDir, "wechatpay_"+srv.PlatformSerial+".pem", "CERTIFICATE", srv.PlatformCertificate.Raw)
+				writePEM(t, certDir, "wechatpay_"+srv.PlatformSerial+".pem", testkeys.PEM("CERTIFICATE", srv.PlatformCertificate.Raw))
 				env[envconfig.PlatformCerts] = certDir
 			}
 			var out bytes.Buffer
@@ -147,24 +138,16 @@ func TestRunFailsOnGatewayError(t *testing.T) {
 	srv := wechatpaytest.NewServer(wechatpaytest.WithoutFixtures())
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	keyDER, err := x509.MarshalPKCS8PrivateKey(srv.MerchantKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pubDER, err := x509.MarshalPKIXPublicKey(&srv.PlatformKey.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
 	env := map[string]string{
 		envconfig.MchID:       srv.MchID,
 		envconfig.Serial:      srv.MerchantSerial,
-		envconfig.PrivateKey:  writePEM(t, dir, "k.pem", "PRIVATE KEY", keyDER),
+		envconfig.PrivateKey:  writePEM(t, dir, "k.pem", testkeys.PrivatePEM(t, srv.MerchantKey)),
 		envconfig.PublicKeyID: srv.PlatformSerial,
-		envconfig.PublicKey:   writePEM(t, dir, "pub.pem", "PUBLIC KEY", pubDER),
+		envconfig.PublicKey:   writePEM(t, dir, "pub.pem", testkeys.PublicPEM(t, &srv.PlatformKey.PublicKey)),
 		envconfig.BaseURL:     srv.URL,
 	}
 	var out bytes.Buffer
-	err = run(context.Background(), &out, mapEnv(env))
+	err := run(context.Background(), &out, mapEnv(env))
 	if err == nil || !strings.Contains(err.Error(), "ORDER_NOT_EXIST") || !strings.Contains(err.Error(), "Request-ID") {
 		t.Fatalf("err = %v, want the ORDER_NOT_EXIST with its Request-ID", err)
 	}

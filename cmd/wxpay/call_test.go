@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/tidwall/gjson"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
@@ -23,24 +21,6 @@ type simHarness struct {
 	srv *wechatpaytest.Server
 }
 
-func pemPrivate(t *testing.T, k *rsa.PrivateKey) string {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-}
-
-func pemPublic(t *testing.T, k *rsa.PublicKey) string {
-	t.Helper()
-	der, err := x509.MarshalPKIXPublicKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-}
-
 func setupSim(t *testing.T, opts ...wechatpaytest.Option) *simHarness {
 	t.Helper()
 	h := setup(t)
@@ -48,10 +28,10 @@ func setupSim(t *testing.T, opts ...wechatpaytest.Option) *simHarness {
 	t.Cleanup(srv.Close)
 	h.env["WECHATPAY_MCHID"] = srv.MchID
 	h.env["WECHATPAY_SERIAL"] = srv.MerchantSerial
-	h.env["WECHATPAY_PRIVATE_KEY"] = writeFile(t, h.dir, "merchant_key.pem", pemPrivate(t, srv.MerchantKey), 0o600)
+	h.env["WECHATPAY_PRIVATE_KEY"] = writeFile(t, h.dir, "merchant_key.pem", testkeys.PrivatePEM(t, srv.MerchantKey), 0o600)
 	if !srv.CertificateMode() {
 		h.env["WECHATPAY_PUBLIC_KEY_ID"] = srv.PlatformSerial
-		h.env["WECHATPAY_PUBLIC_KEY"] = writeFile(t, h.dir, "wechatpay_pub.pem", pemPublic(t, &srv.PlatformKey.PublicKey), 0o644)
+		h.env["WECHATPAY_PUBLIC_KEY"] = writeFile(t, h.dir, "wechatpay_pub.pem", testkeys.PublicPEM(t, &srv.PlatformKey.PublicKey), 0o644)
 	}
 	h.env["WECHATPAY_APIV3_KEY"] = srv.APIv3Key
 	h.env["WECHATPAY_BASE_URL"] = srv.URL

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"math/big"
 	"path/filepath"
 	"sort"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
+
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 )
 
 // resolveWith parses args as the shared flags and resolves the settings.
@@ -181,7 +182,7 @@ func TestPlatformCertsPEMText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pemText.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+		pemText.WriteString(testkeys.PEM("CERTIFICATE", der))
 		serials = append(serials, strings.ToUpper(tmpl.SerialNumber.Text(16)))
 	}
 	s, err := resolveWith(t, map[string]string{"WECHATPAY_PLATFORM_CERTS": pemText.String()})

@@ -3,45 +3,27 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httputil"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
-var (
-	platformOnce sync.Once
-	platformKey  *rsa.PrivateKey
-	platformPEM  string // SPKI public key
-)
-
-// gatewayKey is the "WeChat Pay" key of the tests that do not run the simulator.
+// gatewayKey is the "WeChat Pay" key of the tests that do not run the
+// simulator (one per test binary, not merchantKey's) and its SPKI public key PEM.
 func gatewayKey(t *testing.T) (*rsa.PrivateKey, string) {
 	t.Helper()
-	platformOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-		if err != nil {
-			panic(err)
-		}
-		platformKey, platformPEM = k, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-	})
-	return platformKey, platformPEM
+	k := testkeys.RSA(1)
+	return k, testkeys.PublicPEM(t, &k.PublicKey)
 }
 
 const (

@@ -1,41 +1,23 @@
 package main
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
-var (
-	testKeyOnce sync.Once
-	testKey     *rsa.PrivateKey
-	testKeyPEM  string
-)
-
-// merchantKey is one RSA key generated per test binary.
+// merchantKey is the tests' merchant key (one per test binary) and its
+// PKCS #8 PEM.
 func merchantKey(t *testing.T) (*rsa.PrivateKey, string) {
 	t.Helper()
-	testKeyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		der, err := x509.MarshalPKCS8PrivateKey(k)
-		if err != nil {
-			panic(err)
-		}
-		testKey, testKeyPEM = k, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	})
-	return testKey, testKeyPEM
+	k := testkeys.RSA(0)
+	return k, testkeys.PrivatePEM(t, k)
 }
 
 func TestSign(t *testing.T) {

@@ -5,38 +5,19 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chainpay-go/wechatpay/internal/envconfig"
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/google/go-cmp/cmp"
 )
-
-var (
-	keyOnce sync.Once
-	testKey *rsa.PrivateKey
-)
-
-// key returns one generated key per test binary.
-func key(t *testing.T) *rsa.PrivateKey {
-	t.Helper()
-	keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		testKey = k
-	})
-	return testKey
-}
 
 // files writes a private key, a public key and two certificates into a temp dir.
 type files struct {
@@ -47,26 +28,18 @@ type files struct {
 
 func setup(t *testing.T) *files {
 	t.Helper()
-	k := key(t)
+	k := testkeys.RSA(0)
 	dir := t.TempDir()
 	f := &files{dir: dir}
-	write := func(name, typ string, der []byte) string {
+	write := func(name, pemText string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+		if err := os.WriteFile(p, []byte(pemText), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.privateKey = write("apiclient_key.pem", "PRIVATE KEY", der)
-	pub, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.publicKey = write("pub_key.pem", "PUBLIC KEY", pub)
+	f.privateKey = write("apiclient_key.pem", testkeys.PrivatePEM(t, k))
+	f.publicKey = write("pub_key.pem", testkeys.PublicPEM(t, &k.PublicKey))
 	if err := os.Mkdir(filepath.Join(dir, "certs"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +50,7 @@ func setup(t *testing.T) *files {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.certs = append(f.certs, write(filepath.Join("certs", []string{"a.pem", "b.crt"}[i]), "CERTIFICATE", cder))
+		f.certs = append(f.certs, write(filepath.Join("certs", []string{"a.pem", "b.crt"}[i]), testkeys.PEM("CERTIFICATE", cder)))
 		f.serials = append(f.serials, strings.ToUpper(big.NewInt(serial).Text(16)))
 	}
 	if err := os.WriteFile(filepath.Join(dir, "certs", "README.txt"), []byte("not a cert"), 0o600); err != nil {
