@@ -217,22 +217,9 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 			if err == nil {
 				err = errors.New("no response")
 			}
-			err = unwrapURLError(err)
-			if cerr := ctx.Err(); cerr != nil {
-				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
-				return nil, nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, withCause(cerr, err))
-			}
-			if attempt > c.maxRetries || !retryableError(err) {
-				c.logAttempt(ctx, req, attempt, 0, "", dur, err, -1)
-				return nil, nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
-			}
-			wait := c.backoff(attempt)
-			c.logAttempt(ctx, req, attempt, 0, "", dur, err, wait)
-			if !c.fitsDeadline(ctx, wait) {
-				return nil, nil, attempt, c.wrapf(req, "attempt %d: %w", attempt, err)
-			}
-			if werr := sleep(ctx, wait); werr != nil {
-				return nil, nil, attempt, c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, err))
+			what := "attempt " + strconv.Itoa(attempt)
+			if ferr := c.retryFailed(ctx, req, attempt, 0, "", dur, what, unwrapURLError(err)); ferr != nil {
+				return nil, nil, attempt, ferr
 			}
 			continue
 		}
@@ -260,23 +247,9 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 			return nil, nil, attempt, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, rid)
 		}
 		if rerr != nil {
-			rerr = unwrapURLError(rerr)
 			what := fmt.Sprintf("reading the answer of attempt %d (status %d, Request-ID %q)", attempt, hr.StatusCode, rid)
-			if cerr := ctx.Err(); cerr != nil {
-				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, rerr, -1)
-				return nil, nil, attempt, c.wrapf(req, "%s: %w", what, withCause(cerr, rerr))
-			}
-			if attempt > c.maxRetries || !retryableError(rerr) {
-				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, rerr, -1)
-				return nil, nil, attempt, c.wrapf(req, "%s: %w", what, rerr)
-			}
-			wait := c.backoff(attempt)
-			c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, rerr, wait)
-			if !c.fitsDeadline(ctx, wait) {
-				return nil, nil, attempt, c.wrapf(req, "%s: %w", what, rerr)
-			}
-			if werr := sleep(ctx, wait); werr != nil {
-				return nil, nil, attempt, c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, rerr))
+			if ferr := c.retryFailed(ctx, req, attempt, hr.StatusCode, rid, dur, what, unwrapURLError(rerr)); ferr != nil {
+				return nil, nil, attempt, ferr
 			}
 			continue
 		}
@@ -284,6 +257,32 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		hr.Body = http.NoBody
 		return hr, data, attempt, nil
 	}
+}
+
+// retryFailed handles attempt's failure err (a connection error, or one
+// while reading the answer of the given status and Request-ID; what names
+// it in the error): it logs the attempt and waits the backoff, returning
+// nil when the call should be tried again, or the call's final error when
+// the context has ended, err is not worth retrying, the retries are spent
+// or the wait would outlast the deadline.
+func (c *Client) retryFailed(ctx context.Context, req *request, attempt, status int, rid string, dur time.Duration, what string, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		c.logAttempt(ctx, req, attempt, status, rid, dur, err, -1)
+		return c.wrapf(req, "%s: %w", what, withCause(cerr, err))
+	}
+	if attempt > c.maxRetries || !retryableError(err) {
+		c.logAttempt(ctx, req, attempt, status, rid, dur, err, -1)
+		return c.wrapf(req, "%s: %w", what, err)
+	}
+	wait := c.backoff(attempt)
+	c.logAttempt(ctx, req, attempt, status, rid, dur, err, wait)
+	if !c.fitsDeadline(ctx, wait) {
+		return c.wrapf(req, "%s: %w", what, err)
+	}
+	if werr := sleep(ctx, wait); werr != nil {
+		return c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, err))
+	}
+	return nil
 }
 
 // readResponse reads the answer completely and verifies it: a verified (or
@@ -321,12 +320,13 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 			slog.String("request_id", hr.Header.Get(signer.HeaderRequestID)),
 			slog.String("request_body", string(req.signBody)), slog.String("response_body", string(body)))
 	}
+	path := req.urlPath()
 	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
 		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(signer.HeaderRequestID)}
-		if signer.VerificationFor(req.method, req.urlPath()) == signer.VerifyNone {
+		if signer.VerificationFor(req.method, path) == signer.VerifyNone {
 			return resp, nil
 		}
-		if err := c.verifier.VerifyResponse(req.method, req.urlPath(), hr.Header, body); err != nil {
+		if err := c.verifier.VerifyResponse(req.method, path, hr.Header, body); err != nil {
 			c.logVerifyFailure(req, resp.RequestID, err)
 			return nil, &VerifyError{Response: resp, Err: err, Method: req.method, Template: req.template}
 		}
@@ -336,7 +336,7 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 	verified := false
 	var verr error
 	if hr.Header.Get(signer.HeaderSignature) != "" {
-		verr = c.verifier.VerifyResponse(req.method, req.urlPath(), hr.Header, body)
+		verr = c.verifier.VerifyResponse(req.method, path, hr.Header, body)
 		verified = verr == nil
 		if verr != nil {
 			c.logVerifyFailure(req, hr.Header.Get(signer.HeaderRequestID), verr)
