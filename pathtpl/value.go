@@ -61,10 +61,7 @@ func resolve(name string, v any) (resolved, error) {
 	case string:
 		return resolved{kind: kindScalar, s: x}, nil
 	case []string:
-		if len(x) == 0 {
-			return resolved{}, nil
-		}
-		return resolved{kind: kindList, list: x}, nil
+		return listOf(x), nil
 	case map[string]string:
 		if len(x) == 0 {
 			return resolved{}, nil
@@ -73,8 +70,7 @@ func resolve(name string, v any) (resolved, error) {
 		for k, v := range x {
 			pairs = append(pairs, pair{k, v})
 		}
-		sortPairs(pairs)
-		return resolved{kind: kindMap, pairs: pairs}, nil
+		return mapOf(pairs), nil
 	case []any:
 		list := make([]string, 0, len(x))
 		for i, e := range x {
@@ -86,10 +82,7 @@ func resolve(name string, v any) (resolved, error) {
 				list = append(list, s)
 			}
 		}
-		if len(list) == 0 {
-			return resolved{}, nil
-		}
-		return resolved{kind: kindList, list: list}, nil
+		return listOf(list), nil
 	case map[string]any:
 		pairs := make([]pair, 0, len(x))
 		for k, e := range x {
@@ -101,11 +94,7 @@ func resolve(name string, v any) (resolved, error) {
 				pairs = append(pairs, pair{k, s})
 			}
 		}
-		if len(pairs) == 0 {
-			return resolved{}, nil
-		}
-		sortPairs(pairs)
-		return resolved{kind: kindMap, pairs: pairs}, nil
+		return mapOf(pairs), nil
 	}
 	s, ok, err := scalarString(v)
 	if err == nil {
@@ -118,6 +107,23 @@ func resolve(name string, v any) (resolved, error) {
 		return resolved{}, &ValueError{Name: name, Msg: err.Error()}
 	}
 	return resolveReflect(name, v)
+}
+
+// listOf is a list value; an empty list is undefined.
+func listOf(list []string) resolved {
+	if len(list) == 0 {
+		return resolved{}
+	}
+	return resolved{kind: kindList, list: list}
+}
+
+// mapOf is a map value, its pairs sorted by key; an empty map is undefined.
+func mapOf(pairs []pair) resolved {
+	if len(pairs) == 0 {
+		return resolved{}
+	}
+	sortPairs(pairs)
+	return resolved{kind: kindMap, pairs: pairs}
 }
 
 func sortPairs(p []pair) {
@@ -263,10 +269,7 @@ func resolveReflect(name string, v any) (resolved, error) {
 				list = append(list, s)
 			}
 		}
-		if len(list) == 0 {
-			return resolved{}, nil
-		}
-		return resolved{kind: kindList, list: list}, nil
+		return listOf(list), nil
 	case reflect.Map:
 		if rv.Type().Key().Kind() != reflect.String {
 			return resolved{}, &ValueError{Name: name, Msg: "map keys must be strings, not " + rv.Type().Key().String()}
@@ -283,11 +286,7 @@ func resolveReflect(name string, v any) (resolved, error) {
 				pairs = append(pairs, pair{k, s})
 			}
 		}
-		if len(pairs) == 0 {
-			return resolved{}, nil
-		}
-		sortPairs(pairs)
-		return resolved{kind: kindMap, pairs: pairs}, nil
+		return mapOf(pairs), nil
 	}
 	return resolved{}, &ValueError{Name: name, Msg: "unsupported type " + rv.Type().String()}
 }
