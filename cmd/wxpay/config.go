@@ -148,11 +148,18 @@ func splitList(s string) []string {
 
 // defaultConfigPath is $XDG_CONFIG_HOME/wxpay/config.json, else ~/.config/wxpay/config.json.
 func defaultConfigPath(env func(string) string) string {
-	if x := env("XDG_CONFIG_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "wxpay", "config.json")
+	return xdgPath(env, "XDG_CONFIG_HOME", ".config", "config.json")
+}
+
+// xdgPath is name in the wxpay folder of an XDG base directory: under
+// $xdgVar when that is an absolute path, else under ~/homeDir; "" when
+// HOME is not set either.
+func xdgPath(env func(string) string, xdgVar, homeDir, name string) string {
+	if x := env(xdgVar); x != "" && filepath.IsAbs(x) {
+		return filepath.Join(x, "wxpay", name)
 	}
 	if h := env("HOME"); h != "" {
-		return filepath.Join(h, ".config", "wxpay", "config.json")
+		return filepath.Join(h, homeDir, "wxpay", name)
 	}
 	return ""
 }

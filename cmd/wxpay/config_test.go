@@ -236,3 +236,27 @@ func TestProfileCall(t *testing.T) {
 		t.Errorf("--mchid over env: exit %d, stderr %s", r.Code, r.Stderr)
 	}
 }
+
+func TestDefaultPaths(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name              string
+		env               map[string]string
+		config, sandboxes string
+	}{
+		{"XDG", map[string]string{"XDG_CONFIG_HOME": "/x/config", "XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"},
+			filepath.Join("/x/config", "wxpay", "config.json"), filepath.Join("/x/cache", "wxpay", "sandbox")},
+		{"relative XDG is ignored", map[string]string{"XDG_CONFIG_HOME": "config", "XDG_CACHE_HOME": "cache", "HOME": "/home/u"},
+			filepath.Join("/home/u", ".config", "wxpay", "config.json"), filepath.Join("/home/u", ".cache", "wxpay", "sandbox")},
+		{"HOME only", map[string]string{"HOME": "/home/u"},
+			filepath.Join("/home/u", ".config", "wxpay", "config.json"), filepath.Join("/home/u", ".cache", "wxpay", "sandbox")},
+		{"neither", map[string]string{}, "", ""},
+	}
+	for _, tt := range tests {
+		env := func(k string) string { return tt.env[k] }
+		got := []string{defaultConfigPath(env), defaultSandboxDir(env)}
+		if diff := cmp.Diff([]string{tt.config, tt.sandboxes}, got); diff != "" {
+			t.Errorf("%s: (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

@@ -141,13 +141,7 @@ func newSandboxServer(id *sandboxIdentity, ln net.Listener) (srv *wechatpaytest.
 
 // defaultSandboxDir is $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox.
 func defaultSandboxDir(env func(string) string) string {
-	if x := env("XDG_CACHE_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "wxpay", "sandbox")
-	}
-	if h := env("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "wxpay", "sandbox")
-	}
-	return ""
+	return xdgPath(env, "XDG_CACHE_HOME", ".cache", "sandbox")
 }
 
 // loadOrCreateSandbox reads the sandbox identity from dir, making whatever
