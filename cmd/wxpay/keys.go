@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/chainpay-go/wechatpay/signer"
@@ -54,7 +53,8 @@ func (s *settings) verificationKeys() (map[string]*rsa.PublicKey, error) {
 }
 
 // certFiles expands the platform-certificate list: a folder stands for its
-// *.pem, *.crt and *.cer files; PEM text is kept as is.
+// *.pem, *.crt and *.cer files (in name order: os.ReadDir sorts); PEM text
+// is kept as is.
 func certFiles(list []string) ([]string, error) {
 	var out []string
 	for _, e := range list {
@@ -86,7 +86,6 @@ func certFiles(list []string) ([]string, error) {
 		if len(found) == 0 {
 			return nil, fmt.Errorf("folder %s holds no .pem, .crt or .cer file", e)
 		}
-		sort.Strings(found)
 		out = append(out, found...)
 	}
 	return out, nil
