@@ -218,7 +218,7 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 		Attempts:      attempts,
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		_, err := c.readResponse(req, resp, attempts)
+		_, err := c.readResponse(req, resp)
 		return res, c.stalled(dctx, req, idle, res, err)
 	}
 

@@ -288,7 +288,7 @@ func (c *Client) retryFailed(ctx context.Context, req *request, attempt, status 
 // readResponse reads the answer completely and verifies it: a verified (or
 // unsigned-by-design) 2xx is a *Response, a failed 2xx a *VerifyError, any
 // other status an *APIError.
-func (c *Client) readResponse(req *request, hr *http.Response, attempts int) (*Response, error) {
+func (c *Client) readResponse(req *request, hr *http.Response) (*Response, error) {
 	defer hr.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
 	if err != nil {
