@@ -26,15 +26,7 @@ const maxKeyFile = 1 << 20
 // under 2048 bits (ErrKeyTooSmall) are refused. Errors list the forms that were tried
 // and why each failed; they never contain key material.
 func LoadPrivateKey(src string) (*rsa.PrivateKey, error) {
-	data, origin, err := readSource("LoadPrivateKey", src)
-	if err != nil {
-		return nil, err
-	}
-	key, err := parsePrivateKey(data)
-	if err != nil {
-		return nil, rewrap("LoadPrivateKey from "+origin, err)
-	}
-	return key, nil
+	return load("LoadPrivateKey", src, parsePrivateKey)
 }
 
 // LoadPublicKey loads an RSA public key from src: PEM text holding an SPKI "PUBLIC KEY"
@@ -42,29 +34,13 @@ func LoadPrivateKey(src string) (*rsa.PrivateKey, error) {
 // "CERTIFICATE" (a platform certificate); or a file path or file:// URL with one of
 // those (PEM or DER). Non-RSA keys and keys under 2048 bits are refused.
 func LoadPublicKey(src string) (*rsa.PublicKey, error) {
-	data, origin, err := readSource("LoadPublicKey", src)
-	if err != nil {
-		return nil, err
-	}
-	key, err := parsePublicKey(data)
-	if err != nil {
-		return nil, rewrap("LoadPublicKey from "+origin, err)
-	}
-	return key, nil
+	return load("LoadPublicKey", src, parsePublicKey)
 }
 
 // LoadCertificate loads an X.509 certificate (PEM or, from a file, DER) from PEM text,
 // a file path or a file:// URL. The certificate must carry an RSA key of at least 2048 bits.
 func LoadCertificate(src string) (*x509.Certificate, error) {
-	data, origin, err := readSource("LoadCertificate", src)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := parseCertificate(data)
-	if err != nil {
-		return nil, rewrap("LoadCertificate from "+origin, err)
-	}
-	return cert, nil
+	return load("LoadCertificate", src, parseCertificate)
 }
 
 // CertificateSerial loads a certificate (see LoadCertificate) and returns its serial
@@ -75,6 +51,21 @@ func CertificateSerial(src string) (string, error) {
 		return "", err
 	}
 	return SerialOf(cert), nil
+}
+
+// load reads src (see readSource) and parses it; errors name fn and where
+// the data came from.
+func load[T any](fn, src string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	data, origin, err := readSource(fn, src)
+	if err != nil {
+		return zero, err
+	}
+	v, err := parse(data)
+	if err != nil {
+		return zero, rewrap(fn+" from "+origin, err)
+	}
+	return v, nil
 }
 
 // readSource turns src into bytes: PEM text is used as is, anything else is a file path
