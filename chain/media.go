@@ -12,7 +12,6 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -133,11 +132,7 @@ func (u *Upload) build() (*multipartBody, error) {
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(name), "."))
 	mt, ok := mediaTypes[ext]
 	if !ok {
-		exts := make([]string, 0, len(mediaTypes))
-		for e := range mediaTypes {
-			exts = append(exts, e)
-		}
-		sort.Strings(exts)
+		exts := sortedKeys(mediaTypes)
 		return nil, fmt.Errorf("%q: unsupported file type %q of %q (supported: %s)", keyMedia, ext, name, strings.Join(exts, ", "))
 	}
 	limit := int64(MaxImageSize)
@@ -215,11 +210,7 @@ func buildMeta(name, sum string, extra map[string]any) ([]byte, error) {
 	buf.WriteByte('{')
 	field("filename", name)
 	field("sha256", sum)
-	keys := make([]string, 0, len(extra))
-	for k := range extra {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(extra)
 	for _, k := range keys {
 		if err := field(k, extra[k]); err != nil {
 			return nil, err

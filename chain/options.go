@@ -41,6 +41,16 @@ type request struct {
 	absURL   string        // when set, sent instead of BaseURL + path (e.g. a bill's download_url); path must then hold its path and query
 }
 
+// sortedKeys returns m's keys in order.
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // urlPath returns "/" + the expanded path without its query.
 func (r *request) urlPath() string {
 	p := r.path
@@ -282,11 +292,7 @@ func encodeQuery(v any) (string, error) {
 		return vals.Encode(), nil
 	case map[string]any:
 		vals := make(url.Values, len(q))
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := sortedKeys(q)
 		for _, k := range keys {
 			ss, err := queryStrings(q[k])
 			if err != nil {
@@ -373,11 +379,7 @@ func checkHeaders(v any) (http.Header, error) {
 	default:
 		return nil, fmt.Errorf("%q must be map[string]string or http.Header, got %T", keyHeaders, v)
 	}
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(h)
 	var errs []error
 	for _, k := range keys {
 		if !validHeaderName(k) {
