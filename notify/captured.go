@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/textproto"
-	"sort"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -139,11 +140,7 @@ func readCapturedHTTP(data []byte) (*Captured, error) {
 //	notify.WriteCaptured(f, r.Header, body)
 //	n, err := p.ParseRaw(r.Header, body)
 func WriteCaptured(w io.Writer, header http.Header, body []byte) error {
-	names := make([]string, 0, len(header))
-	for name := range header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(header))
 	var buf bytes.Buffer
 	buf.WriteString("{\"headers\":{")
 	for i, name := range names {

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -203,11 +204,7 @@ func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, 
 	}
 	raw, ok := cf.Profiles[name]
 	if !ok {
-		names := make([]string, 0, len(cf.Profiles))
-		for n := range cf.Profiles {
-			names = append(names, n)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(cf.Profiles))
 		return nil, "", usageErrorf("config file %s has no profile %q (profiles: %s)", path, name, strings.Join(names, ", "))
 	}
 	var p profile

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -87,11 +88,7 @@ func redactAuthorization(v string) string {
 
 // writeHeaders prints headers sorted by name, Authorization redacted.
 func writeHeaders(w io.Writer, prefix string, h http.Header) {
-	names := make([]string, 0, len(h))
-	for n := range h {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(h))
 	for _, n := range names {
 		for _, v := range h[n] {
 			if strings.EqualFold(n, "Authorization") {
