@@ -225,25 +225,22 @@ func (s *Server) checkMchidQuery(r *Request) (int, *ErrorBody) {
 }
 
 func (s *Server) queryTransactionByID(r *Request) (int, any) {
-	if st, eb := s.checkMchidQuery(r); eb != nil {
-		return st, eb
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, ok := s.st.trades[s.st.tradeIDs[r.Param("transaction_id")]]
-	if !ok {
-		return http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
-	}
-	return http.StatusOK, s.tradeDocument(t)
+	return s.queryTransaction(r, func() string { return s.st.tradeIDs[r.Param("transaction_id")] })
 }
 
 func (s *Server) queryTransactionByOutTradeNo(r *Request) (int, any) {
+	return s.queryTransaction(r, func() string { return r.Param("out_trade_no") })
+}
+
+// queryTransaction answers a transaction query: the query's mchid is
+// checked, then the trade outTradeNo (called with s.mu held) names.
+func (s *Server) queryTransaction(r *Request, outTradeNo func() string) (int, any) {
 	if st, eb := s.checkMchidQuery(r); eb != nil {
 		return st, eb
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.st.trades[r.Param("out_trade_no")]
+	t, ok := s.st.trades[outTradeNo()]
 	if !ok {
 		return http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
 	}
