@@ -3,8 +3,8 @@ package catalog
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/binary"
 	_ "embed" // the catalogue data
+	"encoding/binary"
 	"io"
 	"strings"
 	"sync"
