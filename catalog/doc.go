@@ -56,7 +56,7 @@
 //
 // Importing the package does nothing at start-up. The data (about 190 KB,
 // gzip-compressed JSON embedded with go:embed) is decoded on the first use
-// of any function, once (sync.OnceValue), in about 25 ms; after that
+// of any function, once (a sync.Once), in about 25 ms; after that
 // Lookup of a template is a map access.
 //
 // # Source and licence

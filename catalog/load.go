@@ -37,18 +37,28 @@ type node struct {
 	ops  []int32          // operations that end here
 }
 
-// load decodes the embedded data on first use; importing the package does
-// no work.
-var load = sync.OnceValue(func() *catalogue {
-	c, err := decode(data)
-	if err != nil {
-		// The data is generated and tested: this cannot happen in a
-		// released build. An empty catalogue keeps every call working
-		// (each one is then "unknown" and Warn mode only logs).
-		return &catalogue{byShape: map[string][]int32{}, tree: &node{}}
-	}
-	return c
-})
+// loaded is the catalogue once decoded. A sync.Once in a zero-valued
+// variable, not a sync.OnceValue, so that importing the package runs no
+// initializer at all.
+var loaded struct {
+	once sync.Once
+	c    *catalogue
+}
+
+// load decodes the embedded data on first use.
+func load() *catalogue {
+	loaded.once.Do(func() {
+		c, err := decode(data)
+		if err != nil {
+			// The data is generated and tested: this cannot happen in a
+			// released build. An empty catalogue keeps every call working
+			// (each one is then unknown, which Warn mode only logs).
+			c = &catalogue{byShape: map[string][]int32{}, tree: &node{}}
+		}
+		loaded.c = c
+	})
+	return loaded.c
+}
 
 // decode reads gzip-compressed JSON operations and builds the indexes.
 func decode(gz []byte) (*catalogue, error) {
