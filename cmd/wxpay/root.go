@@ -20,6 +20,7 @@ type app struct {
 	// call flags
 	jsonBody string
 	pretty   string
+	strict   bool // --strict: refuse a call that does not match the catalogue
 }
 
 // methods are the HTTP methods a call accepts (case-insensitive).
@@ -69,18 +70,9 @@ func (a *app) rootCommand() *cobra.Command {
 		Example: rootExample,
 		Args:    a.checkCallArgs,
 		RunE:    a.runCall,
-		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			var out []string
-			for _, m := range methods {
-				if strings.HasPrefix(m, strings.ToLower(toComplete)) {
-					out = append(out, m+"\tHTTP method")
-				}
-			}
-			return out, cobra.ShellCompDirectiveNoFileComp
-		},
+
+		ValidArgsFunction: completeOperation, // METHOD, then TEMPLATE from the catalogue
+
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -94,12 +86,14 @@ func (a *app) rootCommand() *cobra.Command {
 	a.g.register(root.PersistentFlags())
 	root.Flags().StringVar(&a.jsonBody, "json", "", "the whole request body: @FILE, - for stdin, or inline JSON")
 	root.Flags().StringVar(&a.pretty, "pretty", string(prettyAuto), "stdout JSON: auto (all on a terminal, none when piped), all, format, colors, none")
+	root.Flags().BoolVar(&a.strict, "strict", false, "refuse a call that does not match the API catalogue (default: warn on stderr and send)")
 	root.AddCommand(
 		a.sandboxCommand(),
 		a.certificatesCommand(),
 		a.notifyCommand(),
 		a.signCommand(),
 		a.downloadCommand(),
+		a.apiCommand(),
 	)
 	// The help and completion commands are cobra's; completion covers
 	// bash, zsh, fish and powershell.
