@@ -48,6 +48,11 @@ A backslash makes '=' or ':' part of a name (a\=b=c). Values are sent exactly as
 typed. The verified JSON answer goes to stdout (pretty and coloured on a
 terminal, raw bytes when piped); the status line and Request-ID go to stderr.
 
+Each call is first checked against the built-in API catalogue ('wxpay api
+ls', 'wxpay api show'): a path, field or value it does not know is a warning
+on stderr and the call goes out anyway (the gateway decides); --strict
+refuses such a call instead.
+
 Configuration comes from flags, then WECHATPAY_* environment variables, then a
 profile of the config file (--config, --profile). 'wxpay sandbox' runs a local
 gateway and writes an env file for it.
