@@ -31,54 +31,56 @@ word (case-insensitive) are listed.`,
   wxpay api ls 支付分 sync`,
 		RunE: func(c *cobra.Command, args []string) error { return a.runAPIList(args) },
 	}
-	show := &cobra.Command{
-		Use:   "show METHOD TEMPLATE",
-		Short: "Describe an operation: path variables, query, headers, body and response",
-		Long: `show prints what an operation takes and answers: its path variables, query
+	show := operationCommand("show METHOD TEMPLATE",
+		"Describe an operation: path variables, query, headers, body and response",
+		`show prints what an operation takes and answers: its path variables, query
 parameters and headers, and the request body and response field trees, with
 required marks (*), types, formats, maxLength, examples and enums. TEMPLATE
 may use any variable syntax and names ({id}, <id>, _id_) or be a concrete path.`,
-		Example: `  wxpay api show post v3/pay/transactions/jsapi
+		`  wxpay api show post v3/pay/transactions/jsapi
   wxpay api show get 'v3/refund/domestic/refunds/{out_refund_no}'`,
-		Args:              exactArgs(2, "METHOD TEMPLATE"),
-		ValidArgsFunction: completeOperation,
-		RunE: func(c *cobra.Command, args []string) error {
-			op, err := lookupOperation(args[0], args[1])
-			if err != nil {
-				return err
-			}
-			return showOperation(a.stdout, op, isTerminal(a.stdout))
-		},
-	}
-	example := &cobra.Command{
-		Use:   "example METHOD TEMPLATE",
-		Short: "Print a ready wxpay command line for an operation, filled with example values",
-		Long: `example prints a wxpay command line that calls the operation with its
+		func(op catalog.Operation) error { return showOperation(a.stdout, op, isTerminal(a.stdout)) })
+	example := operationCommand("example METHOD TEMPLATE",
+		"Print a ready wxpay command line for an operation, filled with example values",
+		`example prints a wxpay command line that calls the operation with its
 required path variables, query parameters, headers and body fields, filled
 with the catalogue's example values. The merchant id fields (mchid, sp_mchid)
 take WECHATPAY_MCHID when it is set, so that after loading a sandbox's env
 file the line runs as it is against 'wxpay sandbox'. APIv2 (XML) and upload
 operations have no such line: wxpay sends APIv3 JSON.`,
-		Example: `  set -a; . ~/.cache/wxpay/sandbox/sandbox.env; set +a
+		`  set -a; . ~/.cache/wxpay/sandbox/sandbox.env; set +a
   wxpay api example post v3/pay/transactions/native
   eval "$(wxpay api example post v3/pay/transactions/native)"`,
-		Args:              exactArgs(2, "METHOD TEMPLATE"),
-		ValidArgsFunction: completeOperation,
-		RunE: func(c *cobra.Command, args []string) error {
-			op, err := lookupOperation(args[0], args[1])
-			if err != nil {
-				return err
-			}
+		func(op catalog.Operation) error {
 			line, err := exampleLine(op, a.env)
 			if err != nil {
 				return err
 			}
 			_, err = fmt.Fprintln(a.stdout, line)
 			return err
-		},
-	}
+		})
 	c.AddCommand(ls, show, example)
 	return c
+}
+
+// operationCommand is a subcommand taking METHOD TEMPLATE of a catalogue
+// operation (completed from the catalogue) and running run on it.
+func operationCommand(use, short, long, example string, run func(catalog.Operation) error) *cobra.Command {
+	return &cobra.Command{
+		Use:               use,
+		Short:             short,
+		Long:              long,
+		Example:           example,
+		Args:              exactArgs(2, "METHOD TEMPLATE"),
+		ValidArgsFunction: completeOperation,
+		RunE: func(c *cobra.Command, args []string) error {
+			op, err := lookupOperation(args[0], args[1])
+			if err != nil {
+				return err
+			}
+			return run(op)
+		},
+	}
 }
 
 // exactArgs is cobra.ExactArgs as a usage error naming the arguments.
