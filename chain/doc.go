@@ -89,7 +89,7 @@
 //
 // # Logging
 //
-// With Options.Logger set, each attempt logs method, template, attempt,
+// With Config.Logger set, each attempt logs method, template, attempt,
 // status, Request-ID, duration and, before a retry, the wait. Headers are
 // never logged, so neither is the Authorization signature; bodies only with
 // LogBodies.

@@ -213,7 +213,7 @@ func TestOnUnknownSerial(t *testing.T) {
 			return reply{Body: okBody, Serial: "PUB_KEY_ID_NEW"}
 		}
 		return reply{Status: 404, Body: `{"code":"X","message":"y"}`, Serial: "PUB_KEY_ID_NEWER"}
-	}, func(o *chain.Options) {
+	}, func(o *chain.Config) {
 		o.OnUnknownSerial = func(serial string) { mu.Lock(); got = append(got, serial); mu.Unlock() }
 	})
 	c.Chain("v3/x").Get(context.Background(), nil)

@@ -57,11 +57,11 @@ func newRawWire(t *testing.T, answer func(n int, r rawRequest) string) (*rawWire
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{
+	c, err := chain.NewClient(chain.Config{
 		MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
-		KeyStore:  signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
-		BaseURL:   "http://" + ln.Addr().String() + "/",
-		RetryWait: time.Millisecond,
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:      "http://" + ln.Addr().String() + "/",
+		RetryWait:    time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -388,9 +388,9 @@ func TestHTTP2RequestsWithoutBodyEndTheStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
-		KeyStore: signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
-		BaseURL:  srv.URL, HTTPClient: srv.Client()})
+	c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:      srv.URL, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,9 +440,9 @@ func TestResendSigningFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial,
-		Signer:   &flakySigner{n: 2, s: rs}, // the two calls sign; the resend does not
-		KeyStore: c0.KeyStore(), BaseURL: c0.BaseURL(), DisableRetries: true})
+	c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial,
+		Signer:       &flakySigner{n: 2, s: rs}, // the two calls sign; the resend does not
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}, BaseURL: c0.BaseURL(), DisableRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,8 +502,8 @@ func TestResendBehindCloningTransport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
-		KeyStore: c0.KeyStore(), BaseURL: c0.BaseURL(), RetryWait: time.Millisecond,
+	c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}, BaseURL: c0.BaseURL(), RetryWait: time.Millisecond,
 		HTTPClient: &http.Client{Transport: cloningTransport{base: &http.Transport{}}}})
 	if err != nil {
 		t.Fatal(err)
