@@ -12,7 +12,10 @@
 //	c.Chain("v3").Chain("payscore").Chain("payafterOrders").Chain("_out_order_no_").Chain("sync")
 //
 // All four produce the same template, v3/payscore/payafter-orders/{out_order_no}/sync,
-// and so the same signed request. The PHP SDK's "property style"
+// and so the same signed request. A path given as one string (holding a "/")
+// is sent as written; only the segment-by-segment form re-cases camelCase
+// literals, as the PHP SDK does (see [Client.Chain]). $out_order_no$ (the
+// Node SDK's spelling) is understood in both. The PHP SDK's "property style"
 // ($instance['v3/…']) has no separate form in Go: it is the declarative call with
 // the whole path in one string. A Chain parses its template once and may be kept
 // in a variable and shared between goroutines.
