@@ -30,10 +30,14 @@
 //
 // Keys of the options map:
 //
-//   - the template's variable names: path values, all required and non-empty;
+//   - the template's variable names: path values, all required and non-empty
+//     (a variable may not be named like one of the keys below);
 //   - "json": a Go value (encoded once, HTML escaping off), or []byte,
 //     json.RawMessage or string sent verbatim after a validity check;
 //   - "query": map[string]any, map[string]string or url.Values, encoded sorted by key;
+//     path and query values are turned into text by one function,
+//     pathtpl.FormatScalar, so strings, numbers, bools and named types of
+//     them (type OrderNo string) read the same in both;
 //   - "headers": map[string]string or http.Header;
 //   - "body": []byte, string or io.Reader sent as is (Content-Type from "headers");
 //   - "media": an upload made with [File] or [Media];

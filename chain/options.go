@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/chainpay-go/wechatpay/pathtpl"
 )
 
 // Reserved option keys; every other key must be a variable of the template.
@@ -71,8 +73,16 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	var probs []error
 	bad := func(format string, args ...any) { probs = append(probs, fmt.Errorf(format, args...)) }
 
-	// Unknown keys, in sorted order for a stable message.
+	// A variable named like an option key would fill both roles
+	// (v3/x/{body} with "body": "abc" sent the body as the path too).
 	names := tpl.Names()
+	for _, n := range names {
+		if isReserved(n) {
+			bad("path variable {%s} has the name of the option key %q: rename the variable in the template", n, n)
+		}
+	}
+
+	// Unknown keys, in sorted order for a stable message.
 	var unknown []string
 	for k := range opts {
 		if !isReserved(k) && !contains(names, k) {
@@ -327,28 +337,17 @@ func queryStrings(v any) ([]string, error) {
 	return []string{s}, nil
 }
 
+// scalar is pathtpl.FormatScalar, the one conversion for path and query
+// values; nil has no meaning in a query.
 func scalar(v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case int:
-		return strconv.Itoa(x), nil
-	case int8, int16, int32, int64:
-		return fmt.Sprint(x), nil
-	case uint, uint8, uint16, uint32, uint64:
-		return fmt.Sprint(x), nil
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32), nil
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case json.Number:
-		return x.String(), nil
-	case fmt.Stringer:
-		return x.String(), nil
+	s, ok, err := pathtpl.FormatScalar(v)
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("value of type %T is not a string, number or bool", v)
+	if !ok {
+		return "", errors.New("value is nil")
+	}
+	return s, nil
 }
 
 // forbiddenHeaders are set by the client or by net/http.
