@@ -106,7 +106,7 @@ func (ch *Chain) template() (*pathtpl.Template, error) {
 func (ch *Chain) Template() (string, error) {
 	t, err := ch.template()
 	if err != nil {
-		return "", &OptionsError{Template: ch.path, Problems: []error{fmt.Errorf("template: %w", err)}}
+		return "", &OptionsError{BaseURL: ch.c.baseURL, Template: ch.path, Problems: []error{fmt.Errorf("template: %w", err)}}
 	}
 	return t.String(), nil
 }
@@ -169,8 +169,8 @@ func (ch *Chain) DeleteAsync(ctx context.Context, opts O) *Future {
 	return ch.DoAsync(ctx, http.MethodDelete, opts)
 }
 
-// Do sends a request with any method. The options are checked completely
-// before anything is sent.
+// Do sends a request with any method, in any case ("get" is sent as GET).
+// The options are checked completely before anything is sent.
 func (ch *Chain) Do(ctx context.Context, method string, opts O) (*Response, error) {
 	req, err := ch.newRequest(method, opts)
 	if err != nil {

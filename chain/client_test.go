@@ -124,7 +124,7 @@ func TestSignerFailureIsNotRetried(t *testing.T) {
 	t.Parallel()
 	g, c := setup(t, nil, func(o *chain.Config) { o.Signer = failingSigner{} })
 	_, err := c.Chain("v3/x").Get(context.Background(), nil)
-	if err == nil || !strings.Contains(err.Error(), "chain: GET v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
+	if err == nil || !strings.Contains(err.Error(), "chain: GET "+c.BaseURL()+"v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
 		t.Fatalf("got %v", err)
 	}
 	if g.hits.Load() != 0 {

@@ -55,6 +55,20 @@
 // [*VerifyError]; a non-2xx answer is an [*APIError] whose Verified field tells
 // whether its signature checked out.
 //
+// # Errors
+//
+// Every error of a call starts with "chain: ", the method, the BaseURL and
+// the path template, e.g. "chain: GET
+// https://api.mch.weixin.qq.com/v3/pay/transactions/id/{transaction_id}: …",
+// so it shows which URL was called but never the expanded path values
+// (order numbers, openids). The method may be given in any case: "get" is
+// sent as GET. Configuration mistakes say what to check: a 401 SIGN_ERROR
+// [APIError] has a Hint that Config.PrivateKey and Config.Serial must belong
+// to the same merchant API certificate, with the serial sent; a 2xx answer
+// whose signature does not match the configured key of its serial is a
+// [VerifyError] naming the serial, with a Hint to check Config.PlatformKeys
+// or refresh the certificates.
+//
 // # Verification
 //
 // Answers are verified against the client's [signer.KeyStore] before the caller

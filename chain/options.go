@@ -34,6 +34,7 @@ var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, ke
 // chain/download.go builds on it too.
 type request struct {
 	method   string
+	baseURL  string        // the client's BaseURL, for errors (with template: which URL was called)
 	template string        // normalised template, for logs and errors
 	path     string        // expanded path with query, no leading "/"
 	header   http.Header   // complete request headers except Authorization
@@ -65,13 +66,19 @@ func (r *request) urlPath() string {
 // newRequest checks opts against the template and builds the request. All
 // problems are collected into one *OptionsError.
 func (ch *Chain) newRequest(method string, opts O) (*request, error) {
+	// A method is case-sensitive in HTTP, and every WeChat Pay method is
+	// upper-case: "get" means GET.
+	method = strings.ToUpper(method)
 	tpl, err := ch.template()
 	if err != nil {
-		return nil, &OptionsError{Method: method, Template: ch.path, Problems: []error{fmt.Errorf("template %q: %w", ch.path, err)}}
+		return nil, &OptionsError{Method: method, BaseURL: ch.c.baseURL, Template: ch.path, Problems: []error{fmt.Errorf("template %q: %w", ch.path, err)}}
 	}
-	r := &request{method: method, template: tpl.String()}
+	r := &request{method: method, baseURL: ch.c.baseURL, template: tpl.String()}
 	var probs []error
 	bad := func(format string, args ...any) { probs = append(probs, fmt.Errorf(format, args...)) }
+	if !validHeaderName(method) {
+		bad("method %q is not an HTTP method", method)
+	}
 
 	// A variable named like an option key would fill both roles
 	// (v3/x/{body} with "body": "abc" sent the body as the path too).
@@ -205,7 +212,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	}
 
 	if len(probs) > 0 {
-		return nil, &OptionsError{Method: method, Template: r.template, Problems: probs}
+		return nil, &OptionsError{Method: method, BaseURL: r.baseURL, Template: r.template, Problems: probs}
 	}
 	for k, v := range userHeader {
 		if k == "Content-Type" && hasMedia {
@@ -460,3 +467,7 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// call names the call in errors: "METHOD BASEURLTEMPLATE", e.g.
+// "GET https://api.mch.weixin.qq.com/v3/pay/transactions/id/{transaction_id}".
+func (r *request) call() string { return r.method + " " + r.baseURL + r.template }

@@ -163,7 +163,7 @@ func TestOneErrorListsEveryProblem(t *testing.T) {
 	if len(oe.Problems) != 4 {
 		t.Errorf("want 4 problems (unknown key, missing value, CR/LF, JSON), got %d: %v", len(oe.Problems), err)
 	}
-	want := "chain: POST v3/payscore/payafter-orders/{out_order_no}/sync: invalid options: "
+	want := "chain: POST " + c.BaseURL() + "v3/payscore/payafter-orders/{out_order_no}/sync: invalid options: "
 	if !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("message %q does not start with %q", err, want)
 	}

@@ -328,7 +328,8 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 		}
 		if err := c.verifier.VerifyResponse(req.method, path, hr.Header, body); err != nil {
 			c.logVerifyFailure(req, resp.RequestID, err)
-			return nil, &VerifyError{Response: resp, Err: err, Method: req.method, Template: req.template}
+			return nil, &VerifyError{Response: resp, Err: err, Method: req.method, BaseURL: req.baseURL, Template: req.template,
+				Hint: c.verifyHint(req, hr.Header, err)}
 		}
 		resp.Verified = true
 		return resp, nil
@@ -342,13 +343,26 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 			c.logVerifyFailure(req, hr.Header.Get(signer.HeaderRequestID), verr)
 		}
 	}
-	return nil, newAPIError(req.method, req.template, hr.StatusCode, hr.Header, body, verified, verr)
+	return nil, newAPIError(req, c.serial, hr.StatusCode, hr.Header, body, verified, verr)
 }
 
-// wrapf wraps an error with the method and template (never expanded values,
-// never the signature).
+// verifyHint is VerifyError.Hint: set when a signature does not match the
+// key configured for the answer's serial (not for a statement's SHA-1,
+// which is about the body, not the key).
+func (c *Client) verifyHint(req *request, h http.Header, err error) string {
+	if !errors.Is(err, signer.ErrBadSignature) || signer.VerificationFor(req.method, req.urlPath()) == signer.VerifyStatementSHA1 {
+		return ""
+	}
+	if _, ok := c.keys.Lookup(h.Get(signer.HeaderSerial)); !ok {
+		return ""
+	}
+	return platformKeyHint
+}
+
+// wrapf wraps an error with the method, base URL and template (never
+// expanded values, never the signature).
 func (c *Client) wrapf(req *request, format string, args ...any) error {
-	return fmt.Errorf("chain: "+req.method+" "+req.template+": "+format, args...)
+	return fmt.Errorf("chain: "+req.call()+": "+format, args...)
 }
 
 func retryableStatus(code int) bool {

@@ -183,7 +183,7 @@ func TestContextCancellation(t *testing.T) {
 		if !errors.Is(err, ctx.Err()) || !errors.Is(err, context.Canceled) {
 			t.Fatalf("errors.Is(err, ctx.Err()) = false: %v", err)
 		}
-		if !strings.HasPrefix(err.Error(), "chain: POST v3/payscore/payafter-orders/{out_order_no}/sync: ") {
+		if !strings.HasPrefix(err.Error(), "chain: POST "+c.BaseURL()+"v3/payscore/payafter-orders/{out_order_no}/sync: ") {
 			t.Errorf("message %q does not name method and template", err)
 		}
 		if strings.Contains(err.Error(), "1234323JKHDFE1243252") {
@@ -230,7 +230,7 @@ func TestTransportErrorNamesTheCall(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	want := "chain: GET v3/refund/domestic/refunds/{out_refund_no}: attempt 1: "
+	want := "chain: GET " + c.BaseURL() + "v3/refund/domestic/refunds/{out_refund_no}: attempt 1: "
 	if !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("message %q, want prefix %q", err, want)
 	}

@@ -343,7 +343,7 @@ func TestBrokenAnswerIsRetried(t *testing.T) {
 		if !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("error %v, want io.ErrUnexpectedEOF", err)
 		}
-		if !strings.HasPrefix(err.Error(), "chain: GET v3/x: ") {
+		if !strings.HasPrefix(err.Error(), "chain: GET "+c.BaseURL()+"v3/x: ") {
 			t.Errorf("error %q does not name the call", err)
 		}
 		if n := len(w.requests()); n != 1+chain.DefaultMaxRetries {
@@ -450,7 +450,7 @@ func TestResendSigningFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Chain("v3/x").Get(context.Background(), nil)
-	if err == nil || !strings.Contains(err.Error(), "chain: GET v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
+	if err == nil || !strings.Contains(err.Error(), "chain: GET "+c.BaseURL()+"v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
 		t.Fatalf("got %v, want the signing error", err)
 	}
 	reqs := w.requests()
