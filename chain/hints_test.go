@@ -65,6 +65,15 @@ func TestConfigurationMistakeHints(t *testing.T) {
 		}
 	})
 
+	t.Run("signer fails", func(t *testing.T) {
+		t.Parallel()
+		_, c := setup(t, nil, func(o *chain.Config) { o.Signer = failingSigner{} })
+		_, err := c.Chain(tpl).Get(context.Background(), opts)
+		if err == nil || !strings.Contains(err.Error(), "chain: GET "+c.BaseURL()+tpl+": signing: ") || strings.Contains(err.Error(), value) {
+			t.Errorf("message %q: want the call named by its template, without the path value", err)
+		}
+	})
+
 	t.Run("unknown serial has no key hint", func(t *testing.T) {
 		t.Parallel()
 		_, c := setup(t, func(seen, int) reply { return reply{Body: okBody, Serial: "PUB_KEY_ID_0000000000000000000000000099"} })

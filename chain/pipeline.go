@@ -75,8 +75,8 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	}
 	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
 	if err != nil {
-		st.signErr = err
-		return err
+		st.signErr = hideTarget(err, hr.URL.RequestURI())
+		return st.signErr
 	}
 	hr.Header.Set("Authorization", auth)
 	st.hr = hr
@@ -110,7 +110,7 @@ func (c *Client) resign(st *attemptState) {
 	}
 	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
 	if err != nil {
-		st.signErr = err
+		st.signErr = hideTarget(err, hr.URL.RequestURI())
 		hr.Header.Del("Authorization")
 		return
 	}
@@ -454,6 +454,26 @@ func withCause(ctxErr, cause error) error {
 		return ctxErr
 	}
 	return fmt.Errorf("%w (%v)", ctxErr, cause)
+}
+
+// targetHidden is a signing error whose text had the request target (with
+// the expanded path values) replaced; errors.Is and errors.As still reach
+// the Signer's own error.
+type targetHidden struct {
+	msg string
+	err error
+}
+
+func (e *targetHidden) Error() string { return e.msg }
+func (e *targetHidden) Unwrap() error { return e.err }
+
+// hideTarget keeps the expanded request target out of a signing error: the
+// call's error names the template instead (wrapf).
+func hideTarget(err error, target string) error {
+	if target == "" || !strings.Contains(err.Error(), target) {
+		return err
+	}
+	return &targetHidden{msg: strings.ReplaceAll(err.Error(), " "+target, ""), err: err}
 }
 
 // cancelBody releases the call's timeout when the body is closed.
