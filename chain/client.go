@@ -114,6 +114,14 @@ func NewClient(cfg Config) (*Client, error) {
 	// Signing is the last step before the wire: resty calls this hook after
 	// it has built the final *http.Request, on every attempt.
 	c.rc.SetPreRequestHook(c.signHook)
+	// Retries are resty's, decided and timed by this package's rules: one
+	// condition (it replaces resty's default), Retry-After or the backoff,
+	// and no retry that a deadline or RetryMaxWait would cut short.
+	c.rc.SetRetryCount(c.maxRetries)
+	c.rc.SetRetryWaitTime(0)
+	c.rc.SetRetryMaxWaitTime(c.retryMaxWait)
+	c.rc.AddRetryCondition(c.retryCondition)
+	c.rc.SetRetryAfter(c.retryAfter)
 	return c, nil
 }
 

@@ -98,15 +98,39 @@
 // client's Timeout (DefaultTimeout, 30 s) bounds the whole call, retries
 // included. Cancelling ctx ends the call at once: errors.Is(err, ctx.Err()).
 //
-// The retry loop is this package's own, around one resty call per attempt
-// (resty's retry is off): every attempt builds a new request and is signed
-// last, in resty's pre-request hook, over the final URL.RequestURI() and the
-// exact body bytes, with a fresh nonce and timestamp. Bodies, io.Reader ones
-// included, are read once before the first attempt and resent byte for byte.
-// When net/http itself resends a request on a new connection (it does so
-// for a reused keep-alive connection that dies), that try is signed again
-// too; should a try still repeat an earlier signature (a transport that
-// copies requests), its answer is discarded and the attempt retried.
+// # What resty does, and what this package does itself
+//
+// resty runs every call: it builds each attempt's *http.Request from the
+// headers and body bytes, retries (SetRetryCount, one retry condition that
+// replaces resty's default, SetRetryAfter for Retry-After and the backoff,
+// SetRetryMaxWaitTime), reads JSON answers with its body limit, and calls
+// the pre-request hook in which every attempt is signed. Bodies, io.Reader
+// ones included, are read once before the first attempt and resent byte for
+// byte. These pieces stay hand-written, each for a reason resty does not
+// cover:
+//
+//   - Signing inside each attempt: resty's OnBeforeRequest runs before the
+//     URL and body are final, so the signature is made in the pre-request
+//     hook over the final URL.RequestURI() and the exact body bytes, with a
+//     fresh nonce and timestamp. That hook sees only the *http.Request, so
+//     the call's state reaches it through the request context.
+//   - net/http's own resends: net/http silently resends a request on a new
+//     connection when a reused one dies, below resty, with the same nonce;
+//     a GotConn trace re-signs such a try, and a try that still repeats a
+//     signature (a transport that copies requests) is detected and retried.
+//   - Answers capped by size and streamed downloads: JSON answers are read
+//     inside the attempt (a cut body is retried) and refused above 64 MiB;
+//     downloads stream with their own idle timeout and hash checks, which
+//     resty's whole-body reading cannot do.
+//   - When to stop: resty would clamp a long Retry-After to RetryMaxWait and
+//     sleep into the deadline; the retry-wait callback ends the retries
+//     instead and the last answer is returned, as documented above.
+//   - Uploads: the multipart body is built once (meta JSON signed, file
+//     hashed, size limits checked) and resent identically; resty's multipart
+//     rebuilds it per attempt from readers that may not rewind.
+//   - The query: encoded with url.Values as resty's SetQueryParams would,
+//     but into the path before anything is sent, so the whole target is
+//     checked (no fragment, strict values) where the options are.
 //
 // # Logging
 //

@@ -42,6 +42,7 @@ type request struct {
 	signBody []byte        // bytes signed: body, or the meta JSON of an upload
 	timeout  time.Duration // 0 → the client's Timeout; < 0 → none
 	absURL   string        // when set, sent instead of BaseURL + path (e.g. a bill's download_url); path must then hold its path and query
+	stream   bool          // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
 }
 
 // sortedKeys returns m's keys in order.
