@@ -144,8 +144,17 @@ func plain(t xml.StartElement, what string) error {
 // refuses a name that is not an ASCII XML name and a value that XML cannot
 // carry exactly, with an error naming the field (never its value).
 func Encode(fields map[string]string) ([]byte, error) {
+	return EncodeRoot("xml", fields)
+}
+
+// EncodeRoot is Encode with another root element name, such as the "root"
+// of a refund callback's req_info.
+func EncodeRoot(root string, fields map[string]string) ([]byte, error) {
+	if !isName(root) {
+		return nil, fmt.Errorf("v2xml: root name %q is not an XML name ([A-Za-z_][A-Za-z0-9_.-]*)", clip(root, 64))
+	}
 	names := slices.Sorted(maps.Keys(fields))
-	n := len("<xml></xml>")
+	n := 2*len(root) + len("<></>")
 	for _, name := range names {
 		if !isName(name) {
 			return nil, fmt.Errorf("v2xml: field name %q is not an XML name ([A-Za-z_][A-Za-z0-9_.-]*)", clip(name, 64))
@@ -156,7 +165,9 @@ func Encode(fields map[string]string) ([]byte, error) {
 		n += 2*len(name) + len(fields[name]) + len("<></><![CDATA[]]>")
 	}
 	b := bytes.NewBuffer(make([]byte, 0, n))
-	b.WriteString("<xml>")
+	b.WriteByte('<')
+	b.WriteString(root)
+	b.WriteByte('>')
 	for _, name := range names {
 		b.WriteByte('<')
 		b.WriteString(name)
@@ -166,7 +177,9 @@ func Encode(fields map[string]string) ([]byte, error) {
 		b.WriteString(name)
 		b.WriteByte('>')
 	}
-	b.WriteString("</xml>")
+	b.WriteString("</")
+	b.WriteString(root)
+	b.WriteByte('>')
 	return b.Bytes(), nil
 }
 

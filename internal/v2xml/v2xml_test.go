@@ -168,6 +168,20 @@ func TestEncodeRefuses(t *testing.T) {
 	}
 }
 
+func TestEncodeRoot(t *testing.T) {
+	t.Parallel()
+	got, err := v2xml.EncodeRoot("root", map[string]string{"out_refund_no": "R1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(`<root><out_refund_no><![CDATA[R1]]></out_refund_no></root>`, string(got)); diff != "" {
+		t.Errorf("EncodeRoot (-want +got):\n%s", diff)
+	}
+	if _, err := v2xml.EncodeRoot("a b", nil); err == nil || !strings.Contains(err.Error(), "root name") {
+		t.Errorf("EncodeRoot with a bad root name: error = %v", err)
+	}
+}
+
 func TestToJSON(t *testing.T) {
 	t.Parallel()
 	m, err := v2xml.Decode([]byte(`<xml><return_code>SUCCESS</return_code><total_fee>888</total_fee><attach><![CDATA[<a href="x">"q"</a>]]></attach></xml>`))
