@@ -54,4 +54,54 @@
 //
 // ToJSON turns the fields into the equivalent JSON object, every value kept as
 // a JSON string, for reading with gjson paths.
+//
+// # The protocol around the bodies (notes for the chain integration)
+//
+//   - Requests: POST https://api.mch.weixin.qq.com/{path} with the XML body;
+//     the paths have no v2/ prefix on the wire (pay/micropay,
+//     secapi/pay/refund, mmpaymkttransfers/promotion/transfers). Every call
+//     carries nonce_str (at most 32 characters) and sign (signer.SignV2);
+//     most carry the merchant id and the app id, under names that vary by
+//     product (mch_id or mchid, appid or mch_appid: the catalogue has them
+//     per operation), and sign_type where the operation has it. Operations
+//     marked x-api-cert-required need the merchant API certificate as TLS
+//     client certificate (apiclient_cert.pem with apiclient_key.pem, or
+//     apiclient_cert.p12 whose password is the merchant id).
+//   - Answers: the same shape. return_code FAIL is a communication error,
+//     explained in return_msg. With return_code SUCCESS, result_code FAIL is
+//     a business error, given in err_code and err_code_des. An answer that
+//     carries sign must verify with the request's algorithm (signer.VerifyV2);
+//     some answers carry none (red packets, transfers, bill downloads), and
+//     which ones is decided by the operation, never by the answer.
+//
+// # Retrying micropay and the other payment-making calls
+//
+// WeChat Pay's APIv2 advice, which the chain integration follows: an answer
+// that leaves the outcome open is resolved by a query, never by sending the
+// payment again.
+//
+//   - pay/micropay with result_code FAIL and err_code USERPAYING: the user is
+//     confirming on the phone (entering a password). Wait (about 5 s), then
+//     query pay/orderquery with the same out_trade_no, and repeat for a
+//     bounded time (about 30 s in all); trade_state SUCCESS ends it; if it
+//     never does, cancel with secapi/pay/reverse (not sooner than 15 s after
+//     the payment call, the catalogue's note on reverse says; an answer with
+//     recall Y asks for reverse to be called again). These figures are from
+//     WeChat Pay's micropay guide: check the operation's page when coding the
+//     loop.
+//   - pay/micropay with err_code SYSTEMERROR or BANKERROR, a return_code
+//     FAIL, a 5xx, or no answer at all (a timeout after the request may have
+//     reached WeChat Pay): the payment may or may not have happened. Query
+//     pay/orderquery; decide from trade_state (SUCCESS, USERPAYING: keep
+//     querying, NOTPAY/PAYERROR: reverse). Re-sending micropay would reuse a
+//     single-use auth_code, and is not what WeChat Pay asks for.
+//   - The client therefore never re-sends these calls by itself: a v2 answer
+//     with one of these codes becomes the APIError (Code = err_code) and the
+//     caller runs the query; a connection error is returned as it is.
+//     Retrying is safe for the queries themselves (orderquery, refundquery,
+//     gethbinfo, gettransferinfo).
+//   - Other payment-making products name the rule on their pages: transfers
+//     (promotion/transfers) may be retried with the same partner_trade_no
+//     and the same parameters, red packets are looked up with gethbinfo by
+//     mch_billno; the number the merchant chose is what makes a repeat safe.
 package v2xml
