@@ -140,21 +140,29 @@ func TestV2ParsePaymentRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			n, err := p.ParsePaymentRaw([]byte(tt.body))
-			if err == nil {
-				t.Fatalf("ParsePaymentRaw accepted %+v", n)
-			}
-			for _, want := range tt.want {
-				if !errors.Is(err, want) {
-					t.Errorf("error = %v, want %v", err, want)
-				}
-			}
-			if !strings.HasPrefix(err.Error(), "notify: ") || !strings.Contains(err.Error(), tt.text) {
-				t.Errorf("error = %v, want it to start with notify: and say %q", err, tt.text)
-			}
-			if strings.Contains(err.Error(), testAPIv2Key) {
-				t.Errorf("error holds the APIv2 key: %v", err)
-			}
+			checkV2Refused(t, n, err, tt.want, tt.text)
 		})
+	}
+}
+
+// checkV2Refused checks that a V2Parser refused a callback with an error
+// matching every sentinel in want, starting with "notify: ", saying text and
+// not holding the APIv2 key.
+func checkV2Refused(t *testing.T, n *notify.V2Notification, err error, want []error, text string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("accepted %+v", n)
+	}
+	for _, w := range want {
+		if !errors.Is(err, w) {
+			t.Errorf("error = %v, want %v", err, w)
+		}
+	}
+	if !strings.HasPrefix(err.Error(), "notify: ") || !strings.Contains(err.Error(), text) {
+		t.Errorf("error = %v, want it to start with notify: and say %q", err, text)
+	}
+	if strings.Contains(err.Error(), testAPIv2Key) {
+		t.Errorf("error holds the APIv2 key: %v", err)
 	}
 }
 
@@ -216,17 +224,7 @@ func TestV2ParseRefundRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			n, err := p.ParseRefundRaw([]byte(tt.body))
-			if err == nil {
-				t.Fatalf("ParseRefundRaw accepted %+v", n)
-			}
-			for _, want := range tt.want {
-				if !errors.Is(err, want) {
-					t.Errorf("error = %v, want %v", err, want)
-				}
-			}
-			if !strings.HasPrefix(err.Error(), "notify: ") || !strings.Contains(err.Error(), tt.text) {
-				t.Errorf("error = %v, want it to start with notify: and say %q", err, tt.text)
-			}
+			checkV2Refused(t, n, err, tt.want, tt.text)
 		})
 	}
 }
