@@ -49,15 +49,21 @@ func Decode(data []byte) (map[string]string, error) {
 		seenRoot bool   // the root element was opened
 		field    string // the field being read (depth ≥ 2)
 		text     strings.Builder
-		nested   bool  // the field holds elements
-		start    int64 // offset just after the field's start tag
+		nested   bool       // the field holds elements
+		start    int64      // offset just after the field's start tag
+		open     []xml.Name // the elements opened and not yet closed
 	)
 	for first := true; ; first = false {
 		before := d.InputOffset()
-		tok, err := d.Token()
+		// RawToken: no namespace translation (prefixes are refused
+		// anyway); open checks that end tags match.
+		tok, err := d.RawToken()
 		if err == io.EOF {
-			if !seenRoot {
+			switch {
+			case !seenRoot:
 				return nil, fmt.Errorf("%w: no root element", ErrMalformed)
+			case len(open) > 0:
+				return nil, fmt.Errorf("%w: <%s> is not closed", ErrMalformed, clip(open[len(open)-1].Local, 32))
 			}
 			return fields, nil
 		}
@@ -115,8 +121,13 @@ func Decode(data []byte) (map[string]string, error) {
 			default:
 				nested = true
 			}
+			open = append(open, t.Name)
 			depth++
 		case xml.EndElement:
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				return nil, fmt.Errorf("%w: unexpected end tag </%s>", ErrMalformed, clip(t.Name.Local, 32))
+			}
+			open = open[:len(open)-1]
 			depth--
 			if depth == 1 {
 				if nested {
