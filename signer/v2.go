@@ -108,26 +108,31 @@ func newV2Hash(key, signType string) (hash.Hash, error) {
 }
 
 // writeV2String writes the APIv2 signing string of fields, ending in
-// "&key=" + key (or just "key=" + key when no field is signed), to w.
-func writeV2String(w hash.Hash, fields map[string]string, key string) error {
+// "&key=" + key (or just "key=" + key when no field is signed), to h in one
+// Write.
+func writeV2String(h hash.Hash, fields map[string]string, key string) error {
 	names := make([]string, 0, len(fields))
+	n := len("key=") + len(key)
 	for name, value := range fields {
 		if name == "" || strings.ContainsAny(name, "=&") {
 			return fmt.Errorf("signer: APIv2 field name %q is empty or holds '=' or '&'", clip(name))
 		}
 		if name != FieldSign && value != "" {
 			names = append(names, name)
+			n += len(name) + len(value) + 2
 		}
 	}
 	slices.Sort(names)
+	buf := make([]byte, 0, n)
 	for _, name := range names {
-		w.Write([]byte(name))
-		w.Write([]byte{'='})
-		w.Write([]byte(fields[name]))
-		w.Write([]byte{'&'})
+		buf = append(buf, name...)
+		buf = append(buf, '=')
+		buf = append(buf, fields[name]...)
+		buf = append(buf, '&')
 	}
-	w.Write([]byte("key="))
-	w.Write([]byte(key))
+	buf = append(buf, "key="...)
+	buf = append(buf, key...)
+	h.Write(buf)
 	return nil
 }
 
