@@ -111,7 +111,7 @@ func (p *V2Parser) ParsePayment(r *http.Request) (*V2Notification, error) {
 // signer.ErrUnknownAlgorithm (with ErrMalformed) for a sign_type other than
 // MD5 and HMAC-SHA256.
 func (p *V2Parser) ParsePaymentRaw(body []byte) (*V2Notification, error) {
-	fields, err := p.decode(body, "callback")
+	fields, err := p.decode(body, "payment callback")
 	if err != nil {
 		return nil, err
 	}
