@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"fmt"
+	"github.com/chainpay-go/wechatpay/catalog"
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
@@ -23,6 +24,7 @@ func (s *Server) Config() wechatpay.Config {
 		BaseURL:      s.URL,
 		HTTPClient:   s.HTTPClient(),
 		Now:          s.now,
+		Validation:   catalog.Strict, // a test's call that the catalogue does not know fails before sending
 	}
 }
 
