@@ -55,8 +55,8 @@ func TestSmokeSignVerify(t *testing.T) {
 		t.Fatalf("header %q", hdr)
 	}
 
-	serial, err := signer.CertificateSerial(certPEM(t, &merchantKey.PublicKey, merchantKey, big.NewInt(0xABCDEF)))
-	if err != nil || serial != "ABCDEF" {
+	cert, err := signer.ParseCertificate([]byte(certPEM(t, &merchantKey.PublicKey, merchantKey, big.NewInt(0xABCDEF))))
+	if serial := signer.SerialOf(cert); err != nil || serial != "ABCDEF" {
 		t.Fatalf("CertificateSerial = %q, %v", serial, err)
 	}
 }

@@ -6,8 +6,9 @@
 //
 // The package never makes HTTP calls. It uses net/http only for the http.Header type.
 //
-// Keys are parsed once (LoadPrivateKey, LoadPublicKey, LoadCertificate) and then
-// reused: signing and verification never parse keys per call. Errors never contain
+// Keys are parsed once and then reused: LoadPrivateKey, LoadPublicKey and
+// LoadCertificate read a file path; ParsePrivateKey, ParsePublicKey and
+// ParseCertificate take the PEM (or DER) bytes. Signing and verification never parse keys per call. Errors never contain
 // key material, the APIv3 key, plaintext of sensitive fields or signatures.
 //
 // PKCS#1 v1.5 encryption is deliberately not provided: WeChat Pay APIv3 uses

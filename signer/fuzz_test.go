@@ -120,9 +120,9 @@ func FuzzLoadKey(f *testing.F) {
 			src = "-----BEGIN PRIVATE KEY-----\n" + src + "\n-----END PRIVATE KEY-----\n"
 		}
 		for _, load := range []func(string) error{
-			func(s string) error { _, err := signer.LoadPrivateKey(s); return err },
-			func(s string) error { _, err := signer.LoadPublicKey(s); return err },
-			func(s string) error { _, err := signer.LoadCertificate(s); return err },
+			func(s string) error { _, err := signer.ParsePrivateKey([]byte(s)); return err },
+			func(s string) error { _, err := signer.ParsePublicKey([]byte(s)); return err },
+			func(s string) error { _, err := signer.ParseCertificate([]byte(s)); return err },
 		} {
 			err := load(src)
 			if err == nil {

@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/internal/keysrc"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -82,7 +83,7 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 		}
 	}
 	cfg.MchID, cfg.Serial = get(MchID), get(Serial)
-	key, err := signer.LoadPrivateKey(get(PrivateKey))
+	key, err := keysrc.PrivateKey(get(PrivateKey))
 	if err != nil {
 		return cfg, fmt.Errorf("envconfig: %s: %w", PrivateKey, err)
 	}
@@ -99,7 +100,7 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 		if !strings.HasPrefix(id, signer.PublicKeyIDPrefix) {
 			return cfg, fmt.Errorf("envconfig: %s must start with %s", PublicKeyID, signer.PublicKeyIDPrefix)
 		}
-		k, err := signer.LoadPublicKey(pub)
+		k, err := keysrc.PublicKey(pub)
 		if err != nil {
 			return cfg, fmt.Errorf("envconfig: %s: %w", PublicKey, err)
 		}
@@ -119,7 +120,7 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 			if block == nil {
 				break
 			}
-			cert, err := signer.LoadCertificate(string(pem.EncodeToMemory(block)))
+			cert, err := keysrc.Certificate(string(pem.EncodeToMemory(block)))
 			if err != nil {
 				return cfg, fmt.Errorf("envconfig: %s: %w", PlatformCerts, err)
 			}
@@ -139,7 +140,7 @@ func Load(getenv func(string) string) (wechatpay.Config, error) {
 			return cfg, fmt.Errorf("envconfig: %s: %w", PlatformCerts, err)
 		}
 		for _, f := range files {
-			cert, err := signer.LoadCertificate(f)
+			cert, err := keysrc.Certificate(f)
 			if err != nil {
 				return cfg, fmt.Errorf("envconfig: %s: %w", PlatformCerts, err)
 			}
