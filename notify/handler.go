@@ -124,7 +124,7 @@ func classify(err error) (int, string) {
 	case errors.Is(err, signer.ErrAPIv3Key):
 		return http.StatusInternalServerError, "resource decryption failed"
 	}
-	var ve *signer.VerifyError
+	var ve *signer.SignatureError
 	if errors.As(err, &ve) {
 		return http.StatusUnauthorized, "signature verification failed"
 	}

@@ -34,7 +34,7 @@ func TestSmokeSignVerify(t *testing.T) {
 	if err := v.Verify(h, []byte(`{"ok":false}`)); !errors.Is(err, signer.ErrBadSignature) {
 		t.Fatalf("tampered body: got %v, want ErrBadSignature", err)
 	}
-	var ve *signer.VerifyError
+	var ve *signer.SignatureError
 	if !errors.As(v.Verify(http.Header{}, body), &ve) || ve.Err != signer.ErrMissingHeader {
 		t.Fatalf("empty headers: got %v", ve)
 	}

@@ -11,8 +11,8 @@
 // ParseCertificate take the PEM (or DER) bytes. Signing and verification never parse keys per call. Errors never contain
 // key material, the APIv3 key, plaintext of sensitive fields or signatures.
 //
-// PKCS#1 v1.5 encryption is deliberately not provided: WeChat Pay APIv3 uses
-// RSA-OAEP (SHA-1, MGF1-SHA-1) for sensitive fields, and Encrypt refuses PKCS#1 v1.5
-// with ErrPKCS1v15Refused. (PKCS#1 v1.5 *signatures* over SHA-256 are what APIv3 uses
-// for signing, and are of course supported.)
+// Sensitive fields use RSA-OAEP (SHA-1, MGF1-SHA-1), as WeChat Pay APIv3 does:
+// EncryptOAEP and DecryptOAEP. PKCS#1 v1.5 encryption is deliberately not provided.
+// (PKCS#1 v1.5 *signatures* over SHA-256 are what APIv3 uses for signing, and are of
+// course supported.)
 package signer

@@ -16,7 +16,7 @@ import (
 )
 
 // FuzzVerify feeds arbitrary headers and bodies to Verifier.Verify. It must never
-// panic, must fail only with a *VerifyError holding one of the five sentinels and not
+// panic, must fail only with a *SignatureError holding one of the five sentinels and not
 // echoing the signature, and must accept only what crypto/rsa itself verifies with a
 // known key inside the window.
 func FuzzVerify(f *testing.F) {
@@ -64,9 +64,9 @@ func FuzzVerify(f *testing.F) {
 			}
 			return
 		}
-		var ve *signer.VerifyError
+		var ve *signer.SignatureError
 		if !errors.As(err, &ve) {
-			t.Fatalf("error is %T, not *VerifyError: %v", err, err)
+			t.Fatalf("error is %T, not *SignatureError: %v", err, err)
 		}
 		switch ve.Err {
 		case signer.ErrMissingHeader, signer.ErrTimestampSkew, signer.ErrUnknownSerial, signer.ErrProbeSignature, signer.ErrBadSignature:
