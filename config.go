@@ -133,6 +133,7 @@ func New(cfg Config) (*chain.Client, error) {
 		Serial:          serial,
 		Signer:          sg,
 		KeyStore:        signer.NewKeyStore(keys),
+		APIv3Key:        cfg.APIv3Key,
 		BaseURL:         cfg.BaseURL,
 		HTTPClient:      cfg.HTTPClient,
 		Timeout:         cfg.Timeout,

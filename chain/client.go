@@ -40,6 +40,7 @@ type Options struct {
 	Serial   string           // merchant API certificate serial, upper-case hex
 	Signer   signer.Signer    // signs requests
 	KeyStore *signer.KeyStore // verification keys; nil → an empty store (fill it before calling)
+	APIv3Key string           // APIv3 key for notifications and certificate download; may be empty
 
 	BaseURL    string       // default DefaultBaseURL
 	HTTPClient *http.Client // copied, never mutated; nil → a fresh client
@@ -68,6 +69,7 @@ type Client struct {
 	mchID        string
 	auth         *signer.Authorizer
 	keys         *signer.KeyStore
+	apiv3Key     string
 	verifier     *signer.Verifier
 	baseURL      string // absolute, ends in "/"
 	rc           *resty.Client
@@ -111,6 +113,7 @@ func NewClient(o Options) (*Client, error) {
 		mchID:        o.MchID,
 		auth:         &signer.Authorizer{MchID: o.MchID, Serial: o.Serial, Signer: o.Signer, Now: o.Now},
 		keys:         keys,
+		apiv3Key:     o.APIv3Key,
 		verifier:     &signer.Verifier{Keys: keys, Now: o.Now},
 		baseURL:      base,
 		timeout:      o.Timeout,
@@ -183,6 +186,10 @@ func ParseBaseURL(s string) (string, error) {
 // Add or replace keys in it to rotate certificates; the client sees changes at
 // once.
 func (c *Client) KeyStore() *signer.KeyStore { return c.keys }
+
+// APIv3Key returns the APIv3 key the client was configured with ("" if none), so that
+// certs and notify can be built from the client without passing it again.
+func (c *Client) APIv3Key() string { return c.apiv3Key }
 
 // MchID returns the merchant ID the client signs for.
 func (c *Client) MchID() string { return c.mchID }
