@@ -117,7 +117,7 @@ func classify(err error) (int, string) {
 		return http.StatusUnauthorized, "probe signature refused"
 	case errors.Is(err, signer.ErrBadSignature):
 		return http.StatusUnauthorized, "signature verification failed"
-	case errors.Is(err, ErrUnknownAlgorithm):
+	case errors.Is(err, signer.ErrUnknownAlgorithm):
 		return http.StatusBadRequest, "unknown resource algorithm"
 	case errors.Is(err, ErrMalformed):
 		return http.StatusBadRequest, "malformed notification"
