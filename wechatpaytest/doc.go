@@ -1,37 +1,204 @@
 // Package wechatpaytest runs a loopback WeChat Pay APIv3 gateway for tests and
 // demos, in the spirit of net/http/httptest.
 //
-// NewServer starts a server on 127.0.0.1 that authenticates every request as
-// strictly as the real gateway (Authorization scheme and fields, merchant id,
-// merchant serial, a timestamp within ±300 s, a nonce never seen before, and
-// the RSA signature over the raw request target and body, or over the meta
-// JSON of an upload) and signs every answer with its platform key, errors
-// included. Failures answer 401 SIGN_ERROR with detail.sign_information like
-// the gateway does.
+// Nobody can reach WeChat Pay from a unit test, a CI job or a laptop without
+// a merchant account. NewServer starts a gateway on 127.0.0.1 in the test
+// process; Close stops it. It checks requests as strictly as the real
+// gateway and signs its answers like it, so code under test runs the same
+// signing and verification paths as in production.
 //
-// Built-in routes follow the real paths, fields, state machines and error
-// codes: payscore service orders (create, query, modify, complete, cancel,
-// sync, and the seed's payafter-orders sync), pay transactions (jsapi, native,
-// app, h5, query, close), domestic refunds, the trade bill with its unsigned
-// download, media uploads with their unsigned image download, and, in
-// platform-certificate mode, /v3/certificates. Handle adds routes of your own;
-// the server still authenticates and signs around them.
+//	srv := wechatpaytest.NewServer() // keys generated once per test binary, shared by all servers
+//	defer srv.Close()
+//	c := srv.Client()                // = wechatpay.New(srv.Config()); ready to call
 //
-// Demo fixtures are loaded at start: the payscore order
-// 1234323JKHDFE1243252 (appid wxd678efh567hg6787, service_id 500001) waits
-// for the seed's Order_Paid sync, and a small trade bill exists for
-// DemoBillDate. ResetFixtures restores them; the Put* methods add more.
-//
-// Inject makes the next calls (per route or for any route) fail in a chosen
-// way: a status code (with Retry-After), a delay, a dropped connection, an
-// answer cut after its headers, a body tampered after signing, a stale
-// timestamp, an unknown serial, no signature, or a probe signature. NewNotification and SendNotification make
-// signed, encrypted notifications for webhook handlers, good or deliberately
-// broken. Requests returns what the server received (the last 1000 by
-// default).
-//
+// Config returns the wechatpay.Config behind Client (MchID, Serial,
+// PrivateKey, PlatformKeys, APIv3Key, BaseURL, HTTPClient, Now, and
+// Validation catalog.Strict: the ready client checks every call against the
+// API catalogue before sending it), so fields such as the retry timing, the
+// clock or the logger can be changed before calling wechatpay.New. The
+// server's own values are fields: URL, MchID (default 1900000001),
+// MerchantSerial (40 upper-case hex digits), MerchantKey, PlatformKey,
+// PlatformSerial (a PUB_KEY_ID_… by default) and APIv3Key (32 characters).
 // Keys are generated once per process and shared by every server, so tests
-// stay fast; Config and Client give a ready configuration and client for the
-// library, which checks every call against the API catalogue in Strict mode
-// (package catalog) before sending it.
+// stay fast. TestPayscoreSyncWithSimulator in readme_test.go is a complete
+// test to copy: retries through faults, a tampered answer, a business error
+// and notifications.
+//
+// # What the simulator checks
+//
+// Every request is authenticated like the gateway does it, and refused with
+// 401 SIGN_ERROR and detail.sign_information{method, url,
+// sign_message_length, truncated_sign_message} when:
+//
+//   - the Authorization scheme is not WECHATPAY2-SHA256-RSA2048 or a field
+//     (mchid, nonce_str, signature, timestamp, serial_no) is missing or
+//     malformed (strict parsing);
+//   - mchid is not MchID or serial_no is not MerchantSerial;
+//   - the timestamp (Unix seconds) is more than ±300 s off the server clock
+//     (WithNow);
+//   - the nonce was seen before (nonces are remembered for the 5-minute
+//     window only);
+//   - the RSA-SHA256 signature over METHOD\nRequestURI\nTIMESTAMP\nNONCE\nBODY\n
+//     does not match, computed over the raw request target as received and
+//     the exact body, or over the meta JSON part of a multipart upload.
+//
+// A request that carries Wechatpay-Serial (encrypted fields) must name one
+// of the platform keys, else 400 PARAM_ERROR with detail.location "header".
+// Every answer, errors included, carries Request-ID and the
+// Wechatpay-Timestamp/Nonce/Signature/Serial/Signature-Type headers, except
+// the unsigned downloads (GET /v3/billdownload/file and
+// GET /v3/merchant-service/images/{media_id}).
+//
+// # Built-in routes and fixtures
+//
+//	payscore      POST /v3/payscore/serviceorder
+//	              GET  /v3/payscore/serviceorder?out_order_no=&service_id=&appid=
+//	              POST /v3/payscore/serviceorder/{out_order_no}/modify, /complete, /cancel, /sync
+//	              POST /v3/payscore/payafter-orders/{out_order_no}/sync (the seed call)
+//	pay           POST /v3/pay/transactions/{jsapi,native,app,h5} (prepay_id / code_url / h5_url)
+//	              GET  /v3/pay/transactions/id/{transaction_id}?mchid=
+//	              GET  /v3/pay/transactions/out-trade-no/{out_trade_no}?mchid=
+//	              POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close (204)
+//	refunds       POST /v3/refund/domestic/refunds
+//	              GET  /v3/refund/domestic/refunds/{out_refund_no}
+//	bills         GET  /v3/bill/tradebill?bill_date=YYYY-MM-DD[&tar_type=GZIP] ({hash_type:"SHA1", hash_value, download_url})
+//	              GET  /v3/billdownload/file?token=… (unsigned)
+//	media         POST /v3/merchant/media/upload, /v3/merchant/media/video_upload,
+//	                   /v3/marketing/favor/media/image-upload
+//	              GET  /v3/merchant-service/images/{media_id} (unsigned)
+//	certificates  GET  /v3/certificates in certificate mode (404 RESOURCE_NOT_EXISTS in public-key mode)
+//
+// Bodies are validated for the fields the real API requires; a missing or
+// malformed field is 400 PARAM_ERROR with detail{field: "/amount/total",
+// location: "body" or "query", issue}.
+//
+// Payscore orders follow the real state machine: create gives CREATED (or
+// DOING/USER_CONFIRM with need_user_confirm false); ConfirmServiceOrder
+// simulates the user's confirmation (DOING/USER_CONFIRM); complete gives
+// DOING/MCH_COMPLETE (collection USER_PAYING); modify is allowed only then;
+// sync Order_Paid gives DONE (collection USER_PAID); cancel from CREATED or
+// USER_CONFIRM gives REVOKED; a CREATED order older than 30 days is EXPIRED.
+// Impossible moves answer 400 INVALID_ORDER_STATE, ORDER_DONE or
+// ORDER_CANCELED. A repeated identical request (a client retry) answers 200
+// with the same body. Transactions: a second create with the same
+// out_trade_no and other parameters is 403 OUT_TRADE_NO_USED; closing a paid
+// order is 400 ORDERPAID; unknown orders are 404 ORDER_NOT_EXIST.
+//
+// Demo fixtures, restored by ResetFixtures (WithoutFixtures starts empty):
+// the payscore order DemoOutOrderNo, 1234323JKHDFE1243252 (appid
+// wxd678efh567hg6787, service_id 500001), in DOING/MCH_COMPLETE so that the
+// seed's Order_Paid sync succeeds; the paid transaction DemoOutTradeNo,
+// 1217752501201407033233368018 (100 fen); a trade bill for DemoBillDate,
+// 2019-06-11. Add your own with PutServiceOrder, PutTransaction,
+// PayTransaction (simulates the payer and returns the transaction_id) and
+// SetBill; read state back with ServiceOrder and Transaction.
+//
+// Handle adds routes of your own, which go through the same authentication
+// and signing; a user route replaces a built-in one with the same method and
+// pattern. A Handler returns a status and a body: nil, []byte or string
+// (sent as is) or any value (compact JSON). Request gives Param, Query,
+// Body, Upload (multipart) and ResponseHeader; ParamError builds the
+// gateway's 400 body.
+//
+//	srv.Handle("GET", "/v3/marketing/favor/stocks/{stock_id}", func(r *wechatpaytest.Request) (int, any) {
+//		if r.Query.Get("stock_creator_mchid") == "" {
+//			return 400, wechatpaytest.ParamError("query", "stock_creator_mchid", "required")
+//		}
+//		return 200, map[string]string{"stock_id": r.Param("stock_id"), "status": "running"}
+//	})
+//
+// # Faults on demand
+//
+// Inject makes the next matching calls fail in a chosen way (see Fault):
+// Route "" is any route, "/path" any method, a pattern or a concrete path;
+// Times 0 is once, a negative number until ClearFaults. Faults apply only
+// to authenticated requests, the first injected first used; PendingFaults
+// tells how many are left.
+//
+//	Status, Body    answer the status with the gateway's code (429 FREQUENCY_LIMITED,
+//	                500 SYSTEM_ERROR, 502/503/504 SERVICE_UNAVAILABLE, …) or Body
+//	RetryAfter      adds Retry-After (whole seconds) to a Status answer
+//	Delay           waits before answering (test timeouts); Close does not wait
+//	                for it: a request still waiting is dropped
+//	Drop            closes the connection without an answer
+//	Cut             sends a 200's headers and one body byte, then closes
+//	Tamper          changes the body after signing (on a download: flips the
+//	                first byte, so the bill hash no longer matches)
+//	StaleTimestamp  signs with a timestamp 10 minutes old
+//	UnknownSerial   names a key nobody knows in Wechatpay-Serial
+//	Unsigned        no Wechatpay-* headers
+//	ProbeSignature  a WECHATPAY/SIGNTEST/… signature like WeChat Pay's probes
+//
+// What the library's client does with them: Status 5xx and 429, Drop and
+// Cut are retried (twice by default, each attempt signed afresh), so a fault
+// with Times below 3 is absorbed and the call succeeds; only when every
+// attempt fails (Times -1, or Config.DisableRetries) does the client return
+// the answer as a *chain.APIError or, for Cut and Drop, the broken
+// connection (Cut: an error wrapping io.ErrUnexpectedEOF). When net/http
+// silently resends a dropped GET on a reused keep-alive connection, the
+// client signs that resend again; a plain http.Client resends the old
+// signature, which the simulator refuses as a replayed nonce (401
+// SIGN_ERROR), as the gateway would. The signing faults are never retried:
+// they are a *chain.VerifyError (2xx) or an unverified *chain.APIError.
+// ExampleFault_cutAndDrop shows it.
+//
+// # Notifications
+//
+// NewNotification builds and SendNotification posts a notification as
+// WeChat Pay sends it: {id, create_time, event_type,
+// resource_type:"encrypt-resource", summary, resource{original_type,
+// algorithm:"AEAD_AES_256_GCM", ciphertext, associated_data, nonce}}, the
+// resource encrypted with APIv3Key (random 12-character nonce,
+// associated_data the original type, e.g. transaction), signed with the
+// current platform key. Options make broken ones for a handler's tests:
+// NotifyTampered, NotifyStale, NotifyProbe, NotifyUnknownSerial,
+// NotifyUnsigned, NotifyWrongAPIv3Key; and NotifyID, NotifyTime,
+// NotifySummary, NotifyAssociatedData, NotifyOriginalType set fields.
+//
+// # Bills, uploads and images
+//
+// GET /v3/bill/tradebill answers hash_value, the SHA-1 of the uncompressed
+// bill, and a download_url on the simulator. The download is unsigned and
+// gzip-compressed only when the bill request asked for tar_type=GZIP. For
+// benchmarks, SetBillSource with SyntheticBill(size) serves bills generated
+// on demand and never held in memory (deterministic; the SHA-1 is computed
+// once per size).
+//
+// Uploads are multipart (meta + file); the signature covers the meta JSON,
+// and meta.sha256 must equal the file's SHA-256 (else 400 PARAM_ERROR).
+// Media ids look like the real base64 ids and always contain "/", "+" and
+// "=", so GET /v3/merchant-service/images/{media_id} finds the image only
+// when the client escapes the id as one path segment ("/" as %2F).
+//
+// # Certificate mode and rotation
+//
+// WithCertificateMode signs with a platform certificate (its serial in
+// Wechatpay-Serial) and serves GET /v3/certificates, each certificate
+// encrypted with the APIv3 key (associated_data "certificate"). A rotation
+// with overlap:
+//
+//	next, _ := srv.AddPlatformKey() // listed by /v3/certificates; answers still signed by the old key
+//	_ = srv.UsePlatformKey(next)    // answers now signed by the new key
+//	_ = srv.RemovePlatformKey(old)  // end of the overlap
+//
+// PlatformKeys returns every key the server may sign with (what a client's
+// key store must hold), SigningSerial the current one.
+//
+// # Records and other options
+//
+// Requests returns what the server received (method, raw URI, headers, a
+// body copy, the RequestID it answered with) for the last 1000 requests
+// (WithRecordLimit), refused ones included; ResetRequests clears them. Other
+// options: WithMchID, WithMerchantKey(key, serial), WithPlatformKey(key,
+// serial), WithAPIv3Key, WithNow (timestamp window, answer stamps, order
+// expiry), WithTLS, and WithAddr("127.0.0.1:8080") or WithListener to serve
+// on a fixed address (URL and the bills' download_url name it). wxpay
+// sandbox runs this server as a standalone process.
+//
+// # Cost
+//
+// A signed, verified round trip through the simulator (client signing,
+// server authentication and signing, client verification) costs about
+// 1.5 ms on a shared 2-core machine (BenchmarkSeedCall); a synthetic bill
+// streams at about 3 GB/s (BenchmarkSyntheticBill).
 package wechatpaytest
