@@ -137,7 +137,12 @@
 // With Config.Logger set, each attempt logs method, template, attempt,
 // status, Request-ID, duration and, before a retry, the wait. Headers are
 // never logged, so neither is the Authorization signature; bodies only with
-// LogBodies.
+// LogBodies, at debug level (bodies can hold personal data: names and phone
+// numbers are usually OAEP-encrypted, addresses and amounts are not). A
+// JSON handler's record:
+//
+//	{"level":"INFO","msg":"wechatpay request","method":"POST","template":"v3/payscore/payafter-orders/{out_order_no}/sync",
+//	 "attempt":1,"status":200,"request_id":"08F78BB5AF0610D302...","duration":41000000}
 //
 // # Checking calls against the API catalogue
 //
@@ -163,9 +168,109 @@
 // The …Async methods return a [*Future] with Then, Otherwise and Wait, like the
 // promises of the PHP SDK.
 //
+// # Sensitive fields
+//
+// [Client.Encryptor] returns an [Encryptor] for WeChat Pay's public key (a
+// PUB_KEY_ID_… key preferred; [Client.EncryptorFor] picks a serial). Its
+// Encrypt is RSA-OAEP (base64); pass the Encryptor under "encryptor" and the
+// request carries the matching Wechatpay-Serial.
+//
 // # Files
 //
-// Uploads go through the options map with [File] and [Media]. Streamed
-// downloads use [Chain.Download] and [Client.DownloadImage]; bills use
-// [Client.DownloadBill] and [Client.DownloadBillToFile] (see download.go).
+// Uploads and downloads go through the same pipeline as JSON calls: every
+// attempt is signed, and the parts users usually get wrong are done here:
+// the meta JSON the signature must cover, the bill hash check, gzip, media
+// ids with "/", "+" and "=" in them. ExampleClient_DownloadBill runs an
+// upload, the image back and a bill against the simulator.
+//
+// Uploads: [File](path) (read at each call) or [Media](filename, reader)
+// (read once, reused by retries) under "media", POSTed to
+// v3/merchant/media/upload, v3/merchant/media/video_upload,
+// v3/marketing/favor/media/image-upload and similar APIs. The body is
+// multipart/form-data with a meta part (application/json,
+// {"filename":…,"sha256":…}) and a file part whose content type comes from
+// the extension; the signature covers the meta JSON as sent. WithMeta adds
+// fields for APIs that want more. An unknown extension, or a file over 2 MB
+// (images) or 5 MB (videos), is refused before anything is sent. Do not
+// build the multipart body yourself under "body": the whole body would be
+// signed, not the meta part, and the gateway answers 401 SIGN_ERROR.
+//
+// Bills: [ParseBillInfo] reads the answer of GET v3/bill/tradebill,
+// fundflowbill, …; [Client.DownloadBill] streams the file to any io.Writer
+// and [Client.DownloadBillToFile] to a path.
+//
+//   - The file streams in constant memory (one 32 KiB buffer and, for gzip,
+//     one decompressor).
+//   - gzip is undone transparently: a tar_type=GZIP bill arrives as a raw
+//     gzip file (no Content-Encoding), recognised by its magic bytes 1f 8b;
+//     a Content-Encoding: gzip answer is undone too. [KeepCompressed] writes
+//     the gzip file as served (the hash is still checked, over the
+//     decompressed stream computed on the side).
+//   - The hash is checked over the uncompressed content, as WeChat Pay
+//     computes it: SHA1, and SM3 (pure Go, checked against the two examples
+//     of GB/T 32905-2016 and OpenSSL). Another hash_type is refused before
+//     sending ([ErrUnsupportedHash]); a mismatch is [ErrHashMismatch]; a body
+//     that ends early (short of Content-Length, a cut chunked or gzip
+//     stream, a reset) wraps io.ErrUnexpectedEOF.
+//   - On any error, what DownloadBill wrote to w is incomplete or wrong:
+//     discard it. DownloadBillToFile does that: it writes a temporary file
+//     (mode 0600) in the target directory and renames it only after the
+//     hash matched; on error it removes it and leaves the path untouched.
+//   - download_url must be on the client's API host (same scheme, host and
+//     port as BaseURL); another host is refused before anything is sent, so
+//     a signed request never goes to a host named by data. The request is
+//     signed with the URL's path and query as sent.
+//
+// Images: [Client.DownloadImage](ctx, mediaID, w) is
+// c.Chain("v3/merchant-service/images/{media_id}").Download(…). {media_id}
+// sends the base64 id as one path segment (%2F, %2B, %3D, as in WeChat
+// Pay's own curl example), which the gateway decodes once. An id that is
+// already percent-encoded (copied from a URL) goes in {+media_id}, which
+// passes %XX triplets through; a raw id there would split the path.
+//
+// [Chain.Download] streams any GET; whether the answer is verified is
+// decided by the request path alone (signer.VerificationFor): the unsigned
+// list (v3/billdownload/file, v3/merchant-service/images/…,
+// v3/global/merchant-service/images/…, v3/new-tax-control-fapiao/download,
+// v3/transferdownload/elecvoucherfile, v3/transferdownload/signfile) streams
+// without verification; statements (v3/statements, v3/global/statements,
+// hk/v3/statements) verify the headers first, stream, then check the body's
+// SHA-1 against the signed Wechatpay-Statement-Sha1 (ErrHashMismatch);
+// anything else is read (at most 64 MiB), verified, and only then written
+// to w. A non-2xx answer is an *APIError, as for JSON calls.
+//
+// Download options and limits: [WithProgress](func(received, total int64))
+// is called after every read (received counts bytes off the wire,
+// compressed for gzip files; total is Content-Length or -1). Downloads have
+// no overall deadline: the client's Timeout is an idle timeout instead
+// ([ErrIdleTimeout] when nothing arrives for that long; [WithIdleTimeout],
+// d < 0 for none); bound the whole download with ctx. 5xx, 429 and
+// connection errors are retried until the body starts; a download that
+// breaks afterwards is not resumed: call again. [DownloadResult] tells
+// StatusCode, RequestID (quote it to WeChat Pay support), ContentLength,
+// Received, Written, Gunzipped, Verified, HashType/Hash and Attempts, and is
+// returned with most errors too, so Written tells how much reached w.
+//
+// # Cost
+//
+// Figures from a shared 2-core machine (AMD EPYC, Go 1.26; they vary with
+// load):
+//
+//   - BenchmarkChainPost vs BenchmarkBaselineNetHTTP (the seed call on
+//     loopback: sign, send, verify): ≈ 1.52 ms vs 1.53 ms (within noise;
+//     +1.3 % in a median of 5 earlier runs), 23.8 KB vs 20.5 KB, 224 vs 203
+//     allocs.
+//   - BenchmarkNewRequestJSAPI (building a JSAPI call before signing),
+//     Validation Off vs Strict: ≈ 1.9 µs, 9 allocs vs ≈ 6 µs, 14 allocs: the
+//     catalogue check costs ≈ 4 µs, 5 allocs.
+//   - BenchmarkDownloadBill100MB (go test -run '^$' -bench DownloadBill100MB
+//     -benchtime=2x ./chain/; a 100 MB simulated bill through DownloadBill,
+//     signed, SHA-1 checked, to io.Discard, the simulator in the same
+//     process): plain 430–1270 MB/s with 0.10–0.13 MB peak heap growth and
+//     0.13–0.14 MB allocated per download; gzip (the simulator compressing
+//     on the fly on the same CPUs) 140–560 MB/s, 1.6 MB, 1.75 MB (limit
+//     8 MB); plain from a minimal server 1100–1130 MB/s, 0.07–0.08 MB,
+//     0.08 MB. The heap figures include the simulator's side (its gzip
+//     compressor is most of the gzip line); the client holds only
+//     fixed-size buffers, so they do not depend on the bill's size.
 package chain
