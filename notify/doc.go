@@ -18,6 +18,35 @@
 // store, so platform certificates renewed by a certs.Refresher reach the parser at
 // once.
 //
+// The body limit is DefaultMaxBodySize (1 MiB; WithMaxBodySize), the
+// timestamp window signer.DefaultWindow (±5 min; WithTimestampWindow). What
+// Handler answers:
+//
+//	fn returns nil                                      200, no body; fn called
+//	missing Wechatpay-* header, timestamp outside the   401 {"code":"FAIL","message":…}; fn not called
+//	window, unknown serial, WECHATPAY/SIGNTEST/ probe,
+//	bad signature
+//	malformed JSON or envelope, algorithm other than    400, same body; fn not called
+//	AEAD_AES_256_GCM
+//	body over the limit                                 413, same body; fn not called
+//	resource does not decrypt (wrong APIv3 key)         500, same body; fn not called (see below)
+//	fn returns an error                                 500 (or Fail(status, msg, err)), generic message
+//
+// Messages never contain keys, signatures or your error text; pass
+// WithErrorLog(func(ctx context.Context, err error)) to log the full
+// errors. ExampleParser_Handler and PaymentHandler in readme_test.go (a
+// handler with an idempotent order store, tested against the simulator)
+// show a complete handler; wechatpaytest's SendNotification and its Notify…
+// options (NotifyTampered, NotifyStale, NotifyProbe, NotifyUnknownSerial,
+// NotifyWrongAPIv3Key, NotifyID) make every case for a handler's tests.
+//
+// Without the handler, Parser.Parse(r) reads an *http.Request and
+// Parser.ParseRaw(header, body) takes bytes already read, unchanged; a
+// Notification has ID, EventType, CreateTime, Summary and the decrypted
+// resource read with Get (gjson paths). NewParser(keys, apiv3Key) builds a
+// parser with a fixed key set; DecryptUnverified(apiv3Key, body) decrypts
+// without verifying (for inspection tools only: Verified is false).
+//
 // # Errors
 //
 // Every error works with errors.Is: signer.ErrMissingHeader,
@@ -131,6 +160,11 @@
 //     documents can be recombined. Before a money decision on a refund
 //     result, confirm it with pay/refundquery (and a payment result with
 //     pay/orderquery), as WeChat Pay advises.
+//
+// The XML is read by the module's internal/v2xml codec, which refuses DTDs,
+// entities, processing instructions and duplicate fields (a callback with
+// two result_codes is never read one way and verified the other) and is
+// bounded in size and depth.
 //
 // GenerateV2Payment and GenerateV2Refund build the bodies WeChat Pay would
 // send, for testing handlers.
