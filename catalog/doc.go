@@ -56,8 +56,16 @@
 //
 // Importing the package does nothing at start-up. The data (about 190 KB,
 // gzip-compressed JSON embedded with go:embed) is decoded on the first use
-// of any function, once (a sync.Once), in about 25 ms; after that
-// Lookup of a template is a map access.
+// of any function, once (a sync.Once); after that Lookup of a template is
+// a map access. On a shared 2-core machine: BenchmarkLoad (the first load:
+// gunzip, decode 1,155 operations, index) ≈ 18 ms, 17.6 MB, 42 k allocs;
+// BenchmarkLookup (chain syntax, other names) ≈ 260 ns, 2 allocs;
+// BenchmarkLookupConcrete (no variables) ≈ 150 ns, 1 alloc;
+// BenchmarkLookupConcretePath (values written in) ≈ 600 ns, 3 allocs;
+// BenchmarkValidateJSAPI (a full 860-byte JSAPI prepay body) ≈ 3.3–4 µs,
+// 5 allocs, against ≈ 17–19 µs, 121 allocs for encoding/json only decoding
+// it into a map. Hostile input stays cheap: no suggestion search between
+// names far apart in length, no cached template over 512 bytes.
 //
 // # Source and licence
 //
