@@ -17,6 +17,16 @@
 //     notify.NewParserFromClient shares.
 //   - A Refresher runs Update for many merchants on a schedule.
 //
+// A client may start with no PlatformKeys when it has an APIv3 key: the
+// first Update bootstraps its store.
+//
+//	cfg.PlatformKeys = nil
+//	client, err := wechatpay.New(cfg)
+//	list, err := certs.Update(ctx, client) // Download with client.APIv3Key(), then Install into client.KeyStore()
+//
+// Each certificate is decrypted with the APIv3 key and checked: serial_no
+// matches the certificate, the times parse, the key is RSA.
+//
 // # The bootstrap rule
 //
 // The answer of /v3/certificates is signed with one of the certificates it
@@ -40,6 +50,15 @@
 // PUB_KEY_ID_… public key or a key you configured), and never empties the
 // store, so every key that verified before a refresh still verifies after it
 // until its certificate expires.
+//
+// RefresherConfig sets Interval (scheduled renewals), MinGap (at most one
+// triggered refresh per merchant in that time) and OnRefresh(mchid, Result),
+// called after every refresh (log Result.Err unless it is
+// ErrNoCertificates). Refresh loads a merchant at once (before serving),
+// Run keeps everyone fresh until its context ends, and TriggerOn(mchid, err)
+// triggers a refresh when an API call's error names an unknown serial
+// (OnUnknownSerial does the same for notify.WithUnknownSerial). See
+// ExampleRefresher.
 //
 // # Public-key mode
 //
