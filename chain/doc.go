@@ -97,6 +97,8 @@
 // context's deadline, ends the retries and returns the last answer. The
 // client's Timeout (DefaultTimeout, 30 s) bounds the whole call, retries
 // included. Cancelling ctx ends the call at once: errors.Is(err, ctx.Err()).
+// BaseURL defaults to DefaultBaseURL; WeChat Pay's backup host is
+// https://api2.wechatpay.cn/.
 //
 // # What resty does, and what this package does itself
 //

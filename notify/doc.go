@@ -34,7 +34,7 @@
 //
 // Messages never contain keys, signatures or your error text; pass
 // WithErrorLog(func(ctx context.Context, err error)) to log the full
-// errors. ExampleParser_Handler and PaymentHandler in readme_test.go (a
+// errors. ExampleParser_Handler and PaymentHandler in handler_example_test.go (a
 // handler with an idempotent order store, tested against the simulator)
 // show a complete handler; wechatpaytest's SendNotification and its Notify…
 // options (NotifyTampered, NotifyStale, NotifyProbe, NotifyUnknownSerial,

@@ -20,7 +20,7 @@
 // MerchantSerial (40 upper-case hex digits), MerchantKey, PlatformKey,
 // PlatformSerial (a PUB_KEY_ID_… by default) and APIv3Key (32 characters).
 // Keys are generated once per process and shared by every server, so tests
-// stay fast. TestPayscoreSyncWithSimulator in readme_test.go is a complete
+// stay fast. TestPayscoreSyncWithSimulator in complete_test.go is a complete
 // test to copy: retries through faults, a tampered answer, a business error
 // and notifications.
 //

@@ -1,7 +1,7 @@
 package notify_test
 
-// The code between the README markers is copied verbatim into the README's
-// callback section (/work/notes/readme/notify.md); TestReadmeHandler runs it
+// PaymentHandler below is a complete callback handler with an idempotent
+// order store (the package doc points here); TestReadmeHandler runs it
 // against the simulator.
 
 import (
@@ -19,8 +19,6 @@ import (
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
-
-// README BEGIN
 
 // Orders is your order storage. MarkPaid must be idempotent: WeChat Pay
 // delivers the same notification (same ID) again until it gets a 2xx, for
@@ -54,8 +52,6 @@ func PaymentHandler(client *chain.Client, orders Orders) (http.Handler, error) {
 		}
 	}), nil
 }
-
-// README END
 
 // memOrders is an idempotent in-memory Orders.
 type memOrders struct {

@@ -12,9 +12,8 @@ import (
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
-// ExampleClient_DownloadBill is the code of the README section on files
-// (/work/notes/readme/files.md): an upload, the image back, and a bill
-// download, against the simulator. Keep both in sync.
+// ExampleClient_DownloadBill runs the files section of the package doc
+// against the simulator: an upload, the image back, and a bill download.
 func ExampleClient_DownloadBill() {
 	ctx := context.Background()
 	srv := wechatpaytest.NewServer() // loopback WeChat Pay gateway

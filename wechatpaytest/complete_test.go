@@ -1,8 +1,8 @@
 package wechatpaytest_test
 
-// This file holds, verbatim, the test function shown in the README's
-// "Testing with the simulator" section, so that the README's code compiles
-// and passes. Keep the two in sync (/work/notes/readme/wechatpaytest.md).
+// TestPayscoreSyncWithSimulator is a complete test to copy into any _test.go
+// file of your module (the package doc points here): retries through
+// injected 503s, a tampered answer, a business error, and notifications.
 
 import (
 	"context"
