@@ -76,4 +76,6 @@
 // "#" and existing %XX triplets. It is the one way to pass a pre-built path,
 // and it is UNSAFE for untrusted input: such a value can add segments, a
 // query or a fragment. Use it only with values the program built itself.
+// Never put user input into the template text either: put it in a
+// variable.
 package pathtpl

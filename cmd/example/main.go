@@ -18,7 +18,8 @@
 // WECHATPAY_EXAMPLE_APPID and WECHATPAY_EXAMPLE_SERVICE_ID (defaults: the
 // seed's 1234323JKHDFE1243252, wxd678efh567hg6787, 500001).
 //
-// It exits 0 when all six calls succeed and verify, 1 otherwise.
+// It exits 0 when all six calls succeed and verify, 1 otherwise, with the
+// error on stderr (for an answer of the gateway: its code and Request-ID).
 package main
 
 import (
