@@ -131,7 +131,8 @@
 //
 // What the library's client does with them: Status 5xx and 429, Drop and
 // Cut are retried (twice by default, each attempt signed afresh), so a fault
-// with Times below 3 is absorbed and the call succeeds; only when every
+// with Times below 3 is absorbed and the call succeeds (unless a RetryAfter
+// longer than Config.RetryMaxWait ends the retries at once); only when every
 // attempt fails (Times -1, or Config.DisableRetries) does the client return
 // the answer as a *chain.APIError or, for Cut and Drop, the broken
 // connection (Cut: an error wrapping io.ErrUnexpectedEOF). When net/http

@@ -38,12 +38,15 @@ type Fault struct {
 	// Transport silently resends an idempotent request (GET) once when a
 	// reused keep-alive connection closes before any answer byte — with the
 	// same Authorization, so the simulator then answers 401 SIGN_ERROR for
-	// the replayed nonce, as the gateway would. Use Cut for a failure the
-	// client always sees.
+	// the replayed nonce, as the gateway would (the library's client signs
+	// such a resend again, and retries a dropped connection). Use Cut for a
+	// failure an HTTP client always sees.
 	Drop bool
 	// Cut sends the status line, headers and the first byte of a 200 answer
-	// announcing a longer body, then closes the connection: the client
+	// announcing a longer body, then closes the connection: an HTTP client
 	// always sees a broken answer (unexpected EOF), never a silent resend.
+	// The library's client retries it like any broken connection, so only a
+	// Cut on every attempt reaches the caller (see the package doc).
 	Cut bool
 
 	// Tamper changes the body after it was signed (an empty body keeps its
