@@ -93,3 +93,45 @@ func TestREADMEQuickstart(t *testing.T) {
 		t.Errorf("README program's imports (-want +got):\n%s", diff)
 	}
 }
+
+// TestREADMEDependencies checks that the README's Install section names
+// every direct requirement of go.mod, and no module that go.mod lacks.
+func TestREADMEDependencies(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	install := string(readme)
+	if i := strings.Index(install, "## Install"); i >= 0 {
+		install = install[i:]
+	}
+	if i := strings.Index(install[1:], "\n## "); i >= 0 {
+		install = install[:i+1]
+	}
+	var want, got []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+(\S+) v\S+$`).FindAllStringSubmatch(string(mod), -1) {
+		want = append(want, m[1])
+	}
+	for _, m := range regexp.MustCompile(`\((?:https://)?(?:github\.com/|pkg\.go\.dev/)(\S+?)\)`).FindAllStringSubmatch(install, -1) {
+		got = append(got, strings.TrimPrefix(m[1], "github.com/"))
+	}
+	if strings.Contains(install, "and pflag") {
+		got = append(got, "spf13/pflag")
+	}
+	for i, w := range want {
+		want[i] = strings.TrimPrefix(strings.TrimSuffix(w, "/v2"), "github.com/")
+	}
+	for i, g := range got {
+		got[i] = strings.TrimSuffix(g, "/v2")
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("README's Install section vs go.mod's direct requirements (-go.mod +README):\n%s", diff)
+	}
+}
