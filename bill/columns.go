@@ -78,13 +78,13 @@ const (
 
 // Columns of the fund bill's summary, and the values of FlowType.
 const (
-	FundTotalCount    = "资金流水总笔数"
-	IncomeCount       = "收入笔数"
-	IncomeAmount      = "收入金额"
-	ExpenseCount      = "支出笔数"
-	ExpenseAmount     = "支出金额"
-	FlowIncome        = "收入"
-	FlowExpense       = "支出"
+	FundTotalCount = "资金流水总笔数"
+	IncomeCount    = "收入笔数"
+	IncomeAmount   = "收入金额"
+	ExpenseCount   = "支出笔数"
+	ExpenseAmount  = "支出金额"
+	FlowIncome     = "收入"
+	FlowExpense    = "支出"
 )
 
 var (
