@@ -42,10 +42,11 @@ type Reader struct {
 	flowCol int // index of FlowType, -1 when absent
 	records int
 
-	summary *Summary
-	err     error
-	started bool
-	done    bool
+	summary   *Summary
+	err       error
+	started   bool
+	done      bool
+	srcFailed bool // the underlying reader failed
 }
 
 // runningSum is one derivation as the rows go by.
@@ -124,8 +125,17 @@ func (r *Reader) Summary() *Summary { return r.summary }
 // Count is the number of records read so far.
 func (r *Reader) Count() int { return r.records }
 
+// fail ends the reading with err. Unless err came from the underlying
+// reader, the rest of it is read and discarded so that its own final error
+// (a download's hash check) is reported too: a tampered download fails as
+// tampered, whatever syntax error it caused first.
 func (r *Reader) fail(err error) bool {
 	r.done = true
+	if err != nil && !r.srcFailed {
+		if _, derr := io.Copy(io.Discard, r.br); derr != nil {
+			err = errors.Join(err, r.readErr(derr))
+		}
+	}
 	r.err = err
 	return false
 }
@@ -252,6 +262,7 @@ func (r *Reader) readLine() ([]byte, error) {
 // readErr reports a failure of the underlying reader (for a download: the
 // hash check, a truncated body) as it is, with the line reached.
 func (r *Reader) readErr(err error) error {
+	r.srcFailed = true
 	return fmt.Errorf("bill: reading after line %d: %w", r.line, err)
 }
 
