@@ -102,10 +102,10 @@ func (r *Reader) Next() bool {
 		return r.fail(&Error{Line: r.line, Msg: fmt.Sprintf("%d values, but the header has %d columns", len(r.ends), len(r.header)), Err: ErrFieldCount})
 	}
 	r.rec.set(r, string(r.vals))
-	r.records++
 	if err := r.accumulate(); err != nil {
 		return r.fail(err)
 	}
+	r.records++
 	return true
 }
 
@@ -122,7 +122,7 @@ func (r *Reader) Err() error { return r.err }
 // returned false. It is also set when the check failed, to show the figures.
 func (r *Reader) Summary() *Summary { return r.summary }
 
-// Count is the number of records read so far.
+// Count is the number of records Next has returned so far.
 func (r *Reader) Count() int { return r.records }
 
 // fail ends the reading with err. Unless err came from the underlying
