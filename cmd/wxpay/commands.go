@@ -163,6 +163,8 @@ type billOptions struct {
 	out            string
 	progress       string
 	keepCompressed bool
+	format         string // csv, json or table: records instead of the file (billrecords.go)
+	summary        bool   // print the checked summary
 }
 
 func (a *app) downloadCommand() *cobra.Command {
@@ -194,6 +196,8 @@ shown on stderr when it is a terminal. Exit status 3 when the hash does not matc
 	bill.Flags().StringVarP(&o.out, "output", "o", "", "file to write (default stdout)")
 	bill.Flags().BoolVar(&o.keepCompressed, "keep-compressed", false, "with --tar-type GZIP, write the gzip file as served (the hash is still checked)")
 	bill.Flags().StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always, never")
+	bill.Flags().StringVar(&o.format, "format", "", "print the records instead of the file: csv (no backticks), json (one object a line) or table (aligned); the summary is checked")
+	bill.Flags().BoolVar(&o.summary, "summary", false, "print the checked summary (to stdout, or to stderr with --format)")
 	c.AddCommand(bill)
 	return c
 }
