@@ -27,7 +27,7 @@ func Example() {
 	c := srv.Client()
 	ctx := context.Background()
 
-	resp, err := c.Chain("v3/bill/tradebill").Get(ctx, chain.O{"query": map[string]any{"bill_date": "2026-11-27", "bill_type": "ALL", "tar_type": "GZIP"}})
+	resp, err := c.Chain("v3/bill/tradebill").Get(ctx, chain.O{"query": map[string]any{"bill_date": "2026-11-27", "tar_type": "GZIP"}})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -210,7 +210,7 @@ func renderTable(w io.Writer, staged *os.File) error {
 			if i >= len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], displayWidth(v))
+			widths[i] = max(widths[i], displayWidth(oneLine(v)))
 		}
 	}
 	if _, err := staged.Seek(0, io.SeekStart); err != nil {
@@ -239,7 +239,7 @@ func writeAligned(w io.Writer, rows [][]string) {
 			if i >= len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], displayWidth(v))
+			widths[i] = max(widths[i], displayWidth(oneLine(v)))
 		}
 	}
 	bw := bufio.NewWriter(w)
@@ -270,26 +270,4 @@ func oneLine(v string) string {
 		v = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(v)
 	}
 	return v
-}
-
-// displayWidth is the width of v on a terminal: East Asian wide characters
-// take two cells.
-func displayWidth(v string) int {
-	v = oneLine(v)
-	n := 0
-	for _, r := range v {
-		n++
-		if isWide(r) {
-			n++
-		}
-	}
-	return n
-}
-
-func isWide(r rune) bool {
-	return r >= 0x1100 && (r <= 0x115f || r == 0x2329 || r == 0x232a ||
-		(r >= 0x2e80 && r <= 0xa4cf && r != 0x303f) || (r >= 0xac00 && r <= 0xd7a3) ||
-		(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) ||
-		(r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6) ||
-		(r >= 0x20000 && r <= 0x3fffd))
 }
