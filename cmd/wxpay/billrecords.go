@@ -196,51 +196,50 @@ func writeSummary(w io.Writer, s *bill.Summary) {
 // to print; memory does not grow with the bill.
 func renderTable(w io.Writer, staged *os.File) error {
 	var widths []int
-	r := csv.NewReader(staged)
-	r.FieldsPerRecord = -1
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("download bill: %w", err)
-		}
-		for i, v := range row {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], displayWidth(oneLine(v)))
-		}
-	}
-	if _, err := staged.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("download bill: %w", err)
+	if err := eachCSVRow(staged, func(row []string) { widths = widen(widths, row) }); err != nil {
+		return err
 	}
 	bw := bufio.NewWriter(w)
-	r = csv.NewReader(staged)
+	if err := eachCSVRow(staged, func(row []string) { writeRow(bw, row, widths) }); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// eachCSVRow calls fn with every row of the CSV file f, from its start.
+func eachCSVRow(f *os.File, fn func([]string)) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("download bill: %w", err)
+	}
+	r := csv.NewReader(f)
 	r.FieldsPerRecord = -1
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("download bill: %w", err)
 		}
-		writeRow(bw, row, widths)
+		fn(row)
 	}
-	return bw.Flush()
+}
+
+// widen grows widths to fit row.
+func widen(widths []int, row []string) []int {
+	for i, v := range row {
+		if i >= len(widths) {
+			widths = append(widths, 0)
+		}
+		widths[i] = max(widths[i], displayWidth(oneLine(v)))
+	}
+	return widths
 }
 
 func writeAligned(w io.Writer, rows [][]string) {
 	var widths []int
 	for _, row := range rows {
-		for i, v := range row {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], displayWidth(oneLine(v)))
-		}
+		widths = widen(widths, row)
 	}
 	bw := bufio.NewWriter(w)
 	for _, row := range rows {
