@@ -1,7 +1,6 @@
 package bill
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 )
@@ -24,9 +23,6 @@ var pow10 = func() (p [maxAmountDigits + 1]int64) {
 	}
 	return p
 }()
-
-// errNotNumber is the cause of an amount that does not parse.
-var errNotNumber = errors.New("not a number")
 
 // ParseAmount reads a decimal such as "1.00", "-0.34306" or "12": an
 // optional sign, digits, and optionally a point followed by digits (at most
@@ -192,10 +188,7 @@ func cmpWide(a, b Amount) int {
 	case ia > ib:
 		return 1
 	}
-	// Same integer part but one did not align: it has the larger magnitude
-	// in its fraction only if its integer part is non-zero; compare as
-	// strings of digits is overkill here, treat as the sign of a's fraction
-	// minus b's, truncated to 18 digits.
+	// Same integer part: compare the fractions, both brought to 18 digits.
 	fa, fb := a.units%pow10[a.scale], b.units%pow10[b.scale]
 	fa *= pow10[maxAmountDigits-int(a.scale)]
 	fb *= pow10[maxAmountDigits-int(b.scale)]
