@@ -223,6 +223,12 @@
 //     a signed request never goes to a host named by data. The request is
 //     signed with the URL's path and query as sent.
 //
+// [Client.OpenBill] gives the download as a stream instead, for reading
+// records with package bill as they arrive (bill.NewReader(stream,
+// bill.TradeAll)): its last Read returns the hash failure, so bill's Err
+// reports it and records read before Err returned nil come from an
+// unverified file.
+//
 // Images: [Client.DownloadImage](ctx, mediaID, w) is
 // c.Chain("v3/merchant-service/images/{media_id}").Download(…). {media_id}
 // sends the base64 id as one path segment (%2F, %2B, %3D, as in WeChat

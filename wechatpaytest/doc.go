@@ -163,7 +163,12 @@
 // gzip-compressed only when the bill request asked for tar_type=GZIP. For
 // benchmarks, SetBillSource with SyntheticBill(size) serves bills generated
 // on demand and never held in memory (deterministic; the SHA-1 is computed
-// once per size).
+// once per size). Bills worth reading as records (byte-order mark,
+// backticks, escaped line breaks, a summary that matches the rows) come from
+// GeneratedBill(typ, rows) for trade ALL/SUCCESS/REFUND, fund and
+// profit-sharing bills; SetBillSourceFor(typ, date, src) serves them from
+// v3/bill/tradebill?bill_type=…, v3/bill/fundflowbill and
+// v3/profitsharing/bills.
 //
 // Uploads are multipart (meta + file); the signature covers the meta JSON,
 // and meta.sha256 must equal the file's SHA-256 (else 400 PARAM_ERROR).

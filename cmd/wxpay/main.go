@@ -155,7 +155,13 @@
 // mismatch exits 3, leaves no file behind and prints nothing to stdout
 // (without -o the bill is kept in a temporary file and copied to stdout only
 // after its hash matched). A progress bar is drawn on stderr when it is a
-// terminal (--progress always|never to force).
+// terminal (--progress always|never to force). --format csv|json|table
+// prints the records instead of the file (read by package bill: csv without
+// backticks, one JSON object a line, or an aligned table) and --summary the
+// summary checked against them; a summary or hash mismatch exits 3 with
+// nothing on stdout:
+//
+//	wxpay download bill --date 2019-06-11 --format table --summary
 //
 // A captured callback is either the JSON that notify.WriteCaptured writes
 // ({"headers":{…},"body":"<raw body>"}) or the raw HTTP request text.
