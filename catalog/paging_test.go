@@ -48,4 +48,3 @@ func TestPaging(t *testing.T) {
 		t.Errorf("%d paged operations (%d with links.next), want 65 (10)", n, next)
 	}
 }
-
