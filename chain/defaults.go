@@ -59,10 +59,7 @@ func (c *Client) withDefaults(ch *Chain, method string, opts O) O {
 	out, cloned := opts, false
 	clone := func() {
 		if !cloned {
-			out, cloned = maps.Clone(opts), true
-			if out == nil {
-				out = O{}
-			}
+			out, cloned = copyOptions(opts, len(c.defaults.names)), true
 		}
 	}
 	for i, name := range c.defaults.names {

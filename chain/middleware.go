@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -185,11 +184,8 @@ func guard(i int, mw Middleware, next Handler) Handler {
 
 // newCall is the Call of ch for method and opts (a shallow copy of opts).
 func (c *Client) newCall(ch *Chain, method string, opts O) *Call {
-	call := &Call{Method: strings.ToUpper(method), Options: maps.Clone(opts), Chain: ch,
+	call := &Call{Method: strings.ToUpper(method), Options: copyOptions(opts, 0), Chain: ch,
 		run: &callRun{fromNext: make([]error, len(c.middleware))}}
-	if call.Options == nil {
-		call.Options = O{}
-	}
 	if tpl, err := ch.template(); err == nil {
 		call.Template = tpl.String()
 		if op, ok := catalog.Lookup(call.Method, call.Template); ok {
@@ -270,4 +266,16 @@ func attemptErr(st *attemptState, err error) error {
 		return unwrapURLError(err)
 	}
 	return nil
+}
+
+// copyOptions returns a new map holding opts' entries, with room for extra
+// more. A loop rather than maps.Clone: the caller's map then does not
+// escape (only its values), which keeps the options map of a call without
+// middleware on the caller's stack.
+func copyOptions(opts O, extra int) O {
+	out := make(O, len(opts)+extra)
+	for k, v := range opts {
+		out[k] = v
+	}
+	return out
 }
