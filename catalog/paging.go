@@ -14,20 +14,21 @@ type Paging struct {
 	Next bool
 	// LimitRequired says the limit query parameter is required.
 	LimitRequired bool
-	// MinLimit and MaxLimit bound the limit query parameter (1 and 0 when
-	// the source gives no bounds: 0 means no known maximum); DefaultLimit is
-	// the source's example value of limit (0 when none).
+	// MinLimit and MaxLimit bound the limit query parameter, from the
+	// source's minimum and maximum (1 and 0 when it gives none: 0 means no
+	// known maximum); DefaultLimit is the source's example value of limit
+	// (0 when none).
 	MinLimit, MaxLimit, DefaultLimit int
 }
 
 // Paging reports whether the operation pages with the offset and limit
 // query parameters, and how. It is derived from the operation's parameters
-// and answer tree, not stored: an operation pages when it takes both offset
-// and limit in the query and its answer has a top-level array; that array
-// (the first, when there are several) holds the items. The source carries
-// no minimum or maximum for limit beyond a handful of operations (and the
-// generator does not keep them), so MaxLimit is 0: the gateway's answer
-// decides.
+// and answer tree, not stored (a scan of a few parameters and members, so
+// the catalogue's data and generator need no mark of their own): an
+// operation pages when it takes both offset and limit in the query and its
+// answer has a top-level array; that array (the first, when there are
+// several) holds the items. Few operations give limit a minimum or
+// maximum in the source; where it gives none, the gateway's answer decides.
 func (op *Operation) Paging() (Paging, bool) {
 	var off, lim *Param
 	for i := range op.Params {
@@ -58,6 +59,12 @@ func (op *Operation) Paging() (Paging, bool) {
 	}
 	if pg.Items == "" {
 		return Paging{}, false
+	}
+	if lim.Minimum != nil {
+		pg.MinLimit = *lim.Minimum
+	}
+	if lim.Maximum != nil {
+		pg.MaxLimit = *lim.Maximum
 	}
 	if n, ok := exampleInt(lim.Example); ok && n > 0 {
 		pg.DefaultLimit = n

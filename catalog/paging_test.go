@@ -17,6 +17,7 @@ func TestPaging(t *testing.T) {
 	}{
 		{"GET", "v3/merchantfund/merchant/income-records", catalog.Paging{Items: "data", TotalCount: true, Next: true, LimitRequired: true, MinLimit: 1, DefaultLimit: 100}, true},
 		{"GET", "v3/bank-transfer/batches/batch-id/{batch_id}", catalog.Paging{Items: "transfer_detail_list", TotalCount: true, MinLimit: 1, DefaultLimit: 20}, true},
+		{"GET", "v3/brand/marketing/shake-activities/activities", catalog.Paging{Items: "data", TotalCount: true, LimitRequired: true, MinLimit: 1, MaxLimit: 100, DefaultLimit: 5}, true},
 		{"GET", "v3/pay/transactions/id/{transaction_id}", catalog.Paging{}, false},
 		{"POST", "v3/pay/transactions/jsapi", catalog.Paging{}, false},
 	}

@@ -143,6 +143,7 @@ func TestItemsRefusesBeforeSending(t *testing.T) {
 		want error
 	}{
 		{queryTpl, queryOpts(), chain.ErrNotPaged},
+		{"v3/brand/marketing/shake-activities/activities", chain.O{"query": map[string]any{"brand_id": "120344", "limit": 101}}, chain.ErrInvalidOptions},
 		{incomeTpl, chain.O{"query": map[string]any{"account_type": "BASIC", "date": "2019-06-11", "limit": "ten"}}, chain.ErrInvalidOptions},
 	} {
 		for _, err := range c.Chain(tc.tpl).Items(context.Background(), tc.opts) {
