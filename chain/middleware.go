@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-resty/resty/v2"
+	"github.com/tidwall/gjson"
+
 	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/signer"
 )
@@ -79,6 +82,9 @@ type Attempt struct {
 	StatusCode int
 	Header     http.Header
 	RequestID  string
+	// ErrorCode is the code of a non-2xx JSON answer (e.g.
+	// "SYSTEM_ERROR"), unverified; "" when none was read (downloads).
+	ErrorCode string
 	// Err is why the attempt failed without an answer (a connection error,
 	// a body cut off); nil when an answer arrived, whatever its status.
 	Err error
@@ -233,13 +239,16 @@ func (c *Client) observe(ctx context.Context, a *Attempt) error {
 // observeAttempt builds the Attempt of call's current attempt and runs the
 // observers (the pipeline calls it only when there are some). wait < 0: no
 // retry follows.
-func (c *Client) observeAttempt(call *callState, number int, hr *http.Response, err error, wait time.Duration) error {
+func (c *Client) observeAttempt(call *callState, number int, hr *http.Response, body []byte, err error, wait time.Duration) error {
 	st := call.cur
 	a := &Attempt{Method: call.req.method, Template: call.req.template, Number: number,
 		Request: st.hr, Err: err, Start: st.start, Duration: time.Since(st.start),
 		Retry: wait >= 0, Wait: max(wait, 0)}
 	if hr != nil && err != errReplayed {
 		a.StatusCode, a.Header, a.RequestID = hr.StatusCode, hr.Header, hr.Header.Get(signer.HeaderRequestID)
+		if a.StatusCode >= 300 && len(body) > 0 {
+			a.ErrorCode = gjson.GetBytes(body, "code").String()
+		}
 	}
 	if a.Retry {
 		switch {
@@ -278,4 +287,12 @@ func copyOptions(opts O, extra int) O {
 		out[k] = v
 	}
 	return out
+}
+
+// answerBody is the body resty read for an attempt (nil for a streamed one).
+func answerBody(rr *resty.Response, stream bool) []byte {
+	if stream || rr == nil || rr.RawResponse == nil {
+		return nil
+	}
+	return rr.Body()
 }

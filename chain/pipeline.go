@@ -227,7 +227,7 @@ func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration,
 	}
 	call.logged, call.waiting = true, true
 	if c.observers != nil {
-		if call.mwErr = c.observeAttempt(call, attempt, hr, st.err, wait); call.mwErr != nil {
+		if call.mwErr = c.observeAttempt(call, attempt, hr, answerBody(rr, call.req.stream), st.err, wait); call.mwErr != nil {
 			return 0, call.mwErr
 		}
 	}
@@ -297,7 +297,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		}
 	}
 	if c.observers != nil && st != nil && !call.waiting {
-		call.mwErr = c.observeAttempt(call, attempts, hr, attemptErr(st, err), -1)
+		call.mwErr = c.observeAttempt(call, attempts, hr, answerBody(rr, call.req.stream), attemptErr(st, err), -1)
 	}
 	if call.mwErr != nil {
 		closeBody()

@@ -20,7 +20,8 @@
 // Metrics: wechatpay.client.call.duration (a histogram in seconds) and
 // wechatpay.client.call.retries (a counter of retried attempts), by
 // http.request.method, url.template, http.response.status_code,
-// wechatpay.error.code (the call's; for retries error.type of the attempt).
+// wechatpay.error.code (the call's, or the retried attempt's) and, for
+// retries, error.type (a connection failure).
 //
 // Nothing of the call's content is recorded: no path value, query, body,
 // header value (the Authorization signature included), openid or key; an
@@ -195,6 +196,9 @@ func (t *Telemetry) ObserveAttempt(ctx context.Context, a *chain.Attempt) error 
 	if a.StatusCode != 0 {
 		attrs = append(attrs, attrStatus.Int(a.StatusCode))
 	}
+	if a.ErrorCode != "" {
+		attrs = append(attrs, AttrErrorCode.String(a.ErrorCode))
+	}
 	errType := ""
 	if a.Err != nil {
 		errType = errorType(a.Err)
@@ -206,7 +210,7 @@ func (t *Telemetry) ObserveAttempt(ctx context.Context, a *chain.Attempt) error 
 	info.span.AddEvent("wechatpay.attempt", trace.WithTimestamp(a.Start.Add(a.Duration)), trace.WithAttributes(attrs...))
 	if a.Retry {
 		t.retries.Add(ctx, 1, metric.WithAttributes(attrMethod.String(a.Method), attrTemplate.String(a.Template),
-			attrStatus.Int(a.StatusCode), attrErrType.String(errType)))
+			attrStatus.Int(a.StatusCode), AttrErrorCode.String(a.ErrorCode), attrErrType.String(errType)))
 	}
 	return nil
 }

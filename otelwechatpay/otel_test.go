@@ -108,9 +108,9 @@ func TestSpansAndMetrics(t *testing.T) {
 			"http.response.status_code": "404", "wechatpay.attempts": "3", "wechatpay.request_id": "set",
 			"wechatpay.error.code": ae.Code, "error.type": ae.Code},
 			Events: []string{
-				"wechatpay.attempt wechatpay.attempt=1 http.response.status_code=503 wechatpay.retry.reason=status 503",
-				"wechatpay.attempt wechatpay.attempt=2 http.response.status_code=503 wechatpay.retry.reason=status 503",
-				"wechatpay.attempt wechatpay.attempt=3 http.response.status_code=404",
+				"wechatpay.attempt wechatpay.attempt=1 http.response.status_code=503 wechatpay.error.code=SERVICE_UNAVAILABLE wechatpay.retry.reason=status 503",
+				"wechatpay.attempt wechatpay.attempt=2 http.response.status_code=503 wechatpay.error.code=SERVICE_UNAVAILABLE wechatpay.retry.reason=status 503",
+				"wechatpay.attempt wechatpay.attempt=3 http.response.status_code=404 wechatpay.error.code=" + ae.Code,
 			}},
 	}
 	if d := cmp.Diff(want, []summary{sum(got[0]), sum(got[1])}); d != "" {
@@ -137,9 +137,9 @@ func TestSpansAndMetrics(t *testing.T) {
 		}
 	}
 	wantCounts := map[string]string{
-		otelwechatpay.MetricCallDuration + " http.request.method=POST http.response.status_code=200 url.template=" + seedTpl + " wechatpay.error.code=":           "1",
-		otelwechatpay.MetricCallDuration + " http.request.method=GET http.response.status_code=404 url.template=" + queryTpl + " wechatpay.error.code=" + ae.Code: "1",
-		otelwechatpay.MetricRetries + " error.type= http.request.method=GET http.response.status_code=503 url.template=" + queryTpl:                               "2",
+		otelwechatpay.MetricCallDuration + " http.request.method=POST http.response.status_code=200 url.template=" + seedTpl + " wechatpay.error.code=":                           "1",
+		otelwechatpay.MetricCallDuration + " http.request.method=GET http.response.status_code=404 url.template=" + queryTpl + " wechatpay.error.code=" + ae.Code:                 "1",
+		otelwechatpay.MetricRetries + " error.type= http.request.method=GET http.response.status_code=503 url.template=" + queryTpl + " wechatpay.error.code=SERVICE_UNAVAILABLE": "2",
 	}
 	if d := cmp.Diff(wantCounts, counts); d != "" {
 		t.Errorf("metrics (-want +got):\n%s", d)
