@@ -84,7 +84,7 @@ func TestSpansAndMetrics(t *testing.T) {
 				out.Attrs[string(kv.Key)] = "set"
 				continue
 			}
-			out.Attrs[string(kv.Key)] = kv.Value.Emit()
+			out.Attrs[string(kv.Key)] = kv.Value.String()
 		}
 		for _, e := range s.Events {
 			var parts []string
@@ -92,7 +92,7 @@ func TestSpansAndMetrics(t *testing.T) {
 				if kv.Key == "wechatpay.attempt.duration" || kv.Key == "wechatpay.retry.wait" {
 					continue
 				}
-				parts = append(parts, string(kv.Key)+"="+kv.Value.Emit())
+				parts = append(parts, string(kv.Key)+"="+kv.Value.String())
 			}
 			out.Events = append(out.Events, e.Name+" "+strings.Join(parts, " "))
 		}
@@ -180,7 +180,7 @@ func TestSpansAndMetrics(t *testing.T) {
 		}
 	}
 	for _, kv := range all {
-		v := kv.Value.Emit()
+		v := kv.Value.String()
 		for _, s := range secrets {
 			if s != "" && strings.Contains(v, s) {
 				t.Errorf("attribute %s = %q holds a value of the call (%q)", kv.Key, v, s)
@@ -195,7 +195,7 @@ func TestSpansAndMetrics(t *testing.T) {
 func attrText(s attribute.Set) string {
 	var parts []string
 	for _, kv := range s.ToSlice() {
-		parts = append(parts, string(kv.Key)+"="+kv.Value.Emit())
+		parts = append(parts, string(kv.Key)+"="+kv.Value.String())
 	}
 	return strings.Join(parts, " ")
 }
