@@ -108,6 +108,18 @@ func decodeField(sc *scanner, f *Field, in *Location) error {
 			if n, err = sc.number(); err == nil {
 				f.MaxLength, err = strconv.Atoi(n)
 			}
+		case "mn", "mx":
+			var n string
+			var v int
+			if n, err = sc.number(); err == nil {
+				if v, err = strconv.Atoi(n); err == nil {
+					if key == "mn" {
+						f.Minimum = &v
+					} else {
+						f.Maximum = &v
+					}
+				}
+			}
 		case "x":
 			f.Sensitive, err = strList(sc)
 		case "v":

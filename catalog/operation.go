@@ -76,6 +76,9 @@ type Field struct {
 	Required  bool
 	Enum      []string // allowed values as text (strings unquoted)
 	MaxLength int      // in characters; 0 when unbounded
+	// Minimum and Maximum are the bounds of an integer value (nil when the
+	// source gives none), e.g. the maximum page size of a limit parameter.
+	Minimum, Maximum *int
 	// Sensitive is x-is-sensitive: the names of members sent encrypted, or
 	// "ciphertext" for an encrypted resource.
 	Sensitive []string

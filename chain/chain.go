@@ -172,7 +172,10 @@ func (ch *Chain) DeleteAsync(ctx context.Context, opts O) *Future {
 // Do sends a request with any method, in any case ("get" is sent as GET).
 // The options are checked completely before anything is sent.
 func (ch *Chain) Do(ctx context.Context, method string, opts O) (*Response, error) {
-	req, err := ch.newRequest(method, opts)
+	if ch.c.handler != nil {
+		return ch.c.runCall(ctx, ch, method, opts)
+	}
+	req, err := ch.newRequest(method, ch.c.withDefaults(ch, method, opts))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +185,11 @@ func (ch *Chain) Do(ctx context.Context, method string, opts O) (*Response, erro
 // DoAsync runs Do in a goroutine and returns its Future. The options map is
 // read before DoAsync returns, so the caller may reuse it at once.
 func (ch *Chain) DoAsync(ctx context.Context, method string, opts O) *Future {
-	req, err := ch.newRequest(method, opts)
+	if ch.c.handler != nil {
+		call := ch.c.newCall(ch, method, opts) // reads opts now
+		return async(func() (*Response, error) { return ch.c.handler(ctx, call) })
+	}
+	req, err := ch.newRequest(method, ch.c.withDefaults(ch, method, opts))
 	if err != nil {
 		return resolved(nil, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +50,10 @@ type Client struct {
 	userAgent    string
 	onUnknown    func(serial string)
 	validation   validation
+	middleware   []Middleware      // Config.Middleware (see middleware.go)
+	handler      Handler           // middleware composed; nil without
+	observers    []AttemptObserver // Config.AttemptObservers; nil without
+	defaults     *defaults         // Config.Defaults; nil when none is set
 }
 
 // NewClient checks cfg and returns a client; wechatpay.New is the same
@@ -85,6 +90,12 @@ func NewClient(cfg Config) (*Client, error) {
 		onUnknown:    o.OnUnknownSerial,
 		validation:   validation{mode: o.Validation},
 	}
+	c.middleware = slices.Clone(o.Middleware)
+	c.handler = c.compose(c.middleware)
+	if len(o.AttemptObservers) > 0 {
+		c.observers = slices.Clone(o.AttemptObservers)
+	}
+	c.defaults = newDefaults(o.Defaults)
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout
 	}
@@ -119,10 +130,10 @@ func NewClient(cfg Config) (*Client, error) {
 	// Retries are resty's, decided and timed by this package's rules: one
 	// condition (it replaces resty's default), Retry-After or the backoff,
 	// and no retry that a deadline or RetryMaxWait would cut short.
-	c.rc.SetRetryCount(c.maxRetries)
+	c.rc.SetRetryCount(max(c.maxRetries, MaxCallRetries)) // the per-call limit is retryWithin's
 	c.rc.SetRetryWaitTime(0)
 	c.rc.SetRetryMaxWaitTime(c.retryMaxWait)
-	c.rc.AddRetryCondition(c.retryCondition)
+	c.rc.AddRetryCondition(c.retryWithin)
 	c.rc.SetRetryAfter(c.retryAfter)
 	return c, nil
 }

@@ -62,6 +62,18 @@ type Config struct {
 	// one, matching ErrInvalidOptions. Off skips the check. One call can
 	// override it with the "validation" option: chain.O{"validation": catalog.Off}.
 	Validation catalog.Mode
+
+	// Middleware wraps every call made through a Chain (Do, Get, Post …
+	// and their Async forms; not downloads), outermost first, before the
+	// client fills Defaults, checks the options and the catalogue, and
+	// signs. See Middleware.
+	Middleware []Middleware
+	// AttemptObservers see every attempt once it has ended (inside the retry
+	// loop, after signing), in order. See AttemptObserver.
+	AttemptObservers []AttemptObserver
+	// Defaults are filled into a call whose catalogue operation has the
+	// field and whose caller left it out; never over a value given.
+	Defaults Defaults
 }
 
 // checked is a Config after NewClient's checks: the normalised parts.

@@ -165,6 +165,51 @@
 // catalog.Strict), and report the stale entry as the catalog package doc
 // says.
 //
+// # Middleware, in order
+//
+// A call made through a Chain (Do, Get, Post … and the …Async forms; not
+// the downloads) goes through these steps, in this order:
+//
+//  1. Config.Middleware, outermost first ([Middleware], like net/http
+//     middleware: func(next Handler) Handler). Each sees a [Call]: the
+//     method, the template (never the expanded path), a shallow copy of the
+//     options map and the catalog.Operation; it may change the method and
+//     the options, answer the call itself without calling next (a cache, a
+//     fake), or look at the answer next returns.
+//  2. Config.Defaults are filled in where the catalogue operation has the
+//     field and the options lack it (never over a value given).
+//  3. The options are checked and the request built; then the catalogue
+//     check (Config.Validation or the "validation" option; in Warn mode a
+//     deprecated operation is logged once per template).
+//  4. The retry loop: each attempt is signed last, sent, and then shown to
+//     Config.AttemptObservers ([AttemptObserver]) with its number, the
+//     signed request, the status, Request-ID or error, and why it is
+//     retried. They observe only: the request has gone out.
+//  5. The answer is read and verified, and handed back out through the
+//     middleware, innermost first.
+//
+// An error a middleware or an observer returns itself ends the call as a
+// [*MiddlewareError] naming its stage and position (errors.Is/As reach its
+// own error); an observer's error stops the retries. A panic in either is
+// not recovered by the client: it unwinds through Do to the caller (in the
+// …Async forms, the Future fails with "async step panicked"). There is no
+// global state: middleware lives in the Config of one client. Without
+// middleware the pipeline pays one nil check per step.
+//
+// # Per-call settings
+//
+// Three options override the client's settings for one call:
+// "validation" (a catalog.Mode), "timeout" (a time.Duration bounding the
+// call, retries included; negative: none) and "retries" (an int, 0 for
+// none, at most [MaxCallRetries]). They are option keys like the others, so
+// a middleware can set them too.
+//
+// # Pages
+//
+// [Chain.Items] is an iter.Seq2 over every item of an operation that pages
+// with offset and limit (catalog.Operation.Paging), fetching pages as the
+// loop goes; each page is a call through the middleware.
+//
 // # Async
 //
 // The …Async methods return a [*Future] with Then, Otherwise and Wait, like the

@@ -29,23 +29,29 @@ const (
 	// keyValidation ("validation") overrides Config.Validation for one
 	// call: chain.O{"validation": catalog.Off}.
 	keyValidation = "validation"
+	// keyTimeout ("timeout") and keyRetries ("retries") override
+	// Config.Timeout and Config.MaxRetries for one call (settings.go).
+	keyTimeout = "timeout"
+	keyRetries = "retries"
 )
 
-var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, keyEncryptor, keyValidation}
+var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, keyEncryptor, keyValidation, keyTimeout, keyRetries}
 
 // request is one call, fully built and checked: what the pipeline sends.
 // chain/download.go builds on it too.
 type request struct {
-	method   string
-	baseURL  string        // the client's BaseURL, for errors (with template: which URL was called)
-	template string        // normalised template, for logs and errors
-	path     string        // expanded path with query, no leading "/"
-	header   http.Header   // complete request headers except Authorization
-	body     []byte        // bytes on the wire (nil: no body)
-	signBody []byte        // bytes signed: body, or the meta JSON of an upload
-	timeout  time.Duration // 0 → the client's Timeout; < 0 → none
-	absURL   string        // when set, sent instead of BaseURL + path (e.g. a bill's download_url); path must then hold its path and query
-	stream   bool          // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
+	method     string
+	baseURL    string        // the client's BaseURL, for errors (with template: which URL was called)
+	template   string        // normalised template, for logs and errors
+	path       string        // expanded path with query, no leading "/"
+	header     http.Header   // complete request headers except Authorization
+	body       []byte        // bytes on the wire (nil: no body)
+	signBody   []byte        // bytes signed: body, or the meta JSON of an upload
+	timeout    time.Duration // 0 → the client's Timeout; < 0 → none
+	absURL     string        // when set, sent instead of BaseURL + path (e.g. a bill's download_url); path must then hold its path and query
+	retries    int           // retries allowed: the "retries" option (settings.go) when retriesSet, else the client's MaxRetries
+	retriesSet bool
+	stream     bool // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
 }
 
 // sortedKeys returns m's keys in order.
@@ -219,6 +225,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	if err != nil {
 		probs = append(probs, err)
 	}
+	probs = append(probs, r.callSettings(opts)...)
 
 	if len(probs) > 0 {
 		return nil, &OptionsError{Method: method, BaseURL: r.baseURL, Template: r.template, Problems: probs}

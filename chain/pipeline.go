@@ -35,6 +35,7 @@ type callState struct {
 	cur     *attemptState   // the current (finally: the last) attempt
 	logged  bool            // cur was logged when its retry was decided
 	waiting bool            // a retry wait was decided after cur
+	mwErr   error           // an attempt observer's error: it ends the call
 }
 
 func callOf(ctx context.Context) *callState {
@@ -225,6 +226,11 @@ func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration,
 		drain(hr.Body) // resty does not read a streamed answer
 	}
 	call.logged, call.waiting = true, true
+	if c.observers != nil {
+		if call.mwErr = c.observeAttempt(call, attempt, hr, answerBody(rr, call.req.stream), st.err, wait); call.mwErr != nil {
+			return 0, call.mwErr
+		}
+	}
 	return max(wait, 1), nil // 0 would mean resty's own backoff
 }
 
@@ -289,6 +295,13 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		if hr != nil && hr.Body != nil && !readBody {
 			hr.Body.Close()
 		}
+	}
+	if c.observers != nil && st != nil && !call.waiting {
+		call.mwErr = c.observeAttempt(call, attempts, hr, answerBody(rr, call.req.stream), attemptErr(st, err), -1)
+	}
+	if call.mwErr != nil {
+		closeBody()
+		return nil, nil, attempts, call.mwErr
 	}
 	if st == nil {
 		closeBody()

@@ -18,7 +18,7 @@ const warnedLimit = 4096
 // validation is a client's catalogue check state.
 type validation struct {
 	mode   catalog.Mode
-	warned sync.Map // "METHOD template\x00finding" → struct{}
+	warned sync.Map // "METHOD template\x00finding" → struct{}; "METHOD template" → struct{} for a deprecation
 	n      atomic.Int64
 }
 
@@ -57,6 +57,9 @@ func (c *Client) checkCatalogue(mode catalog.Mode, r *request, names []string, o
 	}
 	if jsonBody {
 		req.Body = r.body
+	}
+	if mode == catalog.Warn {
+		c.warnDeprecated(r)
 	}
 	findings := catalog.Validate(r.method, r.template, req)
 	if len(findings) == 0 {

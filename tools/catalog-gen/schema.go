@@ -95,6 +95,7 @@ func (s *schemas) plain(file string, n *yaml.Node, depth int) (catalog.Field, er
 		CDATA:  boolean(get(n, "x-cdata")),
 		Key:    str(get(n, "x-key")),
 	}
+	f.Minimum, f.Maximum = intOf(str(get(n, "minimum"))), intOf(str(get(n, "maximum")))
 	if ml := str(get(n, "maxLength")); ml != "" {
 		if v, err := strconv.Atoi(ml); err == nil && v > 0 {
 			f.MaxLength = v
@@ -170,6 +171,12 @@ func merge(dst *catalog.Field, src catalog.Field) {
 	}
 	if src.MaxLength > 0 {
 		dst.MaxLength = src.MaxLength
+	}
+	if src.Minimum != nil {
+		dst.Minimum = src.Minimum
+	}
+	if src.Maximum != nil {
+		dst.Maximum = src.Maximum
 	}
 	if len(src.Sensitive) > 0 {
 		dst.Sensitive = src.Sensitive
@@ -305,4 +312,17 @@ func quote(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// intOf reads an integer bound (minimum, maximum); nil when there is none
+// or it is not an integer.
+func intOf(s string) *int {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return nil
+	}
+	return &v
 }

@@ -46,6 +46,8 @@ type (
 		Required  bool            `json:"q,omitempty"`
 		Enum      []string        `json:"e,omitempty"`
 		MaxLength int             `json:"l,omitempty"`
+		Minimum   *int            `json:"mn,omitempty"`
+		Maximum   *int            `json:"mx,omitempty"`
 		Sensitive []string        `json:"x,omitempty"`
 		Example   json.RawMessage `json:"v,omitempty"` // the value itself
 		Fields    []wireField     `json:"c,omitempty"`
@@ -82,7 +84,7 @@ func toWirePtr(f *catalog.Field) *wireField {
 func toWire(f catalog.Field) wireField {
 	w := wireField{
 		Name: f.Name, Type: f.Type, Format: f.Format, Required: f.Required, Enum: f.Enum,
-		MaxLength: f.MaxLength, Sensitive: f.Sensitive, Items: toWirePtr(f.Items),
+		MaxLength: f.MaxLength, Minimum: f.Minimum, Maximum: f.Maximum, Sensitive: f.Sensitive, Items: toWirePtr(f.Items),
 		CDATA: f.CDATA, JSON: toWirePtr(f.JSON), Key: f.Key,
 	}
 	if f.Example != "" {
