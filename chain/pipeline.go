@@ -460,22 +460,28 @@ func (c *Client) backoff(attempt int) time.Duration {
 
 // retryDelay honours Retry-After (seconds or an HTTP date); without it, the
 // backoff. A Retry-After longer than RetryMaxWait ends the retries (ok false):
-// the caller gets the 429/503 and can decide.
+// the caller gets the 429/503 and can decide. Seconds are compared before
+// they become a Duration, so that a huge value (even one over int64) cannot
+// overflow to a short wait. A negative value, a date in the past or one that
+// does not parse gives the backoff, not a retry at once.
 func (c *Client) retryDelay(attempt int, h http.Header) (time.Duration, bool) {
-	ra := h.Get("Retry-After")
+	ra := strings.TrimSpace(h.Get("Retry-After"))
 	if ra == "" {
 		return c.backoff(attempt), true
 	}
 	var d time.Duration
-	if secs, err := strconv.Atoi(ra); err == nil {
+	if secs, err := strconv.ParseUint(ra, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > uint64(c.retryMaxWait/time.Second) {
+			return 0, false // all digits, and too many of them
+		}
 		d = time.Duration(secs) * time.Second
 	} else if t, err := http.ParseTime(ra); err == nil {
 		d = time.Until(t)
 	} else {
 		return c.backoff(attempt), true
 	}
-	if d < 0 {
-		d = 0
+	if d <= 0 {
+		return c.backoff(attempt), true
 	}
 	if d > c.retryMaxWait {
 		return 0, false
