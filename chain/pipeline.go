@@ -462,8 +462,8 @@ func (c *Client) backoff(attempt int) time.Duration {
 // backoff. A Retry-After longer than RetryMaxWait ends the retries (ok false):
 // the caller gets the 429/503 and can decide. Seconds are compared before
 // they become a Duration, so that a huge value (even one over int64) cannot
-// overflow to a short wait. A negative value, a date in the past or one that
-// does not parse gives the backoff, not a retry at once.
+// overflow to a short wait. A negative value or one that does not parse
+// gives the backoff, not a retry at once; "0" and a date in the past mean now.
 func (c *Client) retryDelay(attempt int, h http.Header) (time.Duration, bool) {
 	ra := strings.TrimSpace(h.Get("Retry-After"))
 	if ra == "" {
@@ -480,8 +480,8 @@ func (c *Client) retryDelay(attempt int, h http.Header) (time.Duration, bool) {
 	} else {
 		return c.backoff(attempt), true
 	}
-	if d <= 0 {
-		return c.backoff(attempt), true
+	if d < 0 {
+		d = 0 // a date in the past: now, as for "0"
 	}
 	if d > c.retryMaxWait {
 		return 0, false
