@@ -42,6 +42,7 @@ type DownloadOption func(*downloadConfig)
 type downloadConfig struct {
 	progress       func(received, total int64)
 	idle           time.Duration
+	maxSize        int64 // 0: none; see WithMaxSize
 	keepCompressed bool
 }
 
@@ -156,7 +157,11 @@ func (ch *Chain) Download(ctx context.Context, opts O, w io.Writer, dopts ...Dow
 //	c.Chain("v3/merchant-service/images/{+media_id}").Download(ctx, chain.O{"media_id": "ab%2Fcd%2Bef%3D%3D"}, w)
 //
 // ("{+media_id}" with a raw id would send its "/" unescaped, as two segments.)
+//
+// The answer is not signed: at most DefaultImageMaxSize bytes are written
+// (ErrTooLarge beyond); WithMaxSize changes the cap.
 func (c *Client) DownloadImage(ctx context.Context, mediaID string, w io.Writer, opts ...DownloadOption) (*DownloadResult, error) {
+	opts = append([]DownloadOption{WithMaxSize(DefaultImageMaxSize)}, opts...)
 	return c.Chain("v3/merchant-service/images/{media_id}").Download(ctx, O{"media_id": mediaID}, w, opts...)
 }
 
@@ -185,6 +190,9 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 		if o != nil {
 			o(&cfg)
 		}
+	}
+	if cfg.maxSize > 0 && w != nil {
+		w = &cappedWriter{w: w, limit: cfg.maxSize}
 	}
 	idle := cfg.idle
 	if idle == 0 {
