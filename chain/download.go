@@ -222,7 +222,7 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 	res := &DownloadResult{
 		StatusCode:    resp.StatusCode,
 		Header:        resp.Header,
-		RequestID:     resp.Header.Get(signer.HeaderRequestID),
+		RequestID:     resp.Header.Get(requestIDKey),
 		ContentLength: resp.ContentLength,
 		Gunzipped:     resp.Uncompressed,
 		Attempts:      attempts,

@@ -202,7 +202,7 @@ func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration,
 	status, rid := 0, ""
 	hr := rr.RawResponse
 	if hr != nil && st.err != errReplayed {
-		status, rid = hr.StatusCode, hr.Header.Get(signer.HeaderRequestID)
+		status, rid = hr.StatusCode, hr.Header.Get(requestIDKey)
 	}
 	dur := time.Since(st.start)
 	var wait time.Duration
@@ -311,7 +311,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 	}
 	status, rid := 0, ""
 	if hr != nil {
-		status, rid = hr.StatusCode, hr.Header.Get(signer.HeaderRequestID)
+		status, rid = hr.StatusCode, hr.Header.Get(requestIDKey)
 	}
 	if cerr := ctx.Err(); cerr != nil && (err != nil || call.waiting) {
 		closeBody()
@@ -364,10 +364,10 @@ func (c *Client) readResponse(req *request, hr *http.Response) (*Response, error
 	defer hr.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
 	if err != nil {
-		return nil, c.wrapf(req, "reading the answer (status %d, Request-ID %q): %w", hr.StatusCode, hr.Header.Get(signer.HeaderRequestID), unwrapURLError(err))
+		return nil, c.wrapf(req, "reading the answer (status %d, Request-ID %q): %w", hr.StatusCode, hr.Header.Get(requestIDKey), unwrapURLError(err))
 	}
 	if len(body) > maxBody {
-		return nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, hr.Header.Get(signer.HeaderRequestID))
+		return nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, hr.Header.Get(requestIDKey))
 	}
 	return c.finish(req, hr, body)
 }
@@ -389,12 +389,12 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "wechatpay bodies",
 			slog.String("method", req.method), slog.String("template", req.template),
 			slog.Int("status", hr.StatusCode),
-			slog.String("request_id", hr.Header.Get(signer.HeaderRequestID)),
+			slog.String("request_id", hr.Header.Get(requestIDKey)),
 			slog.String("request_body", string(req.signBody)), slog.String("response_body", string(body)))
 	}
 	path := req.urlPath()
 	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
-		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(signer.HeaderRequestID)}
+		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(requestIDKey)}
 		if signer.VerificationFor(req.method, path) == signer.VerifyNone {
 			return resp, nil
 		}
@@ -412,7 +412,7 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 		verr = c.verifier.VerifyResponse(req.method, path, hr.Header, body)
 		verified = verr == nil
 		if verr != nil {
-			c.logVerifyFailure(req, hr.Header.Get(signer.HeaderRequestID), verr)
+			c.logVerifyFailure(req, hr.Header.Get(requestIDKey), verr)
 		}
 	}
 	return nil, newAPIError(req, c.serial, hr.StatusCode, hr.Header, body, verified, verr)
