@@ -92,11 +92,16 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	}
 	st := &attemptState{signBody: call.req.signBody, start: time.Now()}
 	call.cur, call.logged, call.waiting = st, false, false
-	// The connection hooks of this attempt (resign, replay detection).
-	*hr = *hr.WithContext(httptrace.WithClientTrace(hr.Context(), &httptrace.ClientTrace{
-		GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
-		WroteHeaderField: st.wroteHeader,
-	}))
+	// The connection hooks of this attempt (resign, replay detection), only
+	// where net/http may resend the request by itself: it never resends one
+	// whose body it cannot rewind (body bytes, GetBody cleared below). They
+	// cost about a dozen allocations a call.
+	if mayResend(hr) {
+		*hr = *hr.WithContext(httptrace.WithClientTrace(hr.Context(), &httptrace.ClientTrace{
+			GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
+			WroteHeaderField: st.wroteHeader,
+		}))
+	}
 	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
 	if err != nil {
 		st.signErr = hideTarget(err, hr.URL.RequestURI())
@@ -118,7 +123,21 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	return nil
 }
 
-// resign is the GotConn hook of every attempt. net/http's Transport (HTTP/1
+// mayResend tells whether net/http could try hr again on its own: a request
+// without body bytes (net/http can "rewind" it), or one with an idempotent
+// method (kept for safety, should net/http ever rewind more).
+func mayResend(hr *http.Request) bool {
+	if hr.Body == nil || hr.Body == http.NoBody || hr.ContentLength == 0 {
+		return true
+	}
+	switch hr.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// resign is the GotConn hook of every attempt that mayResend. net/http's Transport (HTTP/1
 // and HTTP/2) takes a connection for each try of a request, and silently
 // tries a replayable request again, with the same headers, when a reused
 // connection dies or the server refuses the stream: the same nonce, which
