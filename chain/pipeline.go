@@ -260,8 +260,8 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	defer func() {
-		if err != nil {
-			cancel()
+		if err != nil || readBody {
+			cancel() // with readBody the answer was read inside the attempt: nothing left to bound
 		} else {
 			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 		}
