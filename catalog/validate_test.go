@@ -60,6 +60,12 @@ func TestValidate(t *testing.T) {
 			catalog.Request{Query: map[string][]string{"bill_date": {"2019-06-11"}, "tar_type": {"ZIP"}}}, []f{
 				{Kind: catalog.NotInEnum, Location: "query", Field: "tar_type", Issue: "not one of the allowed values: GZIP"},
 			}},
+		{"enum widened by allOf takes both lists", "GET", "v3/bill/tradebill",
+			catalog.Request{Query: map[string][]string{"bill_date": {"2019-06-11"}, "bill_type": {"ALL"}}}, nil},
+		{"enum widened by allOf lists both in its issue", "GET", "v3/bill/tradebill",
+			catalog.Request{Query: map[string][]string{"bill_date": {"2019-06-11"}, "bill_type": {"EVERYTHING"}}}, []f{
+				{Kind: catalog.NotInEnum, Location: "query", Field: "bill_type", Issue: "not one of the allowed values: ALL, SUCCESS, REFUND, RECHARGE_REFUND, ALL_SPECIAL, SUC_SPECIAL, REF_SPECIAL"},
+			}},
 		{"missing header", "POST", "v3/marketing/partnerships/build",
 			catalog.Request{Body: []byte(`{}`)}, nil}, // filled in below
 		{"missing nested body field", "POST", jsapiT, catalog.Request{Body: jsapi(`"total":100,`, ``)}, []f{

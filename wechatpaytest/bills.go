@@ -23,7 +23,7 @@ type BillSource struct {
 
 // billToken is a download_url's token.
 type billToken struct {
-	date string
+	key  string // key in state.bills
 	gzip bool
 }
 
@@ -44,6 +44,18 @@ func (s *Server) SetBillSource(date string, src BillSource) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.bills[date] = src
+}
+
+// SetBillSourceFor stores the bill of type typ for date: trade bills are
+// answered by GET /v3/bill/tradebill?bill_type=typ (ALL when absent), fund
+// bills by GET /v3/bill/fundflowbill, profit-sharing bills by GET
+// /v3/profitsharing/bills. A trade bill stored with SetBill or SetBillSource
+// answers every bill_type that has none of its own. Use it with
+// GeneratedBill.
+func (s *Server) SetBillSourceFor(typ BillType, date string, src BillSource) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.bills[string(typ)+" "+date] = src
 }
 
 // RemoveBill forgets the trade bill for date.
@@ -161,10 +173,24 @@ func appendPadded(dst []byte, n, width int) []byte {
 
 func (s *Server) registerBills() {
 	s.handle("GET", "/v3/bill/tradebill", s.tradeBill)
+	s.handle("GET", "/v3/bill/fundflowbill", func(r *Request) (int, any) { return s.billAnswer(r, BillFund) })
+	s.handle("GET", "/v3/profitsharing/bills", func(r *Request) (int, any) { return s.billAnswer(r, BillProfitSharing) })
 	s.handleRaw("GET", "/v3/billdownload/file", s.billDownload)
 }
 
 func (s *Server) tradeBill(r *Request) (int, any) {
+	bt := r.Query.Get("bill_type")
+	if bt != "" && bt != "ALL" && bt != "SUCCESS" && bt != "REFUND" {
+		return http.StatusBadRequest, ParamError("query", "bill_type", "取值应为 ALL / SUCCESS / REFUND 之一")
+	}
+	if bt == "" {
+		bt = "ALL"
+	}
+	return s.billAnswer(r, BillType(bt))
+}
+
+// billAnswer answers a bill request for a bill of type typ.
+func (s *Server) billAnswer(r *Request, typ BillType) (int, any) {
 	date, eb := queryParam(r, "bill_date")
 	if eb != nil {
 		return http.StatusBadRequest, eb
@@ -173,21 +199,23 @@ func (s *Server) tradeBill(r *Request) (int, any) {
 		return http.StatusBadRequest, &ErrorBody{Code: "PARAM_ERROR", Message: "bill_date格式应为YYYY-MM-DD",
 			Detail: FieldDetail{Field: "bill_date", Value: date, Issue: "格式应为YYYY-MM-DD (format YYYY-MM-DD)", Location: "query"}}
 	}
-	if bt := r.Query.Get("bill_type"); bt != "" && bt != "ALL" && bt != "SUCCESS" && bt != "REFUND" {
-		return http.StatusBadRequest, ParamError("query", "bill_type", "取值应为 ALL / SUCCESS / REFUND 之一")
-	}
 	tar := r.Query.Get("tar_type")
 	if tar != "" && tar != "GZIP" {
 		return http.StatusBadRequest, ParamError("query", "tar_type", "取值应为 GZIP")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	bill, ok := s.st.bills[date]
+	key := string(typ) + " " + date
+	bill, ok := s.st.bills[key]
+	if !ok && typ != BillFund && typ != BillProfitSharing {
+		key = date
+		bill, ok = s.st.bills[key]
+	}
 	if !ok {
 		return http.StatusBadRequest, Error("NO_STATEMENT_EXIST", "账单文件不存在 (no bill for "+date+")")
 	}
 	token := randomString(32, alnum)
-	s.st.billTokens[token] = billToken{date: date, gzip: tar == "GZIP"}
+	s.st.billTokens[token] = billToken{key: key, gzip: tar == "GZIP"}
 	s.st.tokenOrder = append(s.st.tokenOrder, token)
 	if len(s.st.tokenOrder) > maxBillTokens {
 		delete(s.st.billTokens, s.st.tokenOrder[0])
@@ -207,7 +235,7 @@ func (s *Server) billDownload(w http.ResponseWriter, r *Request) {
 	token := r.Query.Get("token")
 	s.mu.Lock()
 	tok, ok := s.st.billTokens[token]
-	bill, billOK := s.st.bills[tok.date]
+	bill, billOK := s.st.bills[tok.key]
 	s.mu.Unlock()
 	if !ok || !billOK {
 		s.respond(w, r, w.Header().Get("Request-ID"), http.StatusBadRequest, ParamError("query", "token", "token无效或已过期 (unknown or expired token)"), nil)

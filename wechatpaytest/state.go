@@ -14,7 +14,7 @@ type state struct {
 	trades     map[string]*trade        // by out_trade_no
 	tradeIDs   map[string]string        // transaction_id → out_trade_no
 	refunds    map[string]*refund       // by out_refund_no
-	bills      map[string]BillSource    // by "TRADE date"
+	bills      map[string]BillSource    // by date (trade bills of SetBill) or "TYPE date"
 	billTokens map[string]billToken
 	tokenOrder []string
 	media      map[string]mediaItem

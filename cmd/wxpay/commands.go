@@ -163,6 +163,8 @@ type billOptions struct {
 	out            string
 	progress       string
 	keepCompressed bool
+	format         string // csv, json or table: records instead of the file (billrecords.go)
+	summary        bool   // print the checked summary
 }
 
 func (a *app) downloadCommand() *cobra.Command {
@@ -180,8 +182,11 @@ the answer's hash_type/hash_value before reporting success. The file goes to
 -o FILE (written only once the hash matches; mode 0600), or stdout (likewise
 only once it matches). A gzip bill
 (--tar-type GZIP) is decompressed unless --keep-compressed. A progress bar is
-shown on stderr when it is a terminal. Exit status 3 when the hash does not match.`,
+shown on stderr when it is a terminal. Exit status 3 when the hash does not match.
+--format prints the records instead (read by package bill), --summary the
+summary checked against them; exit status 3 also when the summary does not match.`,
 		Example: `  wxpay download bill --date 2026-11-27 -o tradebill.csv
+  wxpay download bill --date 2026-11-27 --bill-type ALL --format table --summary
   wxpay download bill --type fund --date 2026-11-27 --account-type BASIC --tar-type GZIP --keep-compressed -o fundflow.csv.gz`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error { return a.runDownloadBill(c, o) },
@@ -194,6 +199,8 @@ shown on stderr when it is a terminal. Exit status 3 when the hash does not matc
 	bill.Flags().StringVarP(&o.out, "output", "o", "", "file to write: a new or regular file (default stdout, also - or /dev/stdout)")
 	bill.Flags().BoolVar(&o.keepCompressed, "keep-compressed", false, "with --tar-type GZIP, write the gzip file as served (the hash is still checked)")
 	bill.Flags().StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always, never")
+	bill.Flags().StringVar(&o.format, "format", "", "print the records instead of the file: csv (no backticks), json (one object a line) or table (aligned); the summary is checked")
+	bill.Flags().BoolVar(&o.summary, "summary", false, "print the checked summary (to stdout, or to stderr with --format)")
 	c.AddCommand(bill)
 	return c
 }

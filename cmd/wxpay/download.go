@@ -50,6 +50,9 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 	if o.keepCompressed && o.tarType == "" {
 		return usageErrorf("--keep-compressed needs --tar-type GZIP")
 	}
+	if err := checkRecordFlags(o); err != nil {
+		return err
+	}
 	var showProgress bool
 	switch o.progress {
 	case "auto":
@@ -87,6 +90,9 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 	}
 	if o.keepCompressed {
 		opts = append(opts, chain.KeepCompressed())
+	}
+	if o.format != "" || o.summary {
+		return a.printBillRecords(c, client, bill, o, opts, bar)
 	}
 	var res *chain.DownloadResult
 	toStdout := isStdout(o.out)

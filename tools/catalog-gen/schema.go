@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -157,8 +158,15 @@ func merge(dst *catalog.Field, src catalog.Field) {
 	if src.Format != "" {
 		dst.Format = src.Format
 	}
-	if len(src.Enum) > 0 {
-		dst.Enum = src.Enum
+	// The source widens an enum with allOf: tradebill's bill_type takes
+	// Enumerations.yaml's BillType (ALL, SUCCESS, REFUND) plus a second list
+	// (RECHARGE_REFUND, …). JSON Schema would intersect the two, which is empty;
+	// the source means the union, and the catalogue must never refuse a value
+	// the gateway takes, so the values are merged in order, each once.
+	for _, v := range src.Enum {
+		if !slices.Contains(dst.Enum, v) {
+			dst.Enum = append(dst.Enum, v)
+		}
 	}
 	if src.MaxLength > 0 {
 		dst.MaxLength = src.MaxLength
