@@ -53,6 +53,9 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 	if err := checkRecordFlags(o); err != nil {
 		return err
 	}
+	if err := checkOutPath(o.out); err != nil {
+		return err
+	}
 	var showProgress bool
 	switch o.progress {
 	case "auto":
