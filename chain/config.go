@@ -92,8 +92,8 @@ func (cfg *Config) check() (*checked, error) {
 	if mchID == "" {
 		return nil, errors.New("chain: Config.MchID is empty")
 	}
-	if strings.ContainsAny(mchID, "\",= \t\r\n") {
-		return nil, fmt.Errorf("chain: Config.MchID %q contains characters that cannot go into the Authorization header", mchID)
+	if !validMchID(mchID) {
+		return nil, fmt.Errorf("chain: Config.MchID %q contains characters that cannot go into the Authorization header (want printable ASCII such as 1900000001)", mchID)
 	}
 	if strings.TrimSpace(cfg.Serial) == "" {
 		return nil, errors.New("chain: Config.Serial is empty: give the merchant API certificate serial in hex")
@@ -126,6 +126,9 @@ func (cfg *Config) check() (*checked, error) {
 	for id, k := range cfg.PlatformKeys {
 		if k == nil {
 			return nil, fmt.Errorf("chain: Config.PlatformKeys[%q] is nil", id)
+		}
+		if err := checkPlatformKey(k); err != nil {
+			return nil, fmt.Errorf("chain: Config.PlatformKeys[%q]: %w", id, err)
 		}
 		norm := strings.TrimSpace(id)
 		if !strings.HasPrefix(norm, signer.PublicKeyIDPrefix) {
@@ -175,7 +178,7 @@ func parseBaseURL(s string) (string, error) {
 	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return "", fmt.Errorf("%q: want an absolute http(s) URL such as %s", s, DefaultBaseURL)
 	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#") {
 		return "", fmt.Errorf("%q: must not carry user info, a query or a fragment", s)
 	}
 	if p := strings.TrimSuffix(u.Path, "/"); strings.HasSuffix(p, "/v3") || p == "v3" {

@@ -42,6 +42,7 @@ type DownloadOption func(*downloadConfig)
 type downloadConfig struct {
 	progress       func(received, total int64)
 	idle           time.Duration
+	maxSize        int64 // 0: none; see WithMaxSize
 	keepCompressed bool
 }
 
@@ -54,8 +55,9 @@ func WithProgress(fn func(received, total int64)) DownloadOption {
 	return func(c *downloadConfig) { c.progress = fn }
 }
 
-// WithIdleTimeout fails the download with ErrIdleTimeout when nothing arrives
-// for d (waiting for the answer included). A download has no overall time
+// WithIdleTimeout fails the download with ErrIdleTimeout when less than
+// 1 KiB arrives within d (waiting for the answer included): a trickle of a
+// byte every so often ends too. A download has no overall time
 // limit (large bills take long): by default the idle timeout is the client's
 // Timeout (30 s unless configured). d < 0 disables it; then only ctx bounds
 // the download.
@@ -155,7 +157,11 @@ func (ch *Chain) Download(ctx context.Context, opts O, w io.Writer, dopts ...Dow
 //	c.Chain("v3/merchant-service/images/{+media_id}").Download(ctx, chain.O{"media_id": "ab%2Fcd%2Bef%3D%3D"}, w)
 //
 // ("{+media_id}" with a raw id would send its "/" unescaped, as two segments.)
+//
+// The answer is not signed: at most DefaultImageMaxSize bytes are written
+// (ErrTooLarge beyond); WithMaxSize changes the cap.
 func (c *Client) DownloadImage(ctx context.Context, mediaID string, w io.Writer, opts ...DownloadOption) (*DownloadResult, error) {
+	opts = append([]DownloadOption{WithMaxSize(DefaultImageMaxSize)}, opts...)
 	return c.Chain("v3/merchant-service/images/{media_id}").Download(ctx, O{"media_id": mediaID}, w, opts...)
 }
 
@@ -185,6 +191,9 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 			o(&cfg)
 		}
 	}
+	if cfg.maxSize > 0 && w != nil {
+		w = &cappedWriter{w: w, limit: cfg.maxSize}
+	}
 	idle := cfg.idle
 	if idle == 0 {
 		idle = c.timeout
@@ -203,26 +212,27 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 		defer timer.Stop()
 	}
 	mode := signer.VerificationFor(req.method, req.urlPath())
+	var body *downloadBody
 
 	resp, attempts, err := c.send(dctx, req)
 	if err != nil {
-		return nil, c.stalled(dctx, req, idle, nil, err)
+		return nil, c.stalled(dctx, req, idle, nil, nil, err)
 	}
 	defer resp.Body.Close()
 	res := &DownloadResult{
 		StatusCode:    resp.StatusCode,
 		Header:        resp.Header,
-		RequestID:     resp.Header.Get(signer.HeaderRequestID),
+		RequestID:     resp.Header.Get(requestIDKey),
 		ContentLength: resp.ContentLength,
 		Gunzipped:     resp.Uncompressed,
 		Attempts:      attempts,
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		_, err := c.readResponse(req, resp)
-		return res, c.stalled(dctx, req, idle, res, err)
+		return res, c.stalled(dctx, req, idle, res, body, err)
 	}
 
-	body := &downloadBody{ctx: dctx, r: resp.Body, total: resp.ContentLength, progress: cfg.progress, timer: timer, idle: idle}
+	body = &downloadBody{ctx: dctx, r: resp.Body, total: resp.ContentLength, progress: cfg.progress, timer: timer, idle: idle}
 	switch mode {
 	case signer.VerifyNone:
 		err = c.stream(req, res, body, w, exp, cfg.keepCompressed)
@@ -239,14 +249,14 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 		err = c.verifiedBody(req, res, resp, body, w, exp)
 	}
 	if err != nil {
-		return res, c.stalled(dctx, req, idle, res, err)
+		return res, c.stalled(dctx, req, idle, res, body, err)
 	}
 	return res, nil
 }
 
 // stalled turns a failure caused by the idle timer into ErrIdleTimeout
 // (still unwrapping to the failure itself).
-func (c *Client) stalled(dctx context.Context, req *request, idle time.Duration, res *DownloadResult, err error) error {
+func (c *Client) stalled(dctx context.Context, req *request, idle time.Duration, res *DownloadResult, body *downloadBody, err error) error {
 	if err == nil || !errors.Is(context.Cause(dctx), ErrIdleTimeout) {
 		return err
 	}
@@ -254,8 +264,12 @@ func (c *Client) stalled(dctx context.Context, req *request, idle time.Duration,
 	if res != nil {
 		got = fmt.Sprintf("%d body bytes received", res.Received)
 	}
+	what := "nothing received"
+	if body != nil && body.fresh > 0 {
+		what = fmt.Sprintf("under %d bytes received", minDownloadProgress)
+	}
 	return &markedError{
-		msg:  fmt.Sprintf("chain: %s: download stalled: nothing received for %s (idle timeout); %s", req.call(), idle, got),
+		msg:  fmt.Sprintf("chain: %s: download stalled: %s for %s (idle timeout); %s", req.call(), what, idle, got),
 		errs: []error{ErrIdleTimeout, err},
 	}
 }
@@ -461,7 +475,13 @@ func (c *Client) checkHash(req *request, res *DownloadResult, exp *expectedHash)
 	return nil
 }
 
-// downloadBody counts body bytes, reports progress and feeds the idle timer.
+// minDownloadProgress is how many bytes must arrive within one idle timeout
+// for the timer to restart: a trickle of a byte every 200 ms (never idle)
+// must still end.
+const minDownloadProgress = 1 << 10
+
+// downloadBody counts body bytes, reports progress and feeds the idle timer
+// (restarted each time minDownloadProgress more bytes arrived).
 // It checks the context before every read: net/http notices a cancellation
 // asynchronously and may still hand out buffered bytes.
 type downloadBody struct {
@@ -472,6 +492,7 @@ type downloadBody struct {
 	progress func(received, total int64)
 	timer    *time.Timer
 	idle     time.Duration
+	fresh    int64 // bytes since the idle timer last restarted
 	eof      bool
 }
 
@@ -482,8 +503,9 @@ func (b *downloadBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	if n > 0 {
 		b.n += int64(n)
-		if b.timer != nil {
+		if b.fresh += int64(n); b.timer != nil && b.fresh >= minDownloadProgress {
 			b.timer.Reset(b.idle)
+			b.fresh = 0
 		}
 		if b.progress != nil {
 			b.progress(b.n, b.total)

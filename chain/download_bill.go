@@ -89,6 +89,11 @@ func (c *Client) DownloadBill(ctx context.Context, bill BillInfo, w io.Writer, o
 // business data), synced, and renamed to path only after the hash matched.
 // On any error the temporary file is removed and path is left as it was:
 // never is a partial or corrupt bill found at path.
+//
+// path must name a regular file or nothing: a FIFO, a device, a directory or
+// a symbolic link is refused before sending (an error matching
+// ErrInvalidOptions), never replaced. To write to standard output or a
+// pipe, use DownloadBill.
 func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path string, opts ...DownloadOption) (res *DownloadResult, err error) {
 	req, exp, err := c.billRequest(bill)
 	if err != nil {
@@ -96,6 +101,9 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 	}
 	if path == "" {
 		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{errors.New("the file path is empty")}}
+	}
+	if err := checkTarget(path); err != nil {
+		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{err}}
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -121,6 +129,9 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 	}
 	if err = f.Close(); err != nil {
 		return res, fmt.Errorf("chain: %s: closing %s: %w", req.call(), tmp, err)
+	}
+	if err = checkTarget(path); err != nil { // again: the download took a while
+		return res, fmt.Errorf("chain: %s: %w", req.call(), err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
 		return res, fmt.Errorf("chain: %s: %w", req.call(), err)

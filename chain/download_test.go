@@ -630,7 +630,7 @@ func TestDownloadIdleTimeout(t *testing.T) {
 			w.Write([]byte("partial"))
 			w.(http.Flusher).Flush()
 			wait(r)
-		}, "chain: GET v3/billdownload/file: download stalled: nothing received for 200ms (idle timeout); 7 body bytes received"},
+		}, "chain: GET v3/billdownload/file: download stalled: under 1024 bytes received for 200ms (idle timeout); 7 body bytes received"},
 		{"no answer", func(w http.ResponseWriter, r *http.Request) { wait(r) },
 			"chain: GET v3/billdownload/file: download stalled: nothing received for 200ms (idle timeout); before the answer"},
 	}

@@ -67,7 +67,6 @@ func TestBackoffAndRetryAfter(t *testing.T) {
 		{"0", 0, true},
 		{"1", time.Second, true},
 		{"2", 0, false}, // over RetryMaxWait: give up
-		{"-5", 0, true},
 		{time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), 0, true},
 	}
 	for _, tc := range cases {
@@ -75,6 +74,9 @@ func TestBackoffAndRetryAfter(t *testing.T) {
 		if d != tc.want || ok != tc.ok {
 			t.Errorf("Retry-After %q: %v %v, want %v %v", tc.header, d, ok, tc.want, tc.ok)
 		}
+	}
+	if d, ok := c.retryDelay(1, http.Header{"Retry-After": {"-5"}}); !ok || d < c.retryWait/2 || d > c.retryWait {
+		t.Errorf("negative Retry-After: %v %v, want the backoff (issue 16 point 2)", d, ok)
 	}
 	if d, ok := c.retryDelay(1, http.Header{"Retry-After": {"soon"}}); !ok || d > c.retryWait {
 		t.Errorf("unparsable Retry-After: %v %v", d, ok)

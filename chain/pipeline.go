@@ -93,11 +93,16 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	}
 	st := &attemptState{signBody: call.req.signBody, start: time.Now()}
 	call.cur, call.logged, call.waiting = st, false, false
-	// The connection hooks of this attempt (resign, replay detection).
-	*hr = *hr.WithContext(httptrace.WithClientTrace(hr.Context(), &httptrace.ClientTrace{
-		GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
-		WroteHeaderField: st.wroteHeader,
-	}))
+	// The connection hooks of this attempt (resign, replay detection), only
+	// where net/http may resend the request by itself: it never resends one
+	// whose body it cannot rewind (body bytes, GetBody cleared below). They
+	// cost about a dozen allocations a call.
+	if mayResend(hr) {
+		*hr = *hr.WithContext(httptrace.WithClientTrace(hr.Context(), &httptrace.ClientTrace{
+			GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
+			WroteHeaderField: st.wroteHeader,
+		}))
+	}
 	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
 	if err != nil {
 		st.signErr = hideTarget(err, hr.URL.RequestURI())
@@ -119,7 +124,21 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	return nil
 }
 
-// resign is the GotConn hook of every attempt. net/http's Transport (HTTP/1
+// mayResend tells whether net/http could try hr again on its own: a request
+// without body bytes (net/http can "rewind" it), or one with an idempotent
+// method (kept for safety, should net/http ever rewind more).
+func mayResend(hr *http.Request) bool {
+	if hr.Body == nil || hr.Body == http.NoBody || hr.ContentLength == 0 {
+		return true
+	}
+	switch hr.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// resign is the GotConn hook of every attempt that mayResend. net/http's Transport (HTTP/1
 // and HTTP/2) takes a connection for each try of a request, and silently
 // tries a replayable request again, with the same headers, when a reused
 // connection dies or the server refuses the stream: the same nonce, which
@@ -203,7 +222,7 @@ func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration,
 	status, rid := 0, ""
 	hr := rr.RawResponse
 	if hr != nil && st.err != errReplayed {
-		status, rid = hr.StatusCode, hr.Header.Get(signer.HeaderRequestID)
+		status, rid = hr.StatusCode, hr.Header.Get(requestIDKey)
 	}
 	dur := time.Since(st.start)
 	var wait time.Duration
@@ -247,8 +266,8 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	defer func() {
-		if err != nil {
-			cancel()
+		if err != nil || readBody {
+			cancel() // with readBody the answer was read inside the attempt: nothing left to bound
 		} else {
 			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 		}
@@ -324,7 +343,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 	}
 	status, rid := 0, ""
 	if hr != nil {
-		status, rid = hr.StatusCode, hr.Header.Get(signer.HeaderRequestID)
+		status, rid = hr.StatusCode, hr.Header.Get(requestIDKey)
 	}
 	if cerr := ctx.Err(); cerr != nil && (err != nil || call.waiting) {
 		closeBody()
@@ -377,10 +396,10 @@ func (c *Client) readResponse(req *request, hr *http.Response) (*Response, error
 	defer hr.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
 	if err != nil {
-		return nil, c.wrapf(req, "reading the answer (status %d, Request-ID %q): %w", hr.StatusCode, hr.Header.Get(signer.HeaderRequestID), unwrapURLError(err))
+		return nil, c.wrapf(req, "reading the answer (status %d, Request-ID %q): %w", hr.StatusCode, hr.Header.Get(requestIDKey), unwrapURLError(err))
 	}
 	if len(body) > maxBody {
-		return nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, hr.Header.Get(signer.HeaderRequestID))
+		return nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, hr.Header.Get(requestIDKey))
 	}
 	return c.finish(req, hr, body)
 }
@@ -402,12 +421,12 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "wechatpay bodies",
 			slog.String("method", req.method), slog.String("template", req.template),
 			slog.Int("status", hr.StatusCode),
-			slog.String("request_id", hr.Header.Get(signer.HeaderRequestID)),
+			slog.String("request_id", hr.Header.Get(requestIDKey)),
 			slog.String("request_body", string(req.signBody)), slog.String("response_body", string(body)))
 	}
 	path := req.urlPath()
 	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
-		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(signer.HeaderRequestID)}
+		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(requestIDKey)}
 		if signer.VerificationFor(req.method, path) == signer.VerifyNone {
 			return resp, nil
 		}
@@ -425,7 +444,7 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 		verr = c.verifier.VerifyResponse(req.method, path, hr.Header, body)
 		verified = verr == nil
 		if verr != nil {
-			c.logVerifyFailure(req, hr.Header.Get(signer.HeaderRequestID), verr)
+			c.logVerifyFailure(req, hr.Header.Get(requestIDKey), verr)
 		}
 	}
 	return nil, newAPIError(req, c.serial, hr.StatusCode, hr.Header, body, verified, verr)
@@ -473,14 +492,20 @@ func (c *Client) backoff(attempt int) time.Duration {
 
 // retryDelay honours Retry-After (seconds or an HTTP date); without it, the
 // backoff. A Retry-After longer than RetryMaxWait ends the retries (ok false):
-// the caller gets the 429/503 and can decide.
+// the caller gets the 429/503 and can decide. Seconds are compared before
+// they become a Duration, so that a huge value (even one over int64) cannot
+// overflow to a short wait. A negative value or one that does not parse
+// gives the backoff, not a retry at once; "0" and a date in the past mean now.
 func (c *Client) retryDelay(attempt int, h http.Header) (time.Duration, bool) {
-	ra := h.Get("Retry-After")
+	ra := strings.TrimSpace(h.Get("Retry-After"))
 	if ra == "" {
 		return c.backoff(attempt), true
 	}
 	var d time.Duration
-	if secs, err := strconv.Atoi(ra); err == nil {
+	if secs, err := strconv.ParseUint(ra, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || secs > uint64(c.retryMaxWait/time.Second) {
+			return 0, false // all digits, and too many of them
+		}
 		d = time.Duration(secs) * time.Second
 	} else if t, err := http.ParseTime(ra); err == nil {
 		d = time.Until(t)
@@ -488,7 +513,7 @@ func (c *Client) retryDelay(attempt int, h http.Header) (time.Duration, bool) {
 		return c.backoff(attempt), true
 	}
 	if d < 0 {
-		d = 0
+		d = 0 // a date in the past: now, as for "0"
 	}
 	if d > c.retryMaxWait {
 		return 0, false

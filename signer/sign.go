@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -103,29 +104,43 @@ const (
 func NewNonce() (string, error) { return newNonce(nil) }
 
 // newNonce draws a nonce from r (nil → crypto/rand) by rejection sampling.
+// From crypto/rand the random bytes stay on the stack; another reader gets
+// a heap buffer (io.ReadFull lets it escape).
 func newNonce(r io.Reader) (string, error) {
-	if r == nil {
-		r = rand.Reader
-	}
 	var out [nonceLen]byte
-	var buf [48]byte
+	var local [48]byte
+	var buf []byte
 	n := 0
 	for n < nonceLen {
-		if _, err := io.ReadFull(r, buf[:]); err != nil {
+		if r == nil || r == rand.Reader {
+			rand.Read(local[:]) // never fails (crypto/rand crashes the program instead)
+			n = sampleNonce(&out, n, local[:])
+			continue
+		}
+		if buf == nil {
+			buf = make([]byte, len(local))
+		}
+		if _, err := io.ReadFull(r, buf); err != nil {
 			return "", fmt.Errorf("signer: nonce: reading random bytes: %w", err)
 		}
-		for _, c := range buf {
-			if int(c) >= nonceLimit {
-				continue
-			}
-			out[n] = nonceAlphabet[int(c)%len(nonceAlphabet)]
-			n++
-			if n == nonceLen {
-				break
-			}
-		}
+		n = sampleNonce(&out, n, buf)
 	}
 	return string(out[:]), nil
+}
+
+// sampleNonce fills out from position n with the bytes of random that fall
+// below nonceLimit (no modulo bias) and returns the new position.
+func sampleNonce(out *[nonceLen]byte, n int, random []byte) int {
+	for _, c := range random {
+		if n == nonceLen {
+			break
+		}
+		if int(c) < nonceLimit {
+			out[n] = nonceAlphabet[int(c)%len(nonceAlphabet)]
+			n++
+		}
+	}
+	return n
 }
 
 // Authorizer builds the Authorization header of APIv3 requests. Set MchID, Serial (the
@@ -204,20 +219,22 @@ func (a *Authorizer) check(method, requestTarget string) error {
 // FormatAuthorization returns the Authorization header value for the given fields, in
 // WeChat Pay's order. It does no checking; Authorize is the normal way to get one.
 func FormatAuthorization(mchID, nonce, signature, timestamp, serial string) string {
-	b := make([]byte, 0, len(Scheme)+len(mchID)+len(nonce)+len(signature)+len(timestamp)+len(serial)+64)
-	b = append(b, Scheme...)
-	b = append(b, ` mchid="`...)
-	b = append(b, mchID...)
-	b = append(b, `",nonce_str="`...)
-	b = append(b, nonce...)
-	b = append(b, `",signature="`...)
-	b = append(b, signature...)
-	b = append(b, `",timestamp="`...)
-	b = append(b, timestamp...)
-	b = append(b, `",serial_no="`...)
-	b = append(b, serial...)
-	b = append(b, '"')
-	return string(b)
+	// A strings.Builder hands out its buffer as the string: one allocation.
+	var b strings.Builder
+	b.Grow(len(Scheme) + len(mchID) + len(nonce) + len(signature) + len(timestamp) + len(serial) + 64)
+	b.WriteString(Scheme)
+	b.WriteString(` mchid="`)
+	b.WriteString(mchID)
+	b.WriteString(`",nonce_str="`)
+	b.WriteString(nonce)
+	b.WriteString(`",signature="`)
+	b.WriteString(signature)
+	b.WriteString(`",timestamp="`)
+	b.WriteString(timestamp)
+	b.WriteString(`",serial_no="`)
+	b.WriteString(serial)
+	b.WriteByte('"')
+	return b.String()
 }
 
 // headerSafe reports whether s can sit inside a quoted Authorization parameter:

@@ -128,6 +128,9 @@ func (v *Verifier) checkHeaders(h http.Header) (pub *rsa.PublicKey, ts, nonce, s
 		}
 		return nil, ts, nonce, sig, serial, fail(ErrMissingHeader, "%s absent", strings.Join(missing, ", "))
 	}
+	if st := h[HeaderSignatureType]; len(st) > 1 {
+		return nil, ts, nonce, sig, serial, fail(ErrBadSignature, "%s sent %d times, want once", HeaderSignatureType, len(st))
+	}
 	if st, ok := h[HeaderSignatureType]; ok && (len(st) != 1 || st[0] != Scheme) {
 		got := ""
 		if len(st) > 0 {

@@ -49,7 +49,7 @@ func (a *app) printBillRecords(c *cobra.Command, client *chain.Client, info chai
 	defer stream.Close()
 
 	dir := ""
-	if o.out != "" && o.out != "-" {
+	if !isStdout(o.out) {
 		dir = filepath.Dir(o.out)
 	}
 	staged, err := os.CreateTemp(dir, ".wxpay-bill-*.part")
@@ -127,7 +127,7 @@ func (a *app) deliver(staged *os.File, o *billOptions) error {
 	if _, err := staged.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("download bill: %w", err)
 	}
-	toStdout := o.out == "" || o.out == "-"
+	toStdout := isStdout(o.out)
 	if o.format == "table" {
 		if toStdout {
 			return renderTable(a.stdout, staged)

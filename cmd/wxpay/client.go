@@ -31,6 +31,9 @@ func (a *app) newClient(s *settings, needs clientNeeds) (*chain.Client, error) {
 			return nil, err
 		}
 	}
+	if err := s.checkIdentifiers(); err != nil {
+		return nil, err
+	}
 	key, err := s.loadPrivateKey()
 	if err != nil {
 		return nil, err

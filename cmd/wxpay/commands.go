@@ -196,7 +196,7 @@ summary checked against them; exit status 3 also when the summary does not match
 	bill.Flags().StringVar(&o.billType, "bill-type", "", "trade bill type: ALL, SUCCESS or REFUND (default: the API's)")
 	bill.Flags().StringVar(&o.accountType, "account-type", "", "fund bill account: BASIC, OPERATION or FEES (default: the API's)")
 	bill.Flags().StringVar(&o.tarType, "tar-type", "", "GZIP for a compressed file (default: uncompressed)")
-	bill.Flags().StringVarP(&o.out, "output", "o", "", "file to write (default stdout)")
+	bill.Flags().StringVarP(&o.out, "output", "o", "", "file to write: a new or regular file (default stdout, also - or /dev/stdout)")
 	bill.Flags().BoolVar(&o.keepCompressed, "keep-compressed", false, "with --tar-type GZIP, write the gzip file as served (the hash is still checked)")
 	bill.Flags().StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always, never")
 	bill.Flags().StringVar(&o.format, "format", "", "print the records instead of the file: csv (no backticks), json (one object a line) or table (aligned); the summary is checked")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -163,6 +164,31 @@ func xdgPath(env func(string) string, xdgVar, homeDir, name string) string {
 	return ""
 }
 
+// maxConfigFile bounds how much of a config file is read: a profile file is
+// a few hundred bytes; --config /dev/zero must not read until memory runs out.
+const maxConfigFile = 1 << 20
+
+// errTooLarge is readCapped's answer for a file over its limit.
+var errTooLarge = errors.New("file too large")
+
+// readCapped reads at most limit bytes of the file at path; a longer file
+// (or an endless one such as /dev/zero) gives errTooLarge.
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
 // loadProfile reads the profile to use from the config file; a missing
 // default file is not an error (nil, "", nil).
 func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, error) {
@@ -176,7 +202,10 @@ func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, 
 		}
 		return nil, "", nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path, maxConfigFile)
+	if errors.Is(err, errTooLarge) {
+		return nil, "", usageErrorf("config file %s is larger than %d bytes", path, maxConfigFile)
+	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !explicit && g.profile == "" {
 			return nil, "", nil

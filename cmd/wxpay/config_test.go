@@ -6,7 +6,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -258,6 +260,30 @@ func TestDefaultPaths(t *testing.T) {
 		got := []string{defaultConfigPath(env), defaultSandboxDir(env)}
 		if diff := cmp.Diff([]string{tt.config, tt.sandboxes}, got); diff != "" {
 			t.Errorf("%s: (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestConfigFileCapped: --config reads at most maxConfigFile bytes, so
+// /dev/zero or a huge file ends with a usage error instead of eating memory.
+func TestConfigFileCapped(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	big := writeFile(t, dir, "big.json", `{"profiles":{}}`+strings.Repeat(" ", maxConfigFile), 0o600)
+	tests := []struct{ name, path string }{
+		{"large file", big},
+		{"endless device", "/dev/zero"},
+	}
+	for _, tt := range tests {
+		if tt.path == "/dev/zero" {
+			if _, err := os.Stat(tt.path); err != nil {
+				continue
+			}
+		}
+		_, err := resolveWith(t, nil, "--config", tt.path)
+		want := fmt.Sprintf("config file %s is larger than %d bytes", tt.path, maxConfigFile)
+		if err == nil || !strings.Contains(err.Error(), want) || !isUsage(err) {
+			t.Errorf("%s: err = %v, want a usage error containing %q", tt.name, err, want)
 		}
 	}
 }

@@ -53,6 +53,9 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 	if err := checkRecordFlags(o); err != nil {
 		return err
 	}
+	if err := checkOutPath(o.out); err != nil {
+		return err
+	}
 	var showProgress bool
 	switch o.progress {
 	case "auto":
@@ -95,7 +98,7 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		return a.printBillRecords(c, client, bill, o, opts, bar)
 	}
 	var res *chain.DownloadResult
-	toStdout := o.out == "" || o.out == "-"
+	toStdout := isStdout(o.out)
 	var staged *os.File
 	if toStdout {
 		// The hash is known only at the end: stage the bill in a temporary
@@ -132,11 +135,17 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		return a.answer(nil, err, prettyAuto)
 	}
 	where := o.out
-	if where == "" || where == "-" {
+	if toStdout {
 		where = "stdout"
 	}
 	fmt.Fprintf(a.stderr, "Bill %s of %s: %d bytes to %s, %s %s matches\n", o.kind, o.date, res.Written, where, res.HashType, res.Hash)
 	return nil
+}
+
+// isStdout tells whether -o names standard output: nothing, "-" or an
+// explicit /dev/stdout (written through a.stdout, never replaced by a file).
+func isStdout(out string) bool {
+	return out == "" || out == "-" || out == "/dev/stdout"
 }
 
 // progressBar draws a one-line progress bar on a terminal.

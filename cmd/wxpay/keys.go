@@ -58,12 +58,12 @@ func (s *settings) verificationKeys() (map[string]*rsa.PublicKey, error) {
 // is kept as is.
 func certFiles(list []string) ([]string, error) {
 	var out []string
-	for _, e := range list {
+	for i, e := range list {
 		if strings.Contains(e, "-----BEGIN") {
 			out = append(out, e)
 			continue
 		}
-		fi, err := os.Stat(e)
+		fi, err := statCertEntry(e, i)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,40 @@
+package chain
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// checkTarget tells whether DownloadBillToFile may put a file at path: only
+// where nothing exists or over a regular file. A FIFO, a device, a socket, a
+// directory or a symbolic link (even one to a regular file) is refused, so
+// that renaming the finished bill into place never replaces one.
+func checkTarget(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var kind string
+	switch m := fi.Mode(); {
+	case m.IsRegular():
+		return nil
+	case m&fs.ModeSymlink != 0:
+		kind = "a symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case m&fs.ModeDevice != 0:
+		kind = "a device"
+	case m&fs.ModeSocket != 0:
+		kind = "a socket"
+	case m.IsDir():
+		kind = "a directory"
+	default:
+		kind = "not a regular file"
+	}
+	return fmt.Errorf("the file path %q is %s: DownloadBillToFile writes only a new file or over a regular one (use DownloadBill with an io.Writer for anything else)", path, kind)
+}
