@@ -92,6 +92,11 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	}
 	st := &attemptState{signBody: call.req.signBody, start: time.Now()}
 	call.cur, call.logged, call.waiting = st, false, false
+	if call.req.v2 != nil {
+		// APIv2: the body carries its own sign; no Authorization.
+		noReplay(hr)
+		return nil
+	}
 	// The connection hooks of this attempt (resign, replay detection).
 	*hr = *hr.WithContext(httptrace.WithClientTrace(hr.Context(), &httptrace.ClientTrace{
 		GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
@@ -104,18 +109,22 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	}
 	hr.Header.Set("Authorization", auth)
 	st.hr = hr
-	// A request with body bytes is not resent by net/http itself (no
-	// GetBody); the retry loop in send re-signs it. A request without a
-	// body goes out as one: no body at all for GET/DELETE (HTTP/2: the
-	// stream ends with the headers), "Content-Length: 0" for POST/PUT/PATCH
-	// (resty puts an empty reader there, which net/http would send chunked).
-	// net/http may resend such a request on a new connection when a reused
-	// one dies; resign then gives it a fresh nonce and signature.
+	noReplay(hr)
+	return nil
+}
+
+// noReplay: a request with body bytes is not resent by net/http itself (no
+// GetBody); the retry loop in send re-signs it. A request without a body
+// goes out as one: no body at all for GET/DELETE (HTTP/2: the stream ends
+// with the headers), "Content-Length: 0" for POST/PUT/PATCH (resty puts an
+// empty reader there, which net/http would send chunked). net/http may
+// resend such a request on a new connection when a reused one dies; resign
+// then gives it a fresh nonce and signature.
+func noReplay(hr *http.Request) {
 	hr.GetBody = nil
 	if hr.ContentLength == 0 {
 		hr.Body = http.NoBody
 	}
-	return nil
 }
 
 // resign is the GotConn hook of every attempt. net/http's Transport (HTTP/1
@@ -180,14 +189,16 @@ func (c *Client) retryCondition(rr *resty.Response, err error) bool {
 		return false
 	}
 	st := call.cur
+	// An APIv2 call that may move money is never repeated (v2RetrySafe).
+	again := call.req.v2 == nil || call.req.v2.retrySafe
 	switch {
 	case st.wasReplayed():
 		st.err = errReplayed
 	case err != nil:
 		st.err = unwrapURLError(err)
-		return retryableError(err) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
+		return again && retryableError(err) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
 	}
-	return st.err != nil || rr.RawResponse != nil && retryableStatus(rr.RawResponse.StatusCode)
+	return again && (st.err != nil || rr.RawResponse != nil && retryableStatus(rr.RawResponse.StatusCode))
 }
 
 // retryAfter is resty's retry-wait callback, called once a retry is
@@ -385,6 +396,15 @@ func (c *Client) finish(req *request, hr *http.Response, body []byte) (*Response
 }
 
 func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Response, error) {
+	c.logBodiesOf(req, hr, body)
+	if req.v2 != nil {
+		return c.classifyV2(req, hr, body)
+	}
+	return c.classifyV3(req, hr, body)
+}
+
+// logBodiesOf logs both bodies of a call when Config.LogBodies is set.
+func (c *Client) logBodiesOf(req *request, hr *http.Response, body []byte) {
 	if c.logBodies && c.logger != nil {
 		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "wechatpay bodies",
 			slog.String("method", req.method), slog.String("template", req.template),
@@ -392,6 +412,9 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 			slog.String("request_id", hr.Header.Get(signer.HeaderRequestID)),
 			slog.String("request_body", string(req.signBody)), slog.String("response_body", string(body)))
 	}
+}
+
+func (c *Client) classifyV3(req *request, hr *http.Response, body []byte) (*Response, error) {
 	path := req.urlPath()
 	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
 		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(signer.HeaderRequestID)}

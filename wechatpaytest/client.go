@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"crypto/tls"
 	"fmt"
 
 	"github.com/chainpay-go/wechatpay"
@@ -9,7 +10,8 @@ import (
 
 // Config returns a configuration for wechatpay.New that talks to this
 // server: MchID, Serial, PrivateKey, PlatformKeys (every platform key the
-// server knows now), APIv3Key, BaseURL, HTTPClient and Now (the server
+// server knows now), APIv3Key, APIv2Key, ClientCertificate (the merchant
+// certificate, for mutual TLS), BaseURL, HTTPClient and Now (the server
 // clock). Change fields before calling wechatpay.New to test other
 // setups (e.g. Now to simulate clock skew, or PlatformKeys = nil in
 // certificate mode to test the certificate download).
@@ -20,9 +22,14 @@ func (s *Server) Config() wechatpay.Config {
 		PrivateKey:   s.MerchantKey,
 		PlatformKeys: s.PlatformKeys(),
 		APIv3Key:     s.APIv3Key,
-		BaseURL:      s.URL,
-		HTTPClient:   s.HTTPClient(),
-		Now:          s.now,
+		APIv2Key:     s.APIv2Key,
+		ClientCertificate: func() *tls.Certificate {
+			c := s.ClientCertificate()
+			return &c
+		}(),
+		BaseURL:    s.URL,
+		HTTPClient: s.HTTPClient(),
+		Now:        s.now,
 	}
 }
 

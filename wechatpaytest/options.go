@@ -16,6 +16,7 @@ type options struct {
 	platformKey    *rsa.PrivateKey
 	platformSerial string
 	apiv3Key       string
+	apiv2Key       string
 	certMode       bool
 	now            func() time.Time
 	recordLimit    int
