@@ -141,7 +141,7 @@ func TestConfigFromLookup(t *testing.T) {
 func TestEnvVars(t *testing.T) {
 	t.Parallel()
 	want := []string{"WECHATPAY_MCHID", "WECHATPAY_SERIAL", "WECHATPAY_PRIVATE_KEY", "WECHATPAY_PUBLIC_KEY_ID", "WECHATPAY_PUBLIC_KEY",
-		"WECHATPAY_PLATFORM_CERTS", "WECHATPAY_APIV3_KEY", "WECHATPAY_BASE_URL"}
+		"WECHATPAY_PLATFORM_CERTS", "WECHATPAY_APIV3_KEY", "WECHATPAY_BASE_URL", "WECHATPAY_APIV2_KEY", "WECHATPAY_CLIENT_CERT", "WECHATPAY_CLIENT_KEY"}
 	if diff := cmp.Diff(want, wechatpay.EnvVars()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -138,8 +138,7 @@ func TestV2Refusals(t *testing.T) {
 	srv, _ := setupV2(t)
 	noKey := srv.Config()
 	noKey.APIv2Key = ""
-	noCert := srv.Config()
-	noCert.ClientCertificate = nil
+	noCert := srv.Config() // plain HTTP: no ClientCertificate
 	ctx := context.Background()
 	cases := []struct {
 		name string
@@ -194,6 +193,7 @@ func TestV2ConfigChecks(t *testing.T) {
 	}
 	cfg = srv.Config()
 	cfg.HTTPClient = &http.Client{Transport: roundTripperFunc(http.DefaultTransport.RoundTrip)}
+	cfg.ClientCertificate = otherCertificate(t)
 	if _, err := wechatpay.New(cfg); err == nil || !strings.Contains(err.Error(), "ClientCertificate") {
 		t.Errorf("certificate with a foreign transport: %v", err)
 	}
@@ -275,6 +275,7 @@ func TestV2Answers(t *testing.T) {
 			srv, _ := setupV2(t)
 			cfg := srv.Config()
 			cfg.BaseURL, cfg.HTTPClient, cfg.APIv2Key, cfg.RetryWait = ts.URL, ts.Client(), key, 1
+			cfg.ClientCertificate = otherCertificate(t)
 			c, err := wechatpay.New(cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -315,7 +316,14 @@ func TestV2Answers(t *testing.T) {
 
 func TestV2HMACAndSandboxOperations(t *testing.T) {
 	t.Parallel()
-	srv, c := setupV2(t)
+	srv, _ := setupV2(t)
+	cfg := srv.Config()
+	cc := srv.ClientCertificate() // over plain HTTP the simulator cannot check it; the client still wants it
+	cfg.ClientCertificate = &cc
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	// HMAC-SHA256 requested by the caller: the answer verifies with it.
 	o := micropayFields("V2HMAC", "134567890123456789")

@@ -1,8 +1,8 @@
 package wechatpaytest
 
 import (
-	"crypto/tls"
 	"fmt"
+	"strings"
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
@@ -10,27 +10,30 @@ import (
 
 // Config returns a configuration for wechatpay.New that talks to this
 // server: MchID, Serial, PrivateKey, PlatformKeys (every platform key the
-// server knows now), APIv3Key, APIv2Key, ClientCertificate (the merchant
-// certificate, for mutual TLS), BaseURL, HTTPClient and Now (the server
-// clock). Change fields before calling wechatpay.New to test other
-// setups (e.g. Now to simulate clock skew, or PlatformKeys = nil in
-// certificate mode to test the certificate download).
+// server knows now), APIv3Key, APIv2Key, BaseURL, HTTPClient, Now (the
+// server clock) and, with WithTLS, ClientCertificate (the merchant
+// certificate, for mutual TLS; over plain HTTP set it yourself,
+// s.ClientCertificate(), to call the operations that need it). Change
+// fields before calling wechatpay.New to test other setups (e.g. Now to
+// simulate clock skew, or PlatformKeys = nil in certificate mode to test
+// the certificate download).
 func (s *Server) Config() wechatpay.Config {
-	return wechatpay.Config{
+	cfg := wechatpay.Config{
 		MchID:        s.MchID,
 		Serial:       s.MerchantSerial,
 		PrivateKey:   s.MerchantKey,
 		PlatformKeys: s.PlatformKeys(),
 		APIv3Key:     s.APIv3Key,
 		APIv2Key:     s.APIv2Key,
-		ClientCertificate: func() *tls.Certificate {
-			c := s.ClientCertificate()
-			return &c
-		}(),
-		BaseURL:    s.URL,
-		HTTPClient: s.HTTPClient(),
-		Now:        s.now,
+		BaseURL:      s.URL,
+		HTTPClient:   s.HTTPClient(),
+		Now:          s.now,
 	}
+	if strings.HasPrefix(s.URL, "https://") {
+		cc := s.ClientCertificate()
+		cfg.ClientCertificate = &cc
+	}
+	return cfg
 }
 
 // Client returns a new client made by wechatpay.New(s.Config()). NewServer
