@@ -123,7 +123,7 @@ type signOptions struct {
 func (a *app) signCommand() *cobra.Command {
 	c := group(&cobra.Command{
 		Use:   "sign",
-		Short: "Make the pay-sign parameters a front end needs to pay a prepay_id",
+		Short: "Make the pay-sign parameters a front end needs to pay a prepay_id, or an APIv2 signature",
 	})
 	mk := func(use, short, long, example string, app bool) *cobra.Command {
 		o := &signOptions{}
@@ -149,6 +149,7 @@ for WeixinJSBridge or wx.requestPayment, signed with the merchant private key.`,
 			`app prints the JSON object {appid, partnerid, prepayid, package, noncestr, timestamp, sign}
 for the WeChat OpenSDK, signed with the merchant private key.`,
 			`  wxpay sign app --appid wxd678efh567hg6787 --prepay-id wx201410272009395522657a690389285100`, true),
+		a.signV2Command(),
 	)
 	return c
 }
