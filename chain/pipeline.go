@@ -154,6 +154,9 @@ func (c *Client) resign(st *attemptState) {
 // connection that breaks while the answer is read is retried like any other
 // connection error.
 func (c *Client) do(ctx context.Context, req *request) (*Response, error) {
+	if req.v2 != nil {
+		return c.doV2(ctx, req)
+	}
 	resp, body, _, err := c.roundTrip(ctx, req, true)
 	if err != nil {
 		return nil, err

@@ -2,12 +2,14 @@ package chain
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/internal/v2xml"
@@ -50,30 +52,20 @@ func (c *Client) buildV2(r *request, xv any) []error {
 	if c.apiv2Key == "" {
 		probs = append(probs, ErrNoAPIv2Key)
 	}
-	op, known := catalog.Lookup(r.method, r.template)
-	if known && op.CertRequired && !c.clientCert {
-		probs = append(probs, fmt.Errorf("%s %s: %w", op.Method, op.Template, ErrClientCertificateRequired))
+	op := v2OperationOf(r.method, r.template)
+	if op.certRequired && !c.clientCert {
+		probs = append(probs, fmt.Errorf("%s %s: %w", r.method, r.template, ErrClientCertificateRequired))
 	}
 	if _, ok := fields[signer.FieldSign]; ok {
 		bad("%q: drop %q, the client computes it", keyXML, signer.FieldSign)
 	}
 	path := strings.TrimPrefix(r.path, "v2/")
-	if known && op.Host != "" && r.baseURL == DefaultBaseURL {
-		r.absURL = op.Host + path
+	if op.host != "" && r.baseURL == DefaultBaseURL {
+		r.absURL = op.host + path
 	}
 	r.path = path
 
-	call := &v2Call{signed: true, retrySafe: v2RetrySafe(path)}
-	if known && op.Response != nil {
-		_, call.signed = op.Response.Member(signer.FieldSign)
-	}
-	has := func(name string) bool {
-		if !known || op.Body == nil {
-			return false
-		}
-		_, ok := op.Body.Member(name)
-		return ok
-	}
+	call := &v2Call{signed: op.signed, retrySafe: v2RetrySafe(path)}
 	if fields != nil {
 		if _, ok := fields["nonce_str"]; !ok {
 			n, err := signer.NewNonce()
@@ -82,25 +74,12 @@ func (c *Client) buildV2(r *request, xv any) []error {
 			}
 			fields["nonce_str"] = n
 		}
-		mchName := "mch_id"
-		if known {
-			mchName = ""
-			for _, n := range v2MchIDFields {
-				if has(n) {
-					mchName = n
-					break
-				}
-			}
-		}
-		if mchName != "" && !anyPresent(fields, v2MchIDFields) {
-			fields[mchName] = c.mchID
+		if op.mchName != "" && !anyPresent(fields, v2MchIDFields) {
+			fields[op.mchName] = c.mchID
 		}
 		st, set := fields["sign_type"]
-		if !set && has("sign_type") {
-			st = signer.SignTypeMD5
-			if f, _ := op.Body.Member("sign_type"); len(f.Enum) == 1 {
-				st = f.Enum[0]
-			}
+		if !set && op.signType != "" {
+			st = op.signType
 			fields["sign_type"] = st
 		}
 		call.signType = st
@@ -120,6 +99,53 @@ func (c *Client) buildV2(r *request, xv any) []error {
 	}
 	r.v2 = call
 	return probs
+}
+
+// v2Operation is what an APIv2 call needs to know of its operation, from
+// the catalogue.
+type v2Operation struct {
+	certRequired bool   // x-api-cert-required
+	host         string // another host (x-base-uri), or ""
+	signed       bool   // the answer carries sign (true for an operation the catalogue lacks)
+	mchName      string // the field the merchant id goes under ("" when the operation has none)
+	signType     string // the sign_type to fill in when the operation has the field, else ""
+}
+
+// v2Operations caches v2OperationOf by method and template: a catalogue
+// lookup normalises the template each time.
+var v2Operations sync.Map
+
+// v2OperationOf returns the catalogue's facts for an APIv2 call. An
+// operation the catalogue lacks is treated as the common case: merchant id
+// in mch_id, signed answers, no sign_type filled in.
+func v2OperationOf(method, template string) *v2Operation {
+	key := method + " " + template
+	if v, ok := v2Operations.Load(key); ok {
+		return v.(*v2Operation)
+	}
+	o := &v2Operation{signed: true, mchName: "mch_id"}
+	if op, ok := catalog.Lookup(method, template); ok {
+		o.certRequired, o.host, o.mchName = op.CertRequired, op.Host, ""
+		if op.Response != nil {
+			_, o.signed = op.Response.Member(signer.FieldSign)
+		}
+		if op.Body != nil {
+			for _, n := range v2MchIDFields {
+				if _, ok := op.Body.Member(n); ok {
+					o.mchName = n
+					break
+				}
+			}
+			if f, ok := op.Body.Member("sign_type"); ok {
+				o.signType = signer.SignTypeMD5
+				if len(f.Enum) == 1 {
+					o.signType = f.Enum[0] // HMAC-SHA256 only
+				}
+			}
+		}
+	}
+	v, _ := v2Operations.LoadOrStore(key, o)
+	return v.(*v2Operation)
 }
 
 func anyPresent(fields map[string]string, names []string) bool {
@@ -190,6 +216,19 @@ func v2Value(v any) (string, bool, error) {
 		return strings.TrimSuffix(buf.String(), "\n"), true, nil
 	}
 	return "", false, err
+}
+
+// doV2 runs an APIv2 call: the answer is read here rather than by resty,
+// which would match its Content-Type against its JSON and XML patterns
+// for nothing (classifyV2 reads the XML). A body that breaks while it is
+// read is an error, not retried: only queries are retried at all, and
+// the caller queries anyway.
+func (c *Client) doV2(ctx context.Context, req *request) (*Response, error) {
+	hr, _, err := c.send(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return c.readResponse(req, hr)
 }
 
 // v2Hint is VerifyError.Hint for an APIv2 answer whose sign does not match.
