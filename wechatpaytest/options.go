@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"crypto/rsa"
+	"crypto/x509"
 	"net"
 	"time"
 )
@@ -17,6 +18,7 @@ type options struct {
 	platformSerial string
 	apiv3Key       string
 	apiv2Key       string
+	clientCert     *x509.Certificate
 	certMode       bool
 	now            func() time.Time
 	recordLimit    int

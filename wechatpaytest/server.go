@@ -164,7 +164,7 @@ func newServer(opts ...Option) (*Server, error) {
 	s.platforms = []*platformEntry{first}
 	s.signing = first
 	s.PlatformKey, s.PlatformSerial, s.PlatformCertificate = first.key, first.serial, first.cert
-	if err := s.initV2(o.apiv2Key); err != nil {
+	if err := s.initV2(o.apiv2Key, o.clientCert); err != nil {
 		return nil, err
 	}
 

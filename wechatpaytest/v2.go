@@ -1,8 +1,10 @@
 package wechatpaytest
 
 import (
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -62,7 +64,7 @@ type v2Fields = map[string]string
 const v2RecordLimit = 100
 
 // initV2 sets up the APIv2 side: the key and the client certificate.
-func (s *Server) initV2(key string) error {
+func (s *Server) initV2(key string, cert *x509.Certificate) error {
 	if key == "" {
 		key = processAPIv2Key()
 	}
@@ -70,7 +72,13 @@ func (s *Server) initV2(key string) error {
 		return fmt.Errorf("wechatpaytest: WithAPIv2Key: %w", err)
 	}
 	s.APIv2Key = key
-	cert := s.MerchantCertificate
+	if cert != nil {
+		if pub, ok := cert.PublicKey.(*rsa.PublicKey); !ok || !pub.Equal(&s.MerchantKey.PublicKey) {
+			return errors.New("wechatpaytest: WithClientCertificate: the certificate is not the merchant key's")
+		}
+	} else {
+		cert = s.MerchantCertificate
+	}
 	if cert == nil {
 		var err error
 		if cert, err = selfSign(s.MerchantKey, "WeChat Pay test merchant", s.now(), nil); err != nil {
@@ -102,6 +110,22 @@ func processAPIv2Key() string {
 // WithAPIv2Key sets the 32-character APIv2 key requests are signed with
 // (default: one random key per process).
 func WithAPIv2Key(key string) Option { return func(o *options) { o.apiv2Key = key } }
+
+// WithClientCertificate sets the merchant certificate clients present for
+// mutual TLS (default: the merchant certificate, or one made for the key
+// of WithMerchantKey). It must hold the merchant key's public key.
+func WithClientCertificate(cert *x509.Certificate) Option {
+	return func(o *options) { o.clientCert = cert }
+}
+
+// TLSCertificate returns the certificate the server presents with WithTLS
+// (nil without it): the CA a client outside this process must trust.
+func (s *Server) TLSCertificate() *x509.Certificate {
+	if !strings.HasPrefix(s.URL, "https://") {
+		return nil
+	}
+	return s.ts.Certificate()
+}
 
 // ClientCertificate returns the merchant API certificate with its key, as
 // a client presents it for mutual TLS (Config sets it as
@@ -312,11 +336,4 @@ func v2Example(f catalog.Field) string {
 		return "1"
 	}
 	return "SIMULATED"
-}
-
-// certPool is a pool holding cert, for a client that trusts the server.
-func certPool(cert *x509.Certificate) *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(cert)
-	return p
 }
