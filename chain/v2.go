@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 
@@ -183,8 +184,8 @@ func v2Fields(v any) (map[string]string, error) {
 	case map[string]any:
 		out := make(map[string]string, len(m)+4)
 		var probs []string
-		for _, k := range sortedKeys(m) {
-			s, ok, err := v2Value(m[k])
+		for k, v := range m {
+			s, ok, err := v2Value(v)
 			switch {
 			case err != nil:
 				probs = append(probs, fmt.Sprintf("%s: %v", k, err))
@@ -193,6 +194,7 @@ func v2Fields(v any) (map[string]string, error) {
 			}
 		}
 		if len(probs) > 0 {
+			sort.Strings(probs) // a stable message
 			return nil, fmt.Errorf("%q: %s", keyXML, strings.Join(probs, "; "))
 		}
 		return out, nil

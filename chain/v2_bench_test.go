@@ -38,6 +38,17 @@ var benchV2Answer = func() []byte {
 // BenchmarkV2Micropay compares an APIv2 call through the chain with a
 // hand-written encoding/xml + crypto/md5 client, against the same local
 // server in the same run (issue 15: at most 1.1×).
+//
+// Figures (2026-12-02, 2 shared cores, load average 2.5 to 3.9, ten runs
+// of -benchtime 3000x, chain then handwritten in each):
+//
+//	chain        median 153 µs/op  24.0 KB/op  288 allocs/op
+//	handwritten  median 138 µs/op  28.9 KB/op  330 allocs/op
+//	ratio        1.11 of the medians; per run 0.91 to 1.24, median 1.10
+//
+// The difference is resty's request machinery and the chain's call state
+// (about 12 µs of CPU per call); parsing, signing and verifying cost the
+// same on both sides, and the chain allocates less.
 func BenchmarkV2Micropay(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
