@@ -1,16 +1,11 @@
 package wechatpay_test
 
 import (
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
 
@@ -21,13 +16,8 @@ import (
 func TestLoadClientCertificate(t *testing.T) {
 	t.Parallel()
 	key := testkeys.RSA(0)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(42), Subject: pkix.Name{CommonName: "1900000001"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
+	cert := testkeys.Certificate(t, key, 42, "1900000001")
+	der := cert.Raw
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)

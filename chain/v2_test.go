@@ -3,20 +3,15 @@ package chain_test
 import (
 	"context"
 	"crypto/md5"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"errors"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -202,13 +197,8 @@ func TestV2ConfigChecks(t *testing.T) {
 // otherCertificate is a client certificate the simulator does not know.
 func otherCertificate(t *testing.T) *tls.Certificate {
 	key := testkeys.RSA(0)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "another merchant"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	cert := testkeys.Certificate(t, key, 7, "another merchant")
+	return &tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key}
 }
 
 type roundTripperFunc func(*http.Request) (*http.Response, error)
