@@ -56,17 +56,30 @@ func TestV2CallStyles(t *testing.T) {
 	t.Parallel()
 	srv, c := setupV2(t)
 	ctx := context.Background()
+	then := func(r *chain.Response) (*chain.Response, error) { return r, nil }
+	// The six styles of the PHP documentation (sync and async; pure chain,
+	// declarative, property), then Do and the chained segment form. A v2
+	// path has no variables, so the property style is the one string too.
 	styles := []struct {
 		name string
 		call func(opts chain.O) (*chain.Response, error)
 	}{
-		{"Post", func(o chain.O) (*chain.Response, error) { return c.Chain("v2/pay/micropay").Post(ctx, o) }},
+		{"sync pure chain", func(o chain.O) (*chain.Response, error) { return c.Chain("v2", "pay", "micropay").Post(ctx, o) }},
+		{"sync declarative", func(o chain.O) (*chain.Response, error) { return c.Chain("v2/pay/micropay").Post(ctx, o) }},
+		{"sync property", func(o chain.O) (*chain.Response, error) { return c.Chain("/v2/pay/micropay").Post(ctx, o) }},
+		{"async pure chain", func(o chain.O) (*chain.Response, error) {
+			return c.Chain("v2", "pay", "micropay").PostAsync(ctx, o).Then(then).Wait()
+		}},
+		{"async declarative", func(o chain.O) (*chain.Response, error) {
+			return c.Chain("v2/pay/micropay").PostAsync(ctx, o).Then(then).Wait()
+		}},
+		{"async property", func(o chain.O) (*chain.Response, error) {
+			return c.Chain("/v2/pay/micropay").PostAsync(ctx, o).Then(then).Wait()
+		}},
 		{"Do lower-case", func(o chain.O) (*chain.Response, error) { return c.Chain("v2/pay/micropay").Do(ctx, "post", o) }},
-		{"PostAsync", func(o chain.O) (*chain.Response, error) { return c.Chain("v2/pay/micropay").PostAsync(ctx, o).Wait() }},
 		{"DoAsync", func(o chain.O) (*chain.Response, error) {
 			return c.Chain("v2/pay/micropay").DoAsync(ctx, "POST", o).Wait()
 		}},
-		{"segments", func(o chain.O) (*chain.Response, error) { return c.Chain("v2", "pay", "micropay").Post(ctx, o) }},
 		{"chained segments", func(o chain.O) (*chain.Response, error) {
 			return c.Chain("v2").Chain("pay").Chain("micropay").Post(ctx, o)
 		}},
