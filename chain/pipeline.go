@@ -409,11 +409,15 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 // logBodiesOf logs both bodies of a call when Config.LogBodies is set.
 func (c *Client) logBodiesOf(req *request, hr *http.Response, body []byte) {
 	if c.logBodies && c.logger != nil {
+		reqBody, respBody := req.signBody, body
+		if req.v2 != nil {
+			reqBody, respBody = withoutSign(reqBody), withoutSign(respBody)
+		}
 		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "wechatpay bodies",
 			slog.String("method", req.method), slog.String("template", req.template),
 			slog.Int("status", hr.StatusCode),
 			slog.String("request_id", hr.Header.Get(signer.HeaderRequestID)),
-			slog.String("request_body", string(req.signBody)), slog.String("response_body", string(body)))
+			slog.String("request_body", string(reqBody)), slog.String("response_body", string(respBody)))
 	}
 }
 

@@ -55,7 +55,7 @@ func (c *Client) buildV2(r *request, xv any) []error {
 	}
 	op := v2OperationOf(r.method, r.template)
 	if op.certRequired && !c.clientCert {
-		probs = append(probs, fmt.Errorf("%s %s: %w", r.method, r.template, ErrClientCertificateRequired))
+		probs = append(probs, ErrClientCertificateRequired) // the OptionsError names the call
 	}
 	if _, ok := fields[signer.FieldSign]; ok {
 		bad("%q: drop %q, the client computes it", keyXML, signer.FieldSign)
@@ -233,6 +233,27 @@ func (c *Client) doV2(ctx context.Context, req *request) (*Response, error) {
 	return c.readResponse(req, hr)
 }
 
+// withoutSign returns an APIv2 body for the logs: its sign replaced, as
+// the logs never hold signatures (a body that is not APIv2 XML as it is).
+func withoutSign(body []byte) []byte {
+	f, err := v2xml.Decode(body)
+	if err != nil {
+		return body
+	}
+	if _, ok := f[signer.FieldSign]; ok {
+		f[signer.FieldSign] = "[redacted]"
+	}
+	out, err := v2xml.Encode(f)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// v2SignHint is APIError.Hint for return_code FAIL 签名错误 (a bad sign):
+// the key does not match the merchant's.
+const v2SignHint = "the gateway did not accept the sign: check that Config.APIv2Key is the key set in the merchant platform for Config.MchID"
+
 // v2Hint is VerifyError.Hint for an APIv2 answer whose sign does not match.
 const v2Hint = "check that Config.APIv2Key is the merchant's current APIv2 key"
 
@@ -277,7 +298,11 @@ func (c *Client) classifyV2(req *request, hr *http.Response, body []byte) (*Resp
 		if code == "" {
 			code = "FAIL"
 		}
-		return nil, fail(code, fields["return_msg"])
+		err := fail(code, fields["return_msg"])
+		if strings.Contains(fields["return_msg"], "签名错误") {
+			err.(*APIError).Hint = v2SignHint
+		}
+		return nil, err
 	case fields["result_code"] != "" && fields["result_code"] != "SUCCESS":
 		code := fields["err_code"]
 		if code == "" {

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -392,5 +393,29 @@ func TestV2MutualTLS(t *testing.T) {
 	var ae *chain.APIError
 	if !errors.As(err, &ae) || ae.Code != "FAIL" || !strings.Contains(ae.Message, "certificate") {
 		t.Errorf("refund with another certificate: %v", err)
+	}
+}
+
+func TestV2LogsHoldNoSign(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	var logs strings.Builder
+	cfg := srv.Config()
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg.LogBodies = true
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Chain("v2/pay/micropay").Post(context.Background(), chain.O{"xml": micropayFields("V2LOG", "134567890123456789")}); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.V2Requests()[0]
+	if strings.Contains(logs.String(), r.Fields["sign"]) || strings.Count(logs.String(), "[redacted]") != 2 {
+		t.Errorf("the logs hold a sign:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "V2LOG") {
+		t.Errorf("the logs lack the bodies:\n%s", logs.String())
 	}
 }
