@@ -167,7 +167,6 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	case n == 1 && (method == http.MethodGet || method == http.MethodHead):
 		bad("a %s request carries no body: drop %q/%q/%q/%q or use another method", method, keyJSON, keyBody, keyMedia, keyXML)
 	case hasXML:
-		r.path = path
 		probs = append(probs, ch.c.buildV2(r, xv)...)
 		h["Accept"] = []string{"application/xml, text/xml"}
 		h["Content-Type"] = []string{"text/xml; charset=utf-8"}
