@@ -419,3 +419,21 @@ func TestV2LogsHoldNoSign(t *testing.T) {
 		t.Errorf("the logs lack the bodies:\n%s", logs.String())
 	}
 }
+
+// TestV2FillsTheOperationsNames: the merchant id goes under the
+// operation's own field and an HMAC-SHA256-only operation is signed so.
+func TestV2FillsTheOperationsNames(t *testing.T) {
+	t.Parallel()
+	srv, c := setupV2(t)
+	resp, err := c.Chain("v2/pay/closecombinedorder").Post(context.Background(), chain.O{"xml": chain.O{
+		"combine_appid": "wxd678efh567hg6787", "combine_out_trade_no": "C1",
+		"sub_order_list": []chain.O{{"mchid": "1900000001", "out_trade_no": "S1"}}}})
+	if err != nil || !resp.Verified {
+		t.Fatalf("closecombinedorder: %v", err)
+	}
+	f := srv.V2Requests()[0].Fields
+	got := map[string]string{"combine_mch_id": f["combine_mch_id"], "sign_type": f["sign_type"], "mch_id": f["mch_id"]}
+	if d := cmp.Diff(map[string]string{"combine_mch_id": srv.MchID, "sign_type": "HMAC-SHA256", "mch_id": ""}, got); d != "" {
+		t.Errorf("fields filled in (-want +got):\n%s", d)
+	}
+}

@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"cmp"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -218,6 +219,11 @@ func (s *Server) checkV2(r *http.Request, op catalog.Operation, req v2Fields, si
 	}
 	if signType != "" && signType != signer.SignTypeMD5 && signType != signer.SignTypeHMACSHA256 {
 		return v2Fail("sign_type参数错误: " + signType)
+	}
+	if op.Body != nil {
+		if f, ok := op.Body.Member("sign_type"); ok && len(f.Enum) == 1 && cmp.Or(signType, signer.SignTypeMD5) != f.Enum[0] {
+			return v2Fail("sign_type参数错误: this operation is signed with " + f.Enum[0])
+		}
 	}
 	if missing := v2Missing(op, req); missing != "" {
 		return v2Fail("缺少参数" + missing + " (missing field " + missing + ")")

@@ -130,7 +130,9 @@ func TestV2GenericResponder(t *testing.T) {
 				f[name] = srv.MchID
 			}
 		}
-		if _, ok := f["sign_type"]; ok {
+		if st, ok := op.Body.Member("sign_type"); ok && len(st.Enum) == 1 {
+			f["sign_type"] = st.Enum[0]
+		} else if _, ok := f["sign_type"]; ok {
 			f["sign_type"] = "HMAC-SHA256"
 		}
 		f["nonce_str"] = "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"
