@@ -24,12 +24,16 @@ const (
 	EnvPlatformCerts = "WECHATPAY_PLATFORM_CERTS" // platform certificates: a folder, files separated by commas or the OS list separator, or PEM text
 	EnvAPIv3Key      = "WECHATPAY_APIV3_KEY"      // APIv3 key, 32 bytes (optional: notifications, certificate download)
 	EnvBaseURL       = "WECHATPAY_BASE_URL"       // API base URL (optional; default chain.DefaultBaseURL)
+	EnvAPIv2Key      = "WECHATPAY_APIV2_KEY"      // APIv2 key, 32 characters (optional: APIv2 XML calls)
+	EnvClientCert    = "WECHATPAY_CLIENT_CERT"    // merchant API certificate for mutual TLS: apiclient_cert.pem (with EnvClientKey) or apiclient_cert.p12 (password: the merchant id) (optional)
+	EnvClientKey     = "WECHATPAY_CLIENT_KEY"     // apiclient_key.pem, with a PEM EnvClientCert
 )
 
 // EnvVars returns the names of every variable ConfigFromEnv reads, in the
 // order above.
 func EnvVars() []string {
-	return []string{EnvMchID, EnvSerial, EnvPrivateKey, EnvPublicKeyID, EnvPublicKey, EnvPlatformCerts, EnvAPIv3Key, EnvBaseURL}
+	return []string{EnvMchID, EnvSerial, EnvPrivateKey, EnvPublicKeyID, EnvPublicKey, EnvPlatformCerts, EnvAPIv3Key, EnvBaseURL,
+		EnvAPIv2Key, EnvClientCert, EnvClientKey}
 }
 
 // ErrMissingEnv is matched (errors.Is) by an *EnvError that lists a
@@ -128,6 +132,21 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 
 	if cfg.APIv3Key != "" && len(cfg.APIv3Key) != 32 {
 		bad(EnvAPIv3Key, fmt.Errorf("must be 32 bytes, got %d", len(cfg.APIv3Key)))
+	}
+	if cfg.APIv2Key = get(EnvAPIv2Key); cfg.APIv2Key != "" {
+		if err := signer.CheckAPIv2Key(cfg.APIv2Key); err != nil {
+			bad(EnvAPIv2Key, fmt.Errorf("%w (got %d)", err, len(cfg.APIv2Key)))
+		}
+	}
+	switch cert, key := get(EnvClientCert), get(EnvClientKey); {
+	case cert == "" && key != "":
+		missing("%s is set but %s is not", EnvClientKey, EnvClientCert)
+	case cert != "":
+		cc, err := LoadClientCertificate(cert, key, cfg.MchID)
+		if err != nil {
+			bad(EnvClientCert, err)
+		}
+		cfg.ClientCertificate = cc
 	}
 	if cfg.BaseURL != "" {
 		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

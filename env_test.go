@@ -141,7 +141,7 @@ func TestConfigFromLookup(t *testing.T) {
 func TestEnvVars(t *testing.T) {
 	t.Parallel()
 	want := []string{"WECHATPAY_MCHID", "WECHATPAY_SERIAL", "WECHATPAY_PRIVATE_KEY", "WECHATPAY_PUBLIC_KEY_ID", "WECHATPAY_PUBLIC_KEY",
-		"WECHATPAY_PLATFORM_CERTS", "WECHATPAY_APIV3_KEY", "WECHATPAY_BASE_URL"}
+		"WECHATPAY_PLATFORM_CERTS", "WECHATPAY_APIV3_KEY", "WECHATPAY_BASE_URL", "WECHATPAY_APIV2_KEY", "WECHATPAY_CLIENT_CERT", "WECHATPAY_CLIENT_KEY"}
 	if diff := cmp.Diff(want, wechatpay.EnvVars()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -159,6 +159,8 @@ func TestConfigFromLookupNamesEveryProblem(t *testing.T) {
 		wechatpay.EnvPublicKey:   f.publicKey,
 		wechatpay.EnvAPIv3Key:    "short-secret-apiv3",
 		wechatpay.EnvBaseURL:     "api.mch.weixin.qq.com",
+		wechatpay.EnvAPIv2Key:    "short-secret-apiv2",
+		wechatpay.EnvClientCert:  filepath.Join(f.dir, "apiclient_cert.pem"),
 	}))
 	var ee *wechatpay.EnvError
 	if !errors.As(err, &ee) || !errors.Is(err, wechatpay.ErrMissingEnv) {
@@ -168,11 +170,11 @@ func TestConfigFromLookupNamesEveryProblem(t *testing.T) {
 	for _, p := range ee.Problems {
 		named = append(named, strings.Fields(p.Error())[0])
 	}
-	want := []string{wechatpay.EnvMchID, wechatpay.EnvSerial + ":", wechatpay.EnvPrivateKey + ":", wechatpay.EnvPublicKeyID + ":", wechatpay.EnvAPIv3Key + ":", wechatpay.EnvBaseURL + ":"}
+	want := []string{wechatpay.EnvMchID, wechatpay.EnvSerial + ":", wechatpay.EnvPrivateKey + ":", wechatpay.EnvPublicKeyID + ":", wechatpay.EnvAPIv3Key + ":", wechatpay.EnvAPIv2Key + ":", wechatpay.EnvClientCert + ":", wechatpay.EnvBaseURL + ":"}
 	if diff := cmp.Diff(want, named); diff != "" {
 		t.Errorf("variables named, one per problem (-want +got):\n%s\n%v", diff, err)
 	}
-	if strings.Contains(err.Error(), "short-secret-apiv3") {
+	if strings.Contains(err.Error(), "short-secret-apiv3") || strings.Contains(err.Error(), "short-secret-apiv2") {
 		t.Errorf("the error shows the APIv3 key: %v", err)
 	}
 }

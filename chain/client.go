@@ -36,6 +36,8 @@ type Client struct {
 	mchID        string
 	serial       string // merchant API certificate serial, upper-case hex
 	apiv3Key     string
+	apiv2Key     string
+	clientCert   bool // Config.ClientCertificate is set (the transport presents it)
 	auth         *signer.Authorizer
 	keys         *signer.KeyStore
 	verifier     *signer.Verifier
@@ -76,6 +78,8 @@ func NewClient(cfg Config) (*Client, error) {
 		mchID:        ok.mchID,
 		serial:       ok.serial,
 		apiv3Key:     o.APIv3Key,
+		apiv2Key:     o.APIv2Key,
+		clientCert:   o.ClientCertificate != nil,
 		auth:         &signer.Authorizer{MchID: ok.mchID, Serial: ok.serial, Signer: ok.signer, Now: o.Now},
 		keys:         keys,
 		verifier:     &signer.Verifier{Keys: keys, Now: o.Now},
@@ -121,6 +125,9 @@ func NewClient(cfg Config) (*Client, error) {
 	// A redirect would replay the Authorization header against another target:
 	// never follow one, hand the 3xx back as an APIError.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if err := presentCertificate(&hc, o.ClientCertificate); err != nil {
+		return nil, err
+	}
 	c.rc = resty.NewWithClient(&hc)
 	c.rc.SetLogger(discardLogger{})
 	c.rc.SetDisableWarn(true)

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"crypto/rsa"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,8 +25,17 @@ type Config struct {
 	Signer       signer.Signer             // optional: remote/HSM signing instead of PrivateKey
 	PlatformKeys map[string]*rsa.PublicKey // serial or PUB_KEY_ID_… → key that signs WeChat Pay's answers
 	APIv3Key     string                    // optional: notifications, certificate download (32 bytes); kept by the client (Client.APIv3Key)
-	BaseURL      string                    // default DefaultBaseURL
-	HTTPClient   *http.Client              // optional; copied, never mutated
+	// APIv2Key is the 32-character APIv2 key that signs XML calls (the
+	// "xml" option, templates v2/…) and their answers; optional.
+	APIv2Key string
+	// ClientCertificate is the merchant API certificate with its private
+	// key (apiclient_cert.pem with apiclient_key.pem, or apiclient_cert.p12:
+	// see wechatpay.LoadClientCertificate), presented for mutual TLS. The
+	// APIv2 operations the catalogue marks x-api-cert-required are refused
+	// before sending without it. Optional.
+	ClientCertificate *tls.Certificate
+	BaseURL           string       // default DefaultBaseURL
+	HTTPClient        *http.Client // optional; copied, never mutated
 
 	// Timeout bounds a whole call, retries included (default 30 s; negative: none).
 	Timeout time.Duration
@@ -147,6 +157,9 @@ func (cfg *Config) check() (*checked, error) {
 	}
 	if err := signer.CheckMerchantSerial(serial, keys); err != nil {
 		return nil, fmt.Errorf("chain: Config.Serial: %w", err)
+	}
+	if err := cfg.checkV2(); err != nil {
+		return nil, err
 	}
 	base, err := parseBaseURL(cfg.BaseURL)
 	if err != nil {

@@ -87,6 +87,33 @@
 //     VerifyError (the call failed either way) but leaves Verified false and,
 //     on failure, VerifyErr set. Do not act on the Code of an unverified error.
 //
+// # APIv2
+//
+// The "xml" option makes an APIv2 call (templates v2/…, sent without the
+// v2/ prefix): a map of fields (chain.O or map[string]string; scalars as
+// pathtpl.FormatScalar writes them, maps and slices as JSON text). The
+// client fills in nonce_str, the merchant id under the operation's field
+// name (mch_id, mchid, combine_mch_id: the catalogue's), sign_type where
+// the operation has it, and sign (Config.APIv2Key; ErrNoAPIv2Key without
+// it). Operations marked x-api-cert-required are refused before sending
+// without Config.ClientCertificate (ErrClientCertificateRequired).
+//
+// Answers are read with Response.Get as the equivalent JSON object (every
+// value a string; Response.Body keeps the XML). return_code FAIL and
+// result_code FAIL are *APIError (Code FAIL and return_msg, or err_code
+// and err_code_des). An answer carrying sign, and every SUCCESS answer of
+// an operation whose answers are signed, must verify with the request's
+// sign_type, else *VerifyError; only operations whose answers carry no
+// sign (red packets, transfers, bill downloads) skip the check.
+//
+// APIv2 calls are retried (5xx, 429, connection errors) only when they are
+// queries (…query…, get…, download…). A payment-making call is never
+// re-sent: for micropay, USERPAYING, SYSTEMERROR and BANKERROR are handed
+// back as *APIError and a connection error as it is; query
+// v2/pay/orderquery with the same out_trade_no until trade_state settles,
+// and reverse (v2/secapi/pay/reverse) an order that does not; never send
+// micropay again with the same auth_code.
+//
 // # Retries and time
 //
 // 5xx, 429 and connection errors (a connection that breaks while the answer

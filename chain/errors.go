@@ -151,6 +151,10 @@ func (e *VerifyError) Error() string {
 		b.WriteString(" (Request-ID " + e.Response.RequestID + ")")
 	}
 	b.WriteString(": ")
+	if e.Hint == v2Hint {
+		fmt.Fprintf(&b, "%v; %s", e.Err, e.Hint)
+		return b.String()
+	}
 	if e.Hint != "" && errors.Is(e.Err, signer.ErrBadSignature) {
 		serial := ""
 		if e.Response != nil {

@@ -35,7 +35,7 @@ const (
 	keyRetries = "retries"
 )
 
-var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, keyEncryptor, keyValidation, keyTimeout, keyRetries}
+var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, keyEncryptor, keyValidation, keyTimeout, keyRetries, keyXML}
 
 // request is one call, fully built and checked: what the pipeline sends.
 // chain/download.go builds on it too.
@@ -51,7 +51,8 @@ type request struct {
 	absURL     string        // when set, sent instead of BaseURL + path (e.g. a bill's download_url); path must then hold its path and query
 	retries    int           // retries allowed: the "retries" option (settings.go) when retriesSet, else the client's MaxRetries
 	retriesSet bool
-	stream     bool // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
+	stream     bool    // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
+	v2         *v2Call // an APIv2 XML call (the "xml" option): no Authorization, the answer read by classifyV2
 }
 
 // sortedKeys returns m's keys in order.
@@ -159,17 +160,22 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	jv, hasJSON := opts[keyJSON]
 	bv, hasBody := opts[keyBody]
 	mv, hasMedia := opts[keyMedia]
-	switch n := btoi(hasJSON) + btoi(hasBody) + btoi(hasMedia); {
+	xv, hasXML := opts[keyXML]
+	switch n := btoi(hasJSON) + btoi(hasBody) + btoi(hasMedia) + btoi(hasXML); {
 	case n > 1:
 		var set []string
-		for _, k := range []string{keyJSON, keyBody, keyMedia} {
+		for _, k := range []string{keyJSON, keyBody, keyMedia, keyXML} {
 			if _, ok := opts[k]; ok {
 				set = append(set, strconv.Quote(k))
 			}
 		}
 		bad("%s are mutually exclusive: give one body", strings.Join(set, " and "))
 	case n == 1 && (method == http.MethodGet || method == http.MethodHead):
-		bad("a %s request carries no body: drop %q/%q/%q or use another method", method, keyJSON, keyBody, keyMedia)
+		bad("a %s request carries no body: drop %q/%q/%q/%q or use another method", method, keyJSON, keyBody, keyMedia, keyXML)
+	case hasXML:
+		probs = append(probs, ch.c.buildV2(r, xv)...)
+		h["Accept"] = []string{"application/xml, text/xml"}
+		h["Content-Type"] = []string{"text/xml; charset=utf-8"}
 	case hasJSON:
 		b, err := encodeJSON(jv)
 		if err != nil {

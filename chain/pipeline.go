@@ -93,6 +93,11 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	}
 	st := &attemptState{signBody: call.req.signBody, start: time.Now()}
 	call.cur, call.logged, call.waiting = st, false, false
+	if call.req.v2 != nil {
+		// APIv2: the body carries its own sign; no Authorization.
+		noReplay(hr)
+		return nil
+	}
 	// The connection hooks of this attempt (resign, replay detection), only
 	// where net/http may resend the request by itself: it never resends one
 	// whose body it cannot rewind (body bytes, GetBody cleared below). They
@@ -110,18 +115,22 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	}
 	hr.Header.Set("Authorization", auth)
 	st.hr = hr
-	// A request with body bytes is not resent by net/http itself (no
-	// GetBody); the retry loop in send re-signs it. A request without a
-	// body goes out as one: no body at all for GET/DELETE (HTTP/2: the
-	// stream ends with the headers), "Content-Length: 0" for POST/PUT/PATCH
-	// (resty puts an empty reader there, which net/http would send chunked).
-	// net/http may resend such a request on a new connection when a reused
-	// one dies; resign then gives it a fresh nonce and signature.
+	noReplay(hr)
+	return nil
+}
+
+// noReplay: a request with body bytes is not resent by net/http itself (no
+// GetBody); the retry loop in send re-signs it. A request without a body
+// goes out as one: no body at all for GET/DELETE (HTTP/2: the stream ends
+// with the headers), "Content-Length: 0" for POST/PUT/PATCH (resty puts an
+// empty reader there, which net/http would send chunked). net/http may
+// resend such a request on a new connection when a reused one dies; resign
+// then gives it a fresh nonce and signature.
+func noReplay(hr *http.Request) {
 	hr.GetBody = nil
 	if hr.ContentLength == 0 {
 		hr.Body = http.NoBody
 	}
-	return nil
 }
 
 // mayResend tells whether net/http could try hr again on its own: a request
@@ -165,6 +174,9 @@ func (c *Client) resign(st *attemptState) {
 // connection that breaks while the answer is read is retried like any other
 // connection error.
 func (c *Client) do(ctx context.Context, req *request) (*Response, error) {
+	if req.v2 != nil {
+		return c.doV2(ctx, req)
+	}
 	resp, body, _, err := c.roundTrip(ctx, req, true)
 	if err != nil {
 		return nil, err
@@ -200,14 +212,16 @@ func (c *Client) retryCondition(rr *resty.Response, err error) bool {
 		return false
 	}
 	st := call.cur
+	// An APIv2 call that may move money is never repeated (v2RetrySafe).
+	again := call.req.v2 == nil || call.req.v2.retrySafe
 	switch {
 	case st.wasReplayed():
 		st.err = errReplayed
 	case err != nil:
 		st.err = unwrapURLError(err)
-		return retryableError(err) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
+		return again && retryableError(err) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
 	}
-	return st.err != nil || rr.RawResponse != nil && retryableStatus(rr.RawResponse.StatusCode)
+	return again && (st.err != nil || rr.RawResponse != nil && retryableStatus(rr.RawResponse.StatusCode))
 }
 
 // retryAfter is resty's retry-wait callback, called once a retry is
@@ -417,13 +431,29 @@ func (c *Client) finish(req *request, hr *http.Response, body []byte) (*Response
 }
 
 func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Response, error) {
+	c.logBodiesOf(req, hr, body)
+	if req.v2 != nil {
+		return c.classifyV2(req, hr, body)
+	}
+	return c.classifyV3(req, hr, body)
+}
+
+// logBodiesOf logs both bodies of a call when Config.LogBodies is set.
+func (c *Client) logBodiesOf(req *request, hr *http.Response, body []byte) {
 	if c.logBodies && c.logger != nil {
+		reqBody, respBody := req.signBody, body
+		if req.v2 != nil {
+			reqBody, respBody = withoutSign(reqBody), withoutSign(respBody)
+		}
 		c.logger.LogAttrs(context.Background(), slog.LevelDebug, "wechatpay bodies",
 			slog.String("method", req.method), slog.String("template", req.template),
 			slog.Int("status", hr.StatusCode),
 			slog.String("request_id", hr.Header.Get(requestIDKey)),
-			slog.String("request_body", string(req.signBody)), slog.String("response_body", string(body)))
+			slog.String("request_body", string(reqBody)), slog.String("response_body", string(respBody)))
 	}
+}
+
+func (c *Client) classifyV3(req *request, hr *http.Response, body []byte) (*Response, error) {
 	path := req.urlPath()
 	if hr.StatusCode >= 200 && hr.StatusCode < 300 {
 		resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: hr.Header.Get(requestIDKey)}

@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"crypto/rsa"
+	"crypto/x509"
 	"net"
 	"time"
 )
@@ -16,6 +17,8 @@ type options struct {
 	platformKey    *rsa.PrivateKey
 	platformSerial string
 	apiv3Key       string
+	apiv2Key       string
+	clientCert     *x509.Certificate
 	certMode       bool
 	now            func() time.Time
 	recordLimit    int

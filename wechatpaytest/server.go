@@ -46,6 +46,10 @@ type Server struct {
 	PlatformCertificate *x509.Certificate
 	// APIv3Key is the 32-character key notifications and certificates are encrypted with.
 	APIv3Key string
+	// APIv2Key is the 32-character key APIv2 (XML) calls and answers are signed with.
+	APIv2Key string
+
+	v2 *v2Sim // the APIv2 side (v2.go)
 
 	ts        *httptest.Server
 	now       func() time.Time
@@ -160,6 +164,9 @@ func newServer(opts ...Option) (*Server, error) {
 	s.platforms = []*platformEntry{first}
 	s.signing = first
 	s.PlatformKey, s.PlatformSerial, s.PlatformCertificate = first.key, first.serial, first.cert
+	if err := s.initV2(o.apiv2Key, o.clientCert); err != nil {
+		return nil, err
+	}
 
 	s.APIv3Key = o.apiv3Key
 	if s.APIv3Key == "" {
@@ -183,7 +190,7 @@ func newServer(opts ...Option) (*Server, error) {
 			return nil, fmt.Errorf("wechatpaytest: listen on %s: %w", o.addr, err)
 		}
 	}
-	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.ts = httptest.NewUnstartedServer(s.rootHandler())
 	if l != nil {
 		_ = s.ts.Listener.Close()
 		s.ts.Listener = l
@@ -196,6 +203,7 @@ func newServer(opts ...Option) (*Server, error) {
 	}
 	s.URL = scheme + s.ts.Listener.Addr().String()
 	if o.tls {
+		s.ts.TLS = s.mutualTLS()
 		s.ts.StartTLS()
 	} else {
 		s.ts.Start()

@@ -36,7 +36,15 @@ func (a *app) runCall(c *cobra.Command, args []string) error {
 	if len(p.Req.Header) > 0 {
 		opts["headers"] = p.Req.Header
 	}
-	if p.Req.Body != nil {
+	switch {
+	case isV2Template(p.Template):
+		// APIv2: the same items, sent as XML fields.
+		fields, err := xmlFields(p.Req.Body)
+		if err != nil {
+			return err
+		}
+		opts["xml"] = fields
+	case p.Req.Body != nil:
 		opts["json"] = p.Req.Body
 	}
 	resp, err := client.Chain(p.Template).Do(c.Context(), p.Method, opts)
@@ -53,7 +61,7 @@ func (a *app) answer(resp *chain.Response, err error, mode prettyMode) error {
 	switch {
 	case err == nil:
 		fmt.Fprintln(a.stderr, statusLine(resp.StatusCode, resp.RequestID))
-		return writeBody(a.stdout, resp.Body, mode)
+		return writeBody(a.stdout, resp.JSON(), mode)
 	case errors.As(err, &verErr):
 		// Never print an answer that failed verification as if it were true.
 		if r := verErr.Response; r != nil {
@@ -69,7 +77,7 @@ func (a *app) answer(resp *chain.Response, err error, mode prettyMode) error {
 		}
 		// Verified, or carrying no signature at all (a proxy's 502): the
 		// status decides, and the error message says [unverified].
-		if werr := writeBody(a.stdout, apiErr.Body, mode); werr != nil {
+		if werr := writeBody(a.stdout, answerJSON(apiErr.Body), mode); werr != nil {
 			return werr
 		}
 		code := exitError

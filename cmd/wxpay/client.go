@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"net/http"
 
 	"github.com/chainpay-go/wechatpay"
@@ -46,16 +47,24 @@ func (a *app) newClient(s *settings, needs clientNeeds) (*chain.Client, error) {
 	if a.g.verbose {
 		rt = &verboseTransport{next: rt, w: a.stderr}
 	}
+	var cert *tls.Certificate
+	if s.ClientCert != "" {
+		if cert, err = wechatpay.LoadClientCertificate(s.ClientCert, s.ClientKey, s.MchID); err != nil {
+			return nil, &configError{err: err}
+		}
+	}
 	c, err := wechatpay.New(wechatpay.Config{
-		MchID:        s.MchID,
-		Serial:       s.Serial,
-		PrivateKey:   key,
-		PlatformKeys: keys,
-		APIv3Key:     s.APIv3Key,
-		BaseURL:      s.BaseURL,
-		HTTPClient:   &http.Client{Transport: rt},
-		UserAgent:    "wxpay/" + chain.Version,
-		Timeout:      a.g.timeout,
+		MchID:             s.MchID,
+		Serial:            s.Serial,
+		PrivateKey:        key,
+		PlatformKeys:      keys,
+		APIv3Key:          s.APIv3Key,
+		APIv2Key:          s.APIv2Key,
+		ClientCertificate: cert,
+		BaseURL:           s.BaseURL,
+		HTTPClient:        &http.Client{Transport: rt},
+		UserAgent:         "wxpay/" + chain.Version,
+		Timeout:           a.g.timeout,
 	})
 	if err != nil {
 		return nil, &configError{err: err}

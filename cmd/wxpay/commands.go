@@ -9,6 +9,7 @@ type sandboxOptions struct {
 	addr     string
 	dir      string
 	certMode bool
+	tls      bool
 }
 
 func (a *app) sandboxCommand() *cobra.Command {
@@ -24,7 +25,15 @@ func (a *app) sandboxCommand() *cobra.Command {
   wechatpay_key.pem   the gateway's signing key (mode 0600)
   wechatpay_pub.pem   the gateway's public key, for verifying its answers
   sandbox.env         WECHATPAY_* variables pointing any client at the sandbox
-                      (mode 0600: it holds the APIv3 key)
+                      (mode 0600: it holds the APIv3 and APIv2 keys)
+
+The sandbox answers APIv2 (XML) calls too: wxpay post v2/pay/micropay …
+(auth_code 134500000000000001 takes the USERPAYING path: query
+v2/pay/orderquery until it is paid). With --tls it serves HTTPS and asks for
+the merchant certificate (mutual TLS) on the operations that need it; it
+writes its CA to ca.pem, and sandbox.env then sets WECHATPAY_CLIENT_CERT and
+WECHATPAY_CLIENT_KEY (merchant_cert.pem and merchant_key.pem) and
+SSL_CERT_FILE=ca.pem, which Go programs on Linux and the BSDs trust.
 
 With --certificate-mode the gateway signs with a platform certificate instead
 of a public key (PUB_KEY_ID_...) and serves it at GET /v3/certificates (try
@@ -47,6 +56,7 @@ and wxpay, cmd/example or any WeChat Pay client calls the sandbox.`,
 		RunE: func(c *cobra.Command, args []string) error { return a.runSandbox(c, o) },
 	}
 	c.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	c.Flags().BoolVar(&o.tls, "tls", false, "serve HTTPS, with mutual TLS on the APIv2 operations that need the merchant certificate; writes ca.pem")
 	c.Flags().BoolVar(&o.certMode, "certificate-mode", false, "sign with a platform certificate (served at /v3/certificates) instead of a public key")
 	c.Flags().StringVar(&o.dir, "dir", "", "folder for keys and sandbox.env (default $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox)")
 	return c
@@ -123,7 +133,7 @@ type signOptions struct {
 func (a *app) signCommand() *cobra.Command {
 	c := group(&cobra.Command{
 		Use:   "sign",
-		Short: "Make the pay-sign parameters a front end needs to pay a prepay_id",
+		Short: "Make the pay-sign parameters a front end needs to pay a prepay_id, or an APIv2 signature",
 	})
 	mk := func(use, short, long, example string, app bool) *cobra.Command {
 		o := &signOptions{}
@@ -149,6 +159,7 @@ for WeixinJSBridge or wx.requestPayment, signed with the merchant private key.`,
 			`app prints the JSON object {appid, partnerid, prepayid, package, noncestr, timestamp, sign}
 for the WeChat OpenSDK, signed with the merchant private key.`,
 			`  wxpay sign app --appid wxd678efh567hg6787 --prepay-id wx201410272009395522657a690389285100`, true),
+		a.signV2Command(),
 	)
 	return c
 }

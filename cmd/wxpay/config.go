@@ -39,9 +39,13 @@ var (
 	setPlatformCerts = setting{"platform_certs", "platform-certs", wechatpay.EnvPlatformCerts, "WeChat Pay platform certificates (a folder, or a list of files)"}
 	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", wechatpay.EnvAPIv3Key, "APIv3 key (32 bytes)"}
 	setBaseURL       = setting{"base_url", "base-url", wechatpay.EnvBaseURL, "API base URL (default " + chain.DefaultBaseURL + ")"}
+	setAPIv2Key      = setting{"apiv2_key", "apiv2-key", wechatpay.EnvAPIv2Key, "APIv2 key (32 characters; v2/… XML calls)"}
+	setClientCert    = setting{"client_cert", "client-cert", wechatpay.EnvClientCert, "merchant API certificate for mutual TLS: apiclient_cert.pem (with --client-key) or apiclient_cert.p12"}
+	setClientKey     = setting{"client_key", "client-key", wechatpay.EnvClientKey, "apiclient_key.pem, with a PEM --client-cert"}
 )
 
-var allSettings = []setting{setMchID, setSerial, setPrivateKey, setPublicKeyID, setPublicKey, setPlatformCerts, setAPIv3Key, setBaseURL}
+var allSettings = []setting{setMchID, setSerial, setPrivateKey, setPublicKeyID, setPublicKey, setPlatformCerts, setAPIv3Key, setBaseURL,
+	setAPIv2Key, setClientCert, setClientKey}
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
@@ -88,6 +92,7 @@ type settings struct {
 	MchID, Serial, PrivateKey, PublicKeyID, PublicKey string
 	PlatformCerts                                     []string
 	APIv3Key, BaseURL                                 string
+	APIv2Key, ClientCert, ClientKey                   string
 	from                                              map[string]string // setting key → where the value came from
 }
 
@@ -112,6 +117,9 @@ type profile struct {
 	PlatformCerts stringList `json:"platform_certs"`
 	APIv3Key      string     `json:"apiv3_key"`
 	BaseURL       string     `json:"base_url"`
+	APIv2Key      string     `json:"apiv2_key"`
+	ClientCert    string     `json:"client_cert"`
+	ClientKey     string     `json:"client_key"`
 }
 
 // stringList accepts a JSON string or an array of strings.
@@ -245,6 +253,8 @@ func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, 
 	base := filepath.Dir(path)
 	p.PrivateKey = relativeTo(base, p.PrivateKey)
 	p.PublicKey = relativeTo(base, p.PublicKey)
+	p.ClientCert = relativeTo(base, p.ClientCert)
+	p.ClientKey = relativeTo(base, p.ClientKey)
 	for i, c := range p.PlatformCerts {
 		p.PlatformCerts[i] = relativeTo(base, c)
 	}
@@ -273,6 +283,7 @@ func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (
 		setMchID.Key: p.MchID, setSerial.Key: p.Serial, setPrivateKey.Key: p.PrivateKey,
 		setPublicKeyID.Key: p.PublicKeyID, setPublicKey.Key: p.PublicKey,
 		setAPIv3Key.Key: p.APIv3Key, setBaseURL.Key: p.BaseURL,
+		setAPIv2Key.Key: p.APIv2Key, setClientCert.Key: p.ClientCert, setClientKey.Key: p.ClientKey,
 	}
 	s := &settings{from: map[string]string{}}
 	pick := func(st setting) string {
@@ -297,6 +308,9 @@ func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (
 	s.PublicKey = pick(setPublicKey)
 	s.APIv3Key = pick(setAPIv3Key)
 	s.BaseURL = pick(setBaseURL)
+	s.APIv2Key = pick(setAPIv2Key)
+	s.ClientCert = pick(setClientCert)
+	s.ClientKey = pick(setClientKey)
 	switch f := flags.Lookup(setPlatformCerts.Flag); {
 	case f != nil && f.Changed:
 		s.PlatformCerts = g.certs
@@ -342,6 +356,12 @@ func (s *settings) need(sts ...setting) error {
 			empty = s.PrivateKey == ""
 		case setAPIv3Key:
 			empty = s.APIv3Key == ""
+		case setAPIv2Key:
+			empty = s.APIv2Key == ""
+		case setClientCert:
+			empty = s.ClientCert == ""
+		case setClientKey:
+			empty = s.ClientKey == ""
 		case setPublicKeyID:
 			empty = s.PublicKeyID == ""
 		case setPublicKey:

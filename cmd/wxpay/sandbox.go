@@ -32,7 +32,8 @@ const (
 	sandboxGatewayKey   = "wechatpay_key.pem"  // the gateway's private key, which signs answers (0600)
 	sandboxGatewayPub   = "wechatpay_pub.pem"  // its public key: WECHATPAY_PUBLIC_KEY
 	sandboxGatewayCert  = "wechatpay_cert.pem" // with --certificate-mode: its platform certificate, WECHATPAY_PLATFORM_CERTS
-	sandboxEnv          = "sandbox.env"        // WECHATPAY_* for clients (0600: it holds the APIv3 key)
+	sandboxEnv          = "sandbox.env"        // WECHATPAY_* for clients (0600: it holds the APIv3 and APIv2 keys)
+	sandboxCA           = "ca.pem"             // with --tls: the certificate the sandbox serves HTTPS with, for clients to trust
 )
 
 // sandboxIdentity is everything a sandbox gateway and its clients share.
@@ -44,6 +45,9 @@ type sandboxIdentity struct {
 	gatewayKey     *rsa.PrivateKey
 	publicKeyID    string
 	apiv3Key       string
+	apiv2Key       string
+	merchantCert   *x509.Certificate
+	tls            bool     // HTTPS with mutual TLS
 	certMode       bool     // platform-certificate mode instead of public-key mode
 	platformSerial string   // certMode: the platform certificate's serial (derived from gatewayKey)
 	created        []string // files made on this run
@@ -73,6 +77,7 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 		ln.Close()
 		return err
 	}
+	id.tls = o.tls
 	srv, err := newSandboxServer(id, ln) // closes ln on Close
 	if err != nil {
 		ln.Close()
@@ -85,6 +90,12 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 		}
 	}
 
+	if id.tls {
+		ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.TLSCertificate().Raw})
+		if err := writeFileAtomic(filepath.Join(id.dir, sandboxCA), ca, 0o644); err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+	}
 	envPath := filepath.Join(id.dir, sandboxEnv)
 	if err := writeFileAtomic(envPath, []byte(id.envFile(srv.URL)), 0o600); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
@@ -131,7 +142,12 @@ func newSandboxServer(id *sandboxIdentity, ln net.Listener) (srv *wechatpaytest.
 		wechatpaytest.WithMerchantKey(id.merchantKey, id.merchantSerial),
 		wechatpaytest.WithPlatformKey(id.gatewayKey, id.publicKeyID),
 		wechatpaytest.WithAPIv3Key(id.apiv3Key),
+		wechatpaytest.WithAPIv2Key(id.apiv2Key),
+		wechatpaytest.WithClientCertificate(id.merchantCert),
 		wechatpaytest.WithListener(ln),
+	}
+	if id.tls {
+		opts = append(opts, wechatpaytest.WithTLS())
 	}
 	if id.certMode {
 		opts = append(opts, wechatpaytest.WithPlatformKey(id.gatewayKey, id.platformSerial), wechatpaytest.WithCertificateMode())
@@ -179,7 +195,7 @@ func loadOrCreateSandbox(dir string, certMode bool) (*sandboxIdentity, error) {
 	if err != nil {
 		return nil, err
 	}
-	id.merchantSerial = signer.SerialOf(cert)
+	id.merchantSerial, id.merchantCert = signer.SerialOf(cert), cert
 	if id.gatewayKey, err = id.privateKey(path(sandboxGatewayKey)); err != nil {
 		return nil, err
 	}
@@ -207,6 +223,10 @@ func loadOrCreateSandbox(dir string, certMode bool) (*sandboxIdentity, error) {
 	id.apiv3Key = prev[wechatpay.EnvAPIv3Key]
 	if len(id.apiv3Key) != 32 {
 		id.apiv3Key = randomAlnum(32)
+	}
+	id.apiv2Key = prev[wechatpay.EnvAPIv2Key]
+	if signer.CheckAPIv2Key(id.apiv2Key) != nil {
+		id.apiv2Key = randomAlnum(32)
 	}
 	return id, nil
 }
@@ -348,6 +368,11 @@ func (id *sandboxIdentity) envFile(baseURL string) string {
 		wechatpay.EnvPublicKey:   filepath.Join(id.dir, sandboxGatewayPub),
 		wechatpay.EnvAPIv3Key:    id.apiv3Key,
 		wechatpay.EnvBaseURL:     baseURL,
+		wechatpay.EnvAPIv2Key:    id.apiv2Key,
+	}
+	if id.tls {
+		vars[wechatpay.EnvClientCert] = filepath.Join(id.dir, sandboxMerchantCert)
+		vars[wechatpay.EnvClientKey] = filepath.Join(id.dir, sandboxMerchantKey)
 	}
 	if id.certMode {
 		// Answers are signed by the platform certificate; the public key ID
@@ -363,6 +388,10 @@ func (id *sandboxIdentity) envFile(baseURL string) string {
 		if v, ok := vars[name]; ok {
 			b.WriteString(name + "=" + shellQuote(v) + "\n")
 		}
+	}
+	if id.tls {
+		b.WriteString("# The sandbox's HTTPS certificate; Go programs on Linux and the BSDs read SSL_CERT_FILE.\n")
+		b.WriteString("SSL_CERT_FILE=" + shellQuote(filepath.Join(id.dir, sandboxCA)) + "\n")
 	}
 	if id.certMode {
 		b.WriteString(publicKeyIDComment + wechatpay.EnvPublicKeyID + "=" + shellQuote(id.publicKeyID) + "\n")

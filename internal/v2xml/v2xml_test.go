@@ -2,6 +2,7 @@ package v2xml_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -210,5 +211,27 @@ func TestDecodeLimitsAreExact(t *testing.T) {
 	big := append(append([]byte(`<xml><a>`), bytes.Repeat([]byte("x"), v2xml.MaxSize-len(doc))...), `</a></xml>`...)
 	if _, err := v2xml.Decode(big); err != nil {
 		t.Errorf("MaxSize bytes: %v", err)
+	}
+}
+
+// TestToJSONAsEncodingJSON checks the hand-written writer against
+// encoding/json (HTML escaping off) on every kind of character it treats.
+func TestToJSONAsEncodingJSON(t *testing.T) {
+	t.Parallel()
+	values := []string{"", "plain", `q"uote`, `back\slash`, "\b\f\n\r\t", "\x00\x01\x1f\x7f", "<>&", "中文 ¥", "\u2028\u2029",
+		"bad \xff utf8 \xe4\xb8", "emoji 😀", "]]>"}
+	m := map[string]string{}
+	for i, v := range values {
+		m[string(rune('a'+i))+"_k"] = v
+	}
+	m[`we"ird\key`] = "x"
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(strings.TrimSuffix(b.String(), "\n"), string(v2xml.ToJSON(m))); diff != "" {
+		t.Errorf("ToJSON (-encoding/json +got):\n%s", diff)
 	}
 }
