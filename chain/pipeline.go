@@ -480,7 +480,7 @@ func retryableStatus(code int) bool {
 // retryableError reports whether a transport error is worth another attempt.
 func retryableError(err error) bool {
 	var cv *tls.CertificateVerificationError
-	return !errors.As(err, &cv)
+	return !errors.As(err, &cv) && !errors.Is(err, ErrNotSent)
 }
 
 // backoff is the jittered exponential delay before retry number attempt

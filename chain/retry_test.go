@@ -3,6 +3,7 @@ package chain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -328,5 +329,29 @@ func TestNoSilentReplayWithTheSameNonce(t *testing.T) {
 				t.Errorf("%d requests, want 3", len(reqs))
 			}
 		})
+	}
+}
+
+// notSent is a RoundTripper that refuses every attempt, as a rate limiter
+// does when its wait cannot end in time.
+type notSent struct{ calls int }
+
+func (n *notSent) RoundTrip(*http.Request) (*http.Response, error) {
+	n.calls++
+	return nil, fmt.Errorf("limiter says no: %w", chain.ErrNotSent)
+}
+
+func TestNotSentIsNotRetried(t *testing.T) {
+	t.Parallel()
+	rt := &notSent{}
+	g, c := setup(t, func(seen, int) reply { return reply{Body: okBody} }, func(cfg *chain.Config) {
+		cfg.HTTPClient = &http.Client{Transport: rt}
+	})
+	_, err := c.Chain("v3/x").Get(context.Background(), nil)
+	if !errors.Is(err, chain.ErrNotSent) {
+		t.Fatalf("got %v, want ErrNotSent", err)
+	}
+	if rt.calls != 1 || g.hits.Load() != 0 {
+		t.Errorf("%d attempts, %d reached the server; want 1 and 0", rt.calls, g.hits.Load())
 	}
 }

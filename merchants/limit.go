@@ -10,12 +10,14 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/chainpay-go/wechatpay/catalog"
+	"github.com/chainpay-go/wechatpay/chain"
 )
 
 // Limiter decides when a call may go out. Wait blocks until the call keyed
 // by key may be sent, or returns an error (ctx ended, or the limit cannot be
 // met before ctx's deadline); the attempt then fails with that error and is
-// not sent. Implementations are safe for concurrent use.
+// not sent, nor retried (it wraps chain.ErrNotSent). Implementations are
+// safe for concurrent use.
 type Limiter interface {
 	Wait(ctx context.Context, key string) error
 }
@@ -121,7 +123,7 @@ func (l *limited) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", chain.ErrNotSent, err)
 	}
 	return l.base.RoundTrip(req)
 }
