@@ -54,13 +54,7 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string) error {
 	l.mu.Lock()
 	b, ok := l.buckets[key]
 	if !ok {
-		lim, found := l.per[key]
-		if !found {
-			mchid, _, _ := strings.Cut(key, " ")
-			if lim, found = l.per[mchid]; !found {
-				lim = l.def
-			}
-		}
+		lim := l.LimitOf(key)
 		b = rate.NewLimiter(rate.Limit(lim.Rate), max(lim.Burst, 1))
 		l.buckets[key] = b
 	}
@@ -69,6 +63,19 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string) error {
 		return fmt.Errorf("merchants: rate limit %s: %w", key, err)
 	}
 	return nil
+}
+
+// LimitOf returns the limit of key: its own in per, else its mchid's (the
+// key up to the first space), else the default.
+func (l *LocalLimiter) LimitOf(key string) Limit {
+	if lim, ok := l.per[key]; ok {
+		return lim
+	}
+	mchid, _, _ := strings.Cut(key, " ")
+	if lim, ok := l.per[mchid]; ok {
+		return lim
+	}
+	return l.def
 }
 
 // Forget drops the buckets of mchid (a removed merchant).
