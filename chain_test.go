@@ -175,7 +175,21 @@ func TestSimulatorFaults(t *testing.T) {
 			t.Errorf("%d requests, %d nonces", len(s.Requests()), len(nonces))
 		}
 	})
-	t.Run("429 with Retry-After, then an APIError", func(t *testing.T) {
+	t.Run("429 with Retry-After on a query: retried, then an APIError", func(t *testing.T) {
+		t.Parallel()
+		s, c := setup(t, func(cfg *wechatpay.Config) { cfg.MaxRetries = 1 })
+		s.Inject(wechatpaytest.Fault{Status: 429, Times: -1, RetryAfter: 1})
+		_, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(), chain.O{
+			"out_trade_no": wechatpaytest.DemoOutTradeNo, "query": map[string]string{"mchid": s.MchID}})
+		var ae *chain.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != 429 || ae.Code == "" || ae.RequestID == "" || !ae.Verified {
+			t.Fatalf("got %v", err)
+		}
+		if n := len(s.Requests()); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
+	})
+	t.Run("429 on a POST: the APIError at once", func(t *testing.T) {
 		t.Parallel()
 		s, c := setup(t, func(cfg *wechatpay.Config) { cfg.MaxRetries = 1 })
 		s.Inject(wechatpaytest.Fault{Status: 429, Times: -1, RetryAfter: 1})
@@ -184,8 +198,8 @@ func TestSimulatorFaults(t *testing.T) {
 		if !errors.As(err, &ae) || ae.StatusCode != 429 || ae.Code == "" || ae.RequestID == "" || !ae.Verified {
 			t.Fatalf("got %v", err)
 		}
-		if n := len(s.Requests()); n != 2 {
-			t.Errorf("%d requests, want 2", n)
+		if n := len(s.Requests()); n != 1 {
+			t.Errorf("%d requests, want 1", n)
 		}
 	})
 	t.Run("dropped connection retried", func(t *testing.T) {

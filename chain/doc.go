@@ -116,7 +116,7 @@
 //
 // # Retries and time
 //
-// 5xx, 429 and connection errors (a connection that breaks while the answer
+// 5xx and connection errors (a connection that breaks while the answer
 // is read included) are retried, DefaultMaxRetries (2) times by
 // default, with jittered exponential backoff (RetryWait doubling up to
 // RetryMaxWait) or the answer's Retry-After (seconds or an HTTP date). A
@@ -126,6 +126,15 @@
 // included. Cancelling ctx ends the call at once: errors.Is(err, ctx.Err()).
 // BaseURL defaults to DefaultBaseURL; WeChat Pay's backup host is
 // https://api2.wechatpay.cn/.
+//
+// A rate-limited answer (429, or the code FREQUENCY_LIMITED or
+// RATELIMIT_EXCEED with any status) follows one rule per case:
+//   - GET (a query: safe to repeat): retried like a 5xx, within MaxRetries
+//     and the deadline, after Retry-After when the answer has one;
+//   - any other method (creating, closing, refunding …): the *APIError is
+//     returned at once, without waiting; the limit is the caller's to
+//     respect (package merchants has limiters), and the caller decides
+//     when to send the same business parameters again.
 //
 // # What resty does, and what this package does itself
 //

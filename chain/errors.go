@@ -16,6 +16,12 @@ import (
 // Test for it with errors.Is.
 var ErrInvalidOptions = errors.New("chain: invalid options")
 
+// ErrNotSent is what an http.RoundTripper in Config.HTTPClient wraps when
+// it refuses to send an attempt on purpose (a rate limiter whose wait
+// cannot end before the deadline, for one): the call ends with that error
+// at once, with no retry.
+var ErrNotSent = errors.New("chain: not sent")
+
 // OptionsError lists everything wrong with one call's options. It matches
 // ErrInvalidOptions with errors.Is and unwraps to each problem (so
 // errors.Is(err, pathtpl.ErrMissing) works too).

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"github.com/tidwall/gjson"
 
 	"github.com/chainpay-go/wechatpay/signer"
 )
@@ -200,8 +201,9 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 var errStopRetrying = errors.New("chain: retries stopped")
 
 // retryCondition is resty's retry condition, the only one (it replaces
-// resty's default): 5xx, 429, connection errors and broken answer bodies
-// are retried; a signing failure, a certificate error or an answer over
+// resty's default): 5xx, connection errors and broken answer bodies are
+// retried, and a rate-limited answer (429, FREQUENCY_LIMITED,
+// RATELIMIT_EXCEED) of a GET; a signing failure, a certificate error or an answer over
 // maxBody is not. A try net/http resent with an earlier signature is.
 func (c *Client) retryCondition(rr *resty.Response, err error) bool {
 	if rr == nil || rr.Request == nil {
@@ -221,7 +223,44 @@ func (c *Client) retryCondition(rr *resty.Response, err error) bool {
 		st.err = unwrapURLError(err)
 		return again && retryableError(err) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
 	}
-	return again && (st.err != nil || rr.RawResponse != nil && retryableStatus(rr.RawResponse.StatusCode))
+	if !again {
+		return false
+	}
+	if st.err != nil {
+		return true
+	}
+	hr := rr.RawResponse
+	if hr == nil {
+		return false
+	}
+	if rateLimited(hr.StatusCode, rr.Body()) {
+		return safeToRepeat(rr.Request.Method)
+	}
+	return retryableStatus(hr.StatusCode)
+}
+
+// rateLimited reports whether an answer says the merchant's rate limit is
+// exceeded: 429, or an error code FREQUENCY_LIMITED or RATELIMIT_EXCEED(ED)
+// whatever the status.
+func rateLimited(status int, body []byte) bool {
+	if status == http.StatusTooManyRequests {
+		return true
+	}
+	if status < 400 || len(body) == 0 {
+		return false
+	}
+	switch gjson.GetBytes(body, "code").String() {
+	case "FREQUENCY_LIMITED", "RATELIMIT_EXCEED", "RATELIMIT_EXCEEDED":
+		return true
+	}
+	return false
+}
+
+// safeToRepeat reports whether a rate-limited call may wait and go again:
+// a GET or HEAD (a query) changes nothing. Any other method returns the
+// APIError at once: the caller decides when to send it again.
+func safeToRepeat(method string) bool {
+	return strings.EqualFold(method, http.MethodGet) || strings.EqualFold(method, http.MethodHead)
 }
 
 // retryAfter is resty's retry-wait callback, called once a retry is
@@ -506,7 +545,7 @@ func retryableStatus(code int) bool {
 // retryableError reports whether a transport error is worth another attempt.
 func retryableError(err error) bool {
 	var cv *tls.CertificateVerificationError
-	return !errors.As(err, &cv)
+	return !errors.As(err, &cv) && !errors.Is(err, ErrNotSent)
 }
 
 // backoff is the jittered exponential delay before retry number attempt

@@ -3,6 +3,7 @@ package chain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -30,7 +31,6 @@ func TestRetriesAreSignedAgain(t *testing.T) {
 	}{
 		{"500", reply{Status: 500, Body: `{"code":"SYSTEM_ERROR","message":"系统错误"}`}},
 		{"503 unsigned", reply{Status: 503, Body: `{"code":"SERVICE_UNAVAILABLE","message":"x"}`, Unsigned: true}},
-		{"429", reply{Status: 429, Body: `{"code":"FREQUENCY_LIMITED","message":"x"}`}},
 		{"dropped connection", reply{Drop: true}},
 	}
 	for _, tc := range cases {
@@ -62,6 +62,52 @@ func TestRetriesAreSignedAgain(t *testing.T) {
 			}
 			if len(nonces) != 3 {
 				t.Errorf("attempts reused a nonce: %d distinct of 3", len(nonces))
+			}
+		})
+	}
+}
+
+// A rate-limited answer is retried for a GET (safe to repeat) and returned
+// at once for any other method (issue 18's rule).
+func TestRateLimitedRule(t *testing.T) {
+	t.Parallel()
+	limited := func(status int, code string) reply {
+		return reply{Status: status, Body: `{"code":"` + code + `","message":"x"}`, Header: map[string]string{"Retry-After": "0"}}
+	}
+	cases := []struct {
+		name   string
+		method string
+		rep    reply
+		hits   int64
+		ok     bool
+	}{
+		{"GET 429", "GET", limited(429, "FREQUENCY_LIMITED"), 3, true},
+		{"GET 403 FREQUENCY_LIMITED", "GET", limited(403, "FREQUENCY_LIMITED"), 3, true},
+		{"GET 400 RATELIMIT_EXCEED", "GET", limited(400, "RATELIMIT_EXCEED"), 3, true},
+		{"POST 429", "POST", limited(429, "FREQUENCY_LIMITED"), 1, false},
+		{"POST 403 RATELIMIT_EXCEED", "POST", limited(403, "RATELIMIT_EXCEED"), 1, false},
+		{"DELETE 429", "DELETE", limited(429, "RATELIMIT_EXCEEDED"), 1, false},
+		{"POST 500 is still retried", "POST", reply{Status: 500, Body: `{"code":"SYSTEM_ERROR","message":"x"}`}, 3, true},
+		{"GET 403 other code", "GET", limited(403, "NO_AUTH"), 1, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g, c := setup(t, failThenOK(2, tc.rep))
+			opts := chain.O{}
+			if tc.method == "POST" {
+				opts["json"] = map[string]any{"out_refund_no": "R1"}
+			}
+			_, err := c.Chain("v3/x").Do(context.Background(), tc.method, opts)
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v, want ok %v", err, tc.ok)
+			}
+			var ae *chain.APIError
+			if !tc.ok && (!errors.As(err, &ae) || ae.StatusCode != tc.rep.Status) {
+				t.Errorf("want the %d APIError, got %v", tc.rep.Status, err)
+			}
+			if got := g.hits.Load(); got != tc.hits {
+				t.Errorf("hits = %d, want %d", got, tc.hits)
 			}
 		})
 	}
@@ -283,5 +329,29 @@ func TestNoSilentReplayWithTheSameNonce(t *testing.T) {
 				t.Errorf("%d requests, want 3", len(reqs))
 			}
 		})
+	}
+}
+
+// notSent is a RoundTripper that refuses every attempt, as a rate limiter
+// does when its wait cannot end in time.
+type notSent struct{ calls int }
+
+func (n *notSent) RoundTrip(*http.Request) (*http.Response, error) {
+	n.calls++
+	return nil, fmt.Errorf("limiter says no: %w", chain.ErrNotSent)
+}
+
+func TestNotSentIsNotRetried(t *testing.T) {
+	t.Parallel()
+	rt := &notSent{}
+	g, c := setup(t, func(seen, int) reply { return reply{Body: okBody} }, func(cfg *chain.Config) {
+		cfg.HTTPClient = &http.Client{Transport: rt}
+	})
+	_, err := c.Chain("v3/x").Get(context.Background(), nil)
+	if !errors.Is(err, chain.ErrNotSent) {
+		t.Fatalf("got %v, want ErrNotSent", err)
+	}
+	if rt.calls != 1 || g.hits.Load() != 0 {
+		t.Errorf("%d attempts, %d reached the server; want 1 and 0", rt.calls, g.hits.Load())
 	}
 }
