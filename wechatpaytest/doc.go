@@ -28,7 +28,13 @@
 // timestamp, an unknown serial, no signature, or a probe signature. NewNotification and SendNotification make
 // signed, encrypted notifications for webhook handlers, good or deliberately
 // broken. Requests returns what the server received (the last 1000 by
-// default).
+// default, a few KiB of each authenticated body, 4 MiB in all; a request
+// refused before authentication is kept without its body).
+//
+// The server stays bounded under abuse (wxpay sandbox is a server people
+// leave running): slow headers, slow bodies and idle connections are cut
+// off, a body over 8 MiB is refused before it is stored; WithLimits
+// changes these bounds.
 //
 // Keys are generated once per process and shared by every server, so tests
 // stay fast; Config and Client give a ready configuration and client for the

@@ -38,6 +38,8 @@ type Request struct {
 	ctx     context.Context
 	pattern string
 	fault   *faultEntry
+	srv     *Server
+	rec     *RecordedRequest
 }
 
 // Upload is the parsed content of a multipart upload.
@@ -61,6 +63,17 @@ func (r *Request) Param(name string) string { return r.Params[name] }
 // Pattern returns the route pattern the request matched, e.g.
 // "/v3/payscore/payafter-orders/{out_order_no}/sync".
 func (r *Request) Pattern() string { return r.pattern }
+
+// Note adds a remark to the request's record (RecordedRequest.Notes), e.g.
+// that a check the gateway may make was let pass.
+func (r *Request) Note(note string) {
+	if r.srv == nil || r.rec == nil {
+		return
+	}
+	r.srv.mu.Lock()
+	defer r.srv.mu.Unlock()
+	r.rec.Notes = append(r.rec.Notes, note) // notes are not counted in the record budget
+}
 
 // DecodeJSON decodes the body into v.
 func (r *Request) DecodeJSON(v any) error { return json.Unmarshal(r.Body, v) }

@@ -22,12 +22,11 @@ import (
 // window is the accepted clock skew of a request timestamp.
 const window = 300 * time.Second
 
-// serveHTTP is the gateway pipeline: record, parse uploads, authenticate,
-// route, apply faults, run the handler, sign.
+// serveHTTP is the gateway pipeline: authenticate (the header first, then
+// the signature over the body, read up to its limit), record, route, apply
+// faults, run the handler, sign.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	s.record(r, body, requestID)
 	rawPath, rawQuery, _ := strings.Cut(r.RequestURI, "?")
 	query, _ := url.ParseQuery(rawQuery)
 	req := &Request{
@@ -36,35 +35,56 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:           r.URL.Path,
 		Query:          query,
 		Header:         r.Header,
-		Body:           body,
 		ResponseHeader: http.Header{},
 		ctx:            r.Context(),
+		srv:            s,
 	}
+	// refuse records a request that failed before authentication, without its body.
+	refuse := func(size, status int, eb *ErrorBody) {
+		req.rec = s.record(r, false, nil, size, requestID)
+		s.respond(w, req, requestID, status, eb, nil)
+	}
+
+	// A request that carries no well-formed Authorization is refused before
+	// any of its body is read.
+	a, status, eb := parseAuthorization(r)
+	if eb != nil {
+		refuse(0, status, eb)
+		return
+	}
+	if r.ContentLength > s.limits.MaxBody {
+		refuse(0, http.StatusRequestEntityTooLarge, Error("INVALID_REQUEST", "请求体过大 (the body is over "+strconv.FormatInt(s.limits.MaxBody, 10)+" bytes)"))
+		return
+	}
+	body, err := readBody(http.MaxBytesReader(w, r.Body, s.limits.MaxBody), r.ContentLength)
 	if err != nil {
-		s.respond(w, req, requestID, http.StatusBadRequest, Error("INVALID_REQUEST", "读取请求体失败"), nil)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			refuse(len(body), http.StatusRequestEntityTooLarge, Error("INVALID_REQUEST", "请求体过大 (the body is over "+strconv.FormatInt(s.limits.MaxBody, 10)+" bytes)"))
+		} else {
+			refuse(len(body), http.StatusBadRequest, Error("INVALID_REQUEST", "读取请求体失败"))
+		}
 		return
 	}
-	if len(body) > maxBody {
-		s.respond(w, req, requestID, http.StatusRequestEntityTooLarge, Error("INVALID_REQUEST", "请求体过大"), nil)
-		return
-	}
+	req.Body = body
 
 	// An upload's signature covers its meta part.
 	signed := body
 	if mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "multipart/form-data" {
 		up, err := parseUpload(body, params["boundary"])
 		if err != nil {
-			s.respond(w, req, requestID, http.StatusBadRequest, ParamError("body", "meta", err.Error()), nil)
+			refuse(len(body), http.StatusBadRequest, ParamError("body", "meta", err.Error()))
 			return
 		}
 		req.Upload = up
 		signed = up.Meta
 	}
 
-	if status, eb := s.authenticate(r, signed); eb != nil {
-		s.respond(w, req, requestID, status, eb, nil)
+	if status, eb := s.verifyAuthorization(r, a, signed); eb != nil {
+		refuse(len(body), status, eb)
 		return
 	}
+	req.rec = s.record(r, true, body, len(body), requestID)
 
 	// Encrypted fields name the platform key they were encrypted for.
 	if ws := r.Header.Get(signer.HeaderSerial); ws != "" && !s.knowsPlatformSerial(ws) {
@@ -127,6 +147,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		status, out := rt.h(req)
 		s.respond(w, req, requestID, status, out, f)
 	}
+}
+
+// readBody reads a body of the declared length n (-1: unknown, 0 with no
+// body) into one buffer of that size.
+func readBody(rd io.Reader, n int64) ([]byte, error) {
+	if n <= 0 {
+		return io.ReadAll(rd)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+	_, err := buf.ReadFrom(rd)
+	return buf.Bytes(), err
 }
 
 // knowsPlatformSerial reports whether serial names one of the platform keys.
@@ -217,18 +248,33 @@ func truncateSignMessage(msg []byte) string {
 // authenticate checks the Authorization header like the gateway: scheme,
 // fields, mchid, serial, timestamp window, signature, then nonce replay.
 func (s *Server) authenticate(r *http.Request, body []byte) (int, *ErrorBody) {
+	a, status, eb := parseAuthorization(r)
+	if eb != nil {
+		return status, eb
+	}
+	return s.verifyAuthorization(r, a, body)
+}
+
+// parseAuthorization checks what needs no body: the header is there, with
+// the scheme and well-formed fields.
+func parseAuthorization(r *http.Request) (*signer.Authorization, int, *ErrorBody) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return http.StatusUnauthorized, signError(r, "Http头缺少Authorization (missing Authorization)", nil)
+		return nil, http.StatusUnauthorized, signError(r, "Http头缺少Authorization (missing Authorization)", nil)
 	}
 	scheme, _, _ := strings.Cut(h, " ")
 	if scheme != signer.Scheme {
-		return http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+showScheme(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
+		return nil, http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+showScheme(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
 	}
 	a, err := signer.ParseAuthorization(h)
 	if err != nil {
-		return http.StatusUnauthorized, signError(r, "Authorization格式错误 (malformed Authorization): "+err.Error(), nil)
+		return nil, http.StatusUnauthorized, signError(r, "Authorization格式错误 (malformed Authorization): "+err.Error(), nil)
 	}
+	return a, 0, nil
+}
+
+// verifyAuthorization checks the parsed header a against the server and body.
+func (s *Server) verifyAuthorization(r *http.Request, a *signer.Authorization, body []byte) (int, *ErrorBody) {
 	// The message as the gateway sees it, reported in sign_information.
 	seen := []byte(r.Method + "\n" + r.RequestURI + "\n" + a.Timestamp + "\n" + a.Nonce + "\n" + string(body) + "\n")
 	if a.MchID != s.MchID {

@@ -20,9 +20,6 @@ const DefaultMchID = "1900000001"
 // DefaultRecordLimit is how many requests Requests keeps unless WithRecordLimit is given.
 const DefaultRecordLimit = 1000
 
-// maxBody bounds a request body the server reads (the largest real upload is a 5 MB video).
-const maxBody = 32 << 20
-
 // Server is a running loopback WeChat Pay gateway. Its exported fields are
 // set by NewServer and must not be changed.
 type Server struct {
@@ -50,6 +47,7 @@ type Server struct {
 	ts        *httptest.Server
 	now       func() time.Time
 	certMode  bool
+	limits    Limits
 	closing   chan struct{} // closed by Close: injected delays end at once
 	closeOnce sync.Once
 
@@ -93,7 +91,7 @@ func newServer(opts ...Option) (*Server, error) {
 	if o.recordLimit <= 0 {
 		o.recordLimit = DefaultRecordLimit
 	}
-	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, closing: make(chan struct{})}
+	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, limits: o.limits.withDefaults(), closing: make(chan struct{})}
 
 	// Merchant identity.
 	if o.merchantKey != nil {
@@ -169,7 +167,7 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("wechatpaytest: the APIv3 key must be 32 bytes, got %d", len(s.APIv3Key))
 	}
 
-	s.records.limit = o.recordLimit
+	s.records.limit, s.records.maxBytes = o.recordLimit, s.limits.MaxRecordedBytes
 	s.st = newState()
 	s.registerBuiltins()
 	if !o.noFixtures {
@@ -184,6 +182,12 @@ func newServer(opts ...Option) (*Server, error) {
 		}
 	}
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	// Slow or idle connections are closed: no client can hold the server's
+	// connections (or its goroutines) for as long as it likes.
+	s.ts.Config.ReadHeaderTimeout = s.limits.ReadHeaderTimeout
+	s.ts.Config.ReadTimeout = s.limits.ReadTimeout
+	s.ts.Config.IdleTimeout = s.limits.IdleTimeout
+	s.ts.Config.MaxHeaderBytes = s.limits.MaxHeaderBytes
 	if l != nil {
 		_ = s.ts.Listener.Close()
 		s.ts.Listener = l
