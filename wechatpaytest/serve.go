@@ -145,8 +145,38 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.raw(w, req)
 	default:
 		status, out := rt.h(req)
+		if d, ok := out.(*Download); ok {
+			w.Header().Set(signer.HeaderRequestID, requestID)
+			stream(w, req, status, d)
+			return
+		}
 		s.respond(w, req, requestID, status, out, f)
 	}
+}
+
+// stream writes a Download, unsigned; a Tamper fault flips its first byte.
+func stream(w http.ResponseWriter, req *Request, status int, d *Download) {
+	h := w.Header()
+	for k, v := range req.ResponseHeader {
+		h[k] = v
+	}
+	ct := d.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	if d.Size >= 0 {
+		h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	}
+	var src io.Reader = d.Body
+	if src == nil {
+		src = strings.NewReader("")
+	}
+	if req.fault != nil && req.fault.Tamper {
+		src = &tamperReader{r: src}
+	}
+	w.WriteHeader(status)
+	_, _ = io.Copy(w, src)
 }
 
 // readBody reads a body of the declared length n (-1: unknown, 0 with no

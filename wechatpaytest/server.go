@@ -59,7 +59,17 @@ type Server struct {
 	faults    []*faultEntry
 	nonces    nonceCache
 	records   recordRing
-	st        *state
+	st        *state // the bills' state
+
+	// The scenarios, set once by NewServer; each guards its own state.
+	scenarios []scenario
+	payscore  *payscoreScenario
+	trades    *tradeScenario
+	refunds   *refundScenario
+	partner   *partnerScenario
+	combine   *combineScenario
+	transfers *transferScenario
+	media     *mediaScenario
 }
 
 // platformEntry is one platform key.
@@ -169,7 +179,7 @@ func newServer(opts ...Option) (*Server, error) {
 
 	s.records.limit, s.records.maxBytes = o.recordLimit, s.limits.MaxRecordedBytes
 	s.st = newState()
-	s.registerBuiltins()
+	s.registerScenarios()
 	if !o.noFixtures {
 		s.loadFixtures()
 	}
