@@ -86,7 +86,7 @@ func (c *combineScenario) create(r *Request, kind string) (int, any) {
 		so.Total = f.integer(p+"amount.total_amount", 1)
 		so.Currency = f.str(p + "amount.currency")
 		so.OutTradeNo = f.str(p + "out_trade_no")
-		so.SubMchID = f.str(p + "sub_mchid")
+		so.SubMchID = f.optStr(p + "sub_mchid") // a direct merchant's sub-order has none
 		so.Description = f.str(p + "description")
 		so.SubAppID = f.optStr(p + "sub_appid")
 		if f.err == nil && so.Currency != "CNY" {
@@ -97,8 +97,8 @@ func (c *combineScenario) create(r *Request, kind string) (int, any) {
 		}
 		o.SubOrders = append(o.SubOrders, so)
 	}
-	f.object("combine_payer_info")
-	if kind == "jsapi" {
+	if kind == "jsapi" { // the payment is the openid's
+		f.object("combine_payer_info")
 		o.OpenID = f.str("combine_payer_info.openid")
 	} else {
 		o.OpenID = f.optStr("combine_payer_info.openid")
@@ -165,9 +165,12 @@ func (c *combineScenario) document(o *combineOrder) map[string]any {
 	subs := make([]any, 0, len(o.SubOrders))
 	for _, so := range o.SubOrders {
 		d := map[string]any{
-			"mchid": so.MchID, "sub_mchid": so.SubMchID, "out_trade_no": so.OutTradeNo,
+			"mchid": so.MchID, "out_trade_no": so.OutTradeNo,
 			"trade_type": o.TradeType, "trade_state": so.TradeState, "attach": so.Attach,
 			"amount": map[string]any{"total_amount": so.Total, "currency": so.Currency},
+		}
+		if so.SubMchID != "" {
+			d["sub_mchid"] = so.SubMchID
 		}
 		if so.SubAppID != "" {
 			d["sub_appid"] = so.SubAppID

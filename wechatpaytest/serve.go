@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -86,16 +87,31 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req.rec = s.record(r, true, body, len(body), requestID)
 
-	// Encrypted fields name the platform key they were encrypted for.
+	// Encrypted fields name the platform key they were encrypted for: a
+	// route's request is refused at once, the generic responder's after
+	// its other checks (the gateway checks this header last).
+	var badSerial *ErrorBody
 	if ws := r.Header.Get(signer.HeaderSerial); ws != "" && !s.knowsPlatformSerial(ws) {
-		s.respond(w, req, requestID, http.StatusBadRequest, &ErrorBody{Code: "PARAM_ERROR", Message: "Wechatpay-Serial 不是有效的平台证书序列号或公钥ID",
-			Detail: FieldDetail{Field: signer.HeaderSerial, Value: ws, Issue: "unknown platform serial", Location: "header"}}, nil)
-		return
+		badSerial = &ErrorBody{Code: "PARAM_ERROR", Message: "Wechatpay-Serial 不是有效的平台证书序列号或公钥ID",
+			Detail: FieldDetail{Field: signer.HeaderSerial, Value: ws, Issue: "unknown platform serial", Location: "header"}}
 	}
 
 	rt, params, pathKnown := s.match(r.Method, rawPath)
-	if rt != nil {
+	var op *catalog.Operation
+	switch {
+	case rt != nil:
 		req.Params, req.pattern = params, rt.pattern
+		if badSerial != nil {
+			s.respond(w, req, requestID, http.StatusBadRequest, badSerial, nil)
+			return
+		}
+	default:
+		if o, vars, ok := genericOperation(r.Method, rawPath); ok {
+			op, req.Params, req.pattern = o, vars, "/"+o.Template
+		} else if badSerial != nil {
+			s.respond(w, req, requestID, http.StatusBadRequest, badSerial, nil)
+			return
+		}
 	}
 	f := s.takeFault(r.Method, req.pattern, req.Path)
 	req.fault = f
@@ -136,6 +152,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	switch {
+	case rt == nil && op != nil:
+		status, out := s.generic(req, op, req.Params, badSerial)
+		s.respond(w, req, requestID, status, out, f)
 	case rt == nil && pathKnown:
 		s.respond(w, req, requestID, http.StatusMethodNotAllowed, Error("INVALID_REQUEST", "不支持的请求方法 "+r.Method), f)
 	case rt == nil:
