@@ -363,6 +363,11 @@ func TestCatalogueWalk(t *testing.T) {
 		switch {
 		case err == nil && resp.Verified && resp.StatusCode/100 == 2:
 			answered++
+			if resp.StatusCode == 200 && !gjson.ValidBytes(resp.Body) {
+				failures = append(failures, fmt.Sprintf("%s: the answer is not JSON: %s", walkKey(&op), resp.Body))
+			} else if problems := checkShape(op.Response, gjson.ParseBytes(resp.Body), ""); resp.StatusCode == 200 && len(problems) > 0 {
+				failures = append(failures, fmt.Sprintf("%s: the answer lacks the response schema's %v: %s", walkKey(&op), problems, resp.Body))
+			}
 			if exempt {
 				failures = append(failures, fmt.Sprintf("%s: listed (%s) but answered %d", walkKey(&op), reason, resp.StatusCode))
 			}
@@ -400,6 +405,51 @@ func TestCatalogueWalk(t *testing.T) {
 		t.Error(f)
 	}
 	fmt.Printf("%d/%d operations answered\n", answered, walked)
+}
+
+// checkShape reports the required members of the response schema f the
+// answer v lacks or has with another JSON type.
+func checkShape(f *catalog.Field, v gjson.Result, path string) []string {
+	if f == nil {
+		return nil
+	}
+	typ := f.Type
+	if typ == "" && len(f.Fields) > 0 {
+		typ = "object"
+	}
+	ok := true
+	switch typ {
+	case "object":
+		ok = v.IsObject()
+	case "array":
+		ok = v.IsArray()
+	case "string":
+		ok = v.Type == gjson.String
+	case "integer", "number":
+		ok = v.Type == gjson.Number
+	case "boolean":
+		ok = v.Type == gjson.True || v.Type == gjson.False
+	}
+	if !ok {
+		return []string{path + " (want " + typ + ")"}
+	}
+	var out []string
+	for i := range f.Fields {
+		m := &f.Fields[i]
+		mv := v.Get(gjson.Escape(m.Name))
+		switch {
+		case mv.Exists():
+			out = append(out, checkShape(m, mv, path+"/"+m.Name)...)
+		case m.Required:
+			out = append(out, path+"/"+m.Name)
+		}
+	}
+	if f.Items != nil && v.IsArray() {
+		for i, el := range v.Array() {
+			out = append(out, checkShape(f.Items, el, path+"/"+strconv.Itoa(i))...)
+		}
+	}
+	return out
 }
 
 // describe shortens a failed call for the test's report.

@@ -3,6 +3,7 @@ package wechatpaytest
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"hash/fnv"
 	"net/http"
 	"net/url"
@@ -386,7 +387,11 @@ func (b *responseBuilder) str(s string) { b.buf.WriteString(quote(s)) }
 func quote(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
-			return string(mustJSON(s))
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			return strings.TrimSuffix(buf.String(), "\n")
 		}
 	}
 	return `"` + s + `"`
