@@ -213,12 +213,17 @@ func (b *responseBuilder) value(f *catalog.Field, req gjson.Result, depth int) {
 		return
 	}
 	if len(f.Enum) > 0 {
-		if typ == "string" || typ == "" {
-			b.str(f.Enum[0])
-		} else {
-			b.buf.WriteString(f.Enum[0])
+		// A number's or boolean's enum value is written as it is, a
+		// string's quoted; where the catalogue's enum does not fit its
+		// own type, the type wins (a placeholder).
+		switch v := f.Enum[0]; {
+		case typ == "string" || typ == "":
+			b.str(v)
+			return
+		case gjson.Valid(v) && fits(typ, gjson.Parse(v)):
+			b.buf.WriteString(v)
+			return
 		}
-		return
 	}
 	b.placeholder(f, typ)
 }

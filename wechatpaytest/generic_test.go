@@ -209,7 +209,9 @@ func TestScenariosWinOverTheGenericAnswer(t *testing.T) {
 	if a.Status != 200 || !strings.HasPrefix(a.get("code_url"), "weixin://wxpay/bizpayurl?pr=") {
 		t.Errorf("native: %d %s, want the scenario's code_url", a.Status, a.Body)
 	}
-	op := genericOp(t, func(op *catalog.Operation) bool { return op.Method == "GET" && len(op.PathVars) == 1 && !requiredQuery(op) })
+	op := genericOp(t, func(op *catalog.Operation) bool {
+		return op.Method == "GET" && len(op.PathVars) == 1 && !requiredQuery(op)
+	})
 	c := buildCall(&op, e.srv)
 	e.srv.Handle(op.Method, "/"+op.Template, func(r *wechatpaytest.Request) (int, any) {
 		return http.StatusOK, map[string]string{"mine": r.Param(op.PathVars[0])}
