@@ -24,6 +24,7 @@ type options struct {
 	listener       net.Listener
 	addr           string
 	limits         Limits
+	control        bool
 }
 
 // WithMchID sets the merchant id the server expects (default DefaultMchID).

@@ -42,6 +42,9 @@ func (s *Server) registerScenarios() {
 	// The bills are built in the older way (bills.go is being extended on
 	// its own branch); they stay registered as built-in routes for now.
 	s.registerBills()
+	if s.control {
+		s.registerControl()
+	}
 }
 
 // EventNotification builds the notification WeChat Pay sends for eventType

@@ -47,6 +47,7 @@ type Server struct {
 	ts        *httptest.Server
 	now       func() time.Time
 	certMode  bool
+	control   bool // WithControlRoutes
 	limits    Limits
 	closing   chan struct{} // closed by Close: injected delays end at once
 	closeOnce sync.Once
@@ -101,7 +102,7 @@ func newServer(opts ...Option) (*Server, error) {
 	if o.recordLimit <= 0 {
 		o.recordLimit = DefaultRecordLimit
 	}
-	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, limits: o.limits.withDefaults(), closing: make(chan struct{})}
+	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, control: o.control, limits: o.limits.withDefaults(), closing: make(chan struct{})}
 
 	// Merchant identity.
 	if o.merchantKey != nil {
