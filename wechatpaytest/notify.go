@@ -260,6 +260,11 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, pl
 	if err != nil {
 		return nil, err
 	}
+	return send(ctx, req)
+}
+
+// send POSTs a notification with ctx.
+func send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: send notification: %w", err)

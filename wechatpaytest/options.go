@@ -116,28 +116,21 @@ const (
 
 // withDefaults fills the zero fields of l.
 func (l Limits) withDefaults() Limits {
-	if l.ReadHeaderTimeout <= 0 {
-		l.ReadHeaderTimeout = DefaultReadHeaderTimeout
-	}
-	if l.ReadTimeout <= 0 {
-		l.ReadTimeout = DefaultReadTimeout
-	}
-	if l.IdleTimeout <= 0 {
-		l.IdleTimeout = DefaultIdleTimeout
-	}
-	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
-	if l.MaxBody <= 0 {
-		l.MaxBody = DefaultMaxBody
-	}
-	if l.MaxRecordedBody <= 0 {
-		l.MaxRecordedBody = DefaultMaxRecordedBody
-	}
-	if l.MaxRecordedBytes <= 0 {
-		l.MaxRecordedBytes = DefaultMaxRecordedBytes
-	}
+	orDefault(&l.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	orDefault(&l.ReadTimeout, DefaultReadTimeout)
+	orDefault(&l.IdleTimeout, DefaultIdleTimeout)
+	orDefault(&l.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	orDefault(&l.MaxBody, DefaultMaxBody)
+	orDefault(&l.MaxRecordedBody, DefaultMaxRecordedBody)
+	orDefault(&l.MaxRecordedBytes, DefaultMaxRecordedBytes)
 	return l
+}
+
+// orDefault sets *v to def unless it is positive.
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // WithLimits sets the server's timeouts and size limits (see Limits).

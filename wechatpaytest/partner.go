@@ -1,7 +1,6 @@
 package wechatpaytest
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 )
@@ -11,18 +10,13 @@ import (
 // service provider (sp_mchid), paying for a sub-merchant (sub_mchid). Its
 // order rules are the direct flow's; out_trade_no is unique per
 // sub-merchant.
-type partnerScenario struct {
-	srv  *Server
-	book tradeBook
-}
+type partnerScenario struct{ bookScenario }
 
 func newPartnerScenario(s *Server) *partnerScenario {
-	p := &partnerScenario{srv: s}
+	p := &partnerScenario{bookScenario{srv: s}}
 	p.book.reset()
 	return p
 }
-
-func (p *partnerScenario) reset() { p.book.reset() }
 
 // partnerKey is a partner transaction's key and event id.
 func partnerKey(subMchID, outTradeNo string) string { return subMchID + "/" + outTradeNo }
@@ -129,21 +123,7 @@ func (p *partnerScenario) close(r *Request) (int, any) {
 }
 
 func (p *partnerScenario) event(eventType, id string) (any, string, error) {
-	if eventType != "TRANSACTION.SUCCESS" {
-		return nil, "", errNoEvent
-	}
-	p.book.mu.Lock()
-	defer p.book.mu.Unlock()
-	t, ok := p.book.trades[id]
-	if !ok {
-		return nil, "", errNoEvent
-	}
-	if t.TradeState != "SUCCESS" && t.TradeState != "REFUND" {
-		return nil, "", fmt.Errorf("the transaction is %s: pay it first (PayPartnerTransaction)", t.TradeState)
-	}
-	d := p.document(t)
-	d["trade_state"], d["trade_state_desc"] = "SUCCESS", "支付成功"
-	return d, t.NotifyURL, nil
+	return p.book.paidEvent(eventType, id, "PayPartnerTransaction", p.document)
 }
 
 // PutPartnerTransaction adds or replaces a partner transaction (SubMchID

@@ -89,9 +89,5 @@ func (s *Server) SendEvent(ctx context.Context, url, eventType, id string, opts 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("wechatpaytest: send notification: %w", err)
-	}
-	return resp, nil
+	return send(ctx, req)
 }

@@ -170,6 +170,26 @@ func (b *tradeBook) keyOf(transactionID string) string {
 	return b.ids[transactionID]
 }
 
+// paidEvent is the TRANSACTION.SUCCESS resource of the paid transaction
+// id (doc makes it, called with b.mu held); pay names the Go API that pays.
+func (b *tradeBook) paidEvent(eventType, id, pay string, doc func(*trade) map[string]any) (any, string, error) {
+	if eventType != "TRANSACTION.SUCCESS" {
+		return nil, "", errNoEvent
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t, ok := b.trades[id]
+	if !ok {
+		return nil, "", errNoEvent
+	}
+	if t.TradeState != "SUCCESS" && t.TradeState != "REFUND" {
+		return nil, "", fmt.Errorf("the transaction is %s: pay it first (%s)", t.TradeState, pay)
+	}
+	d := doc(t)
+	d["trade_state"], d["trade_state_desc"] = "SUCCESS", "支付成功"
+	return d, t.NotifyURL, nil
+}
+
 // close closes a NOTPAY (or already closed) transaction.
 func (b *tradeBook) close(key string) (int, any) {
 	b.mu.Lock()
@@ -282,18 +302,22 @@ func paidFields(d map[string]any, t *trade, payer map[string]string) {
 
 // tradeScenario is the direct payment flow: jsapi, native, app, h5,
 // queries and close.
-type tradeScenario struct {
+type tradeScenario struct{ bookScenario }
+
+// bookScenario is the part the direct and the partner flows share: the
+// server and a book of transactions.
+type bookScenario struct {
 	srv  *Server
 	book tradeBook
 }
 
+func (b *bookScenario) reset() { b.book.reset() }
+
 func newTradeScenario(s *Server) *tradeScenario {
-	t := &tradeScenario{srv: s}
+	t := &tradeScenario{bookScenario{srv: s}}
 	t.book.reset()
 	return t
 }
-
-func (ts *tradeScenario) reset() { ts.book.reset() }
 
 func (ts *tradeScenario) register(s *Server) {
 	for _, kind := range []string{"jsapi", "native", "app", "h5"} {
@@ -377,21 +401,7 @@ func (ts *tradeScenario) close(r *Request) (int, any) {
 }
 
 func (ts *tradeScenario) event(eventType, id string) (any, string, error) {
-	if eventType != "TRANSACTION.SUCCESS" {
-		return nil, "", errNoEvent
-	}
-	ts.book.mu.Lock()
-	defer ts.book.mu.Unlock()
-	t, ok := ts.book.trades[id]
-	if !ok {
-		return nil, "", errNoEvent
-	}
-	if t.TradeState != "SUCCESS" && t.TradeState != "REFUND" {
-		return nil, "", fmt.Errorf("the transaction is %s: pay it first (PayTransaction)", t.TradeState)
-	}
-	d := ts.document(t)
-	d["trade_state"], d["trade_state_desc"] = "SUCCESS", "支付成功"
-	return d, t.NotifyURL, nil
+	return ts.book.paidEvent(eventType, id, "PayTransaction", ts.document)
 }
 
 // PutTransaction adds or replaces a direct pay transaction. A SUCCESS
