@@ -167,19 +167,14 @@ func (sc *scanner) number() (string, error) {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && '1' <= s[i] && s[i] <= '9':
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
+		i = digits(s, i)
 	default:
 		return "", errSyntax
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if d := digits(s, i+1); d > i+1 {
+			i = d
+		} else {
 			return "", errSyntax
 		}
 	}
@@ -188,16 +183,22 @@ func (sc *scanner) number() (string, error) {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if d := digits(s, i); d > i {
+			i = d
+		} else {
 			return "", errSyntax
 		}
 	}
 	sc.i = i
 	return s[start:i], nil
+}
+
+// digits returns the index after the decimal digits at s[i:].
+func digits(s string, i int) int {
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // literal reads true, false or null.

@@ -23,6 +23,9 @@ func (a *app) runCall(c *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkCatalogue(p); err != nil {
+		return err
+	}
 	opts := chain.O{}
 	for k, v := range p.Req.PathVars {
 		opts[k] = v

@@ -20,6 +20,7 @@ type app struct {
 	// call flags
 	jsonBody string
 	pretty   string
+	strict   bool // --strict: refuse a call that does not match the catalogue
 }
 
 // methods are the HTTP methods a call accepts (case-insensitive).
@@ -47,6 +48,11 @@ A backslash makes '=' or ':' part of a name (a\=b=c). Values are sent exactly as
 typed. The verified JSON answer goes to stdout (pretty and coloured on a
 terminal, raw bytes when piped); the status line and Request-ID go to stderr.
 
+Each call is first checked against the built-in API catalogue ('wxpay api
+ls', 'wxpay api show'): a path, field or value it does not know is a warning
+on stderr and the call goes out anyway (the gateway decides); --strict
+refuses such a call instead.
+
 Configuration comes from flags, then WECHATPAY_* environment variables, then a
 profile of the config file (--config, --profile). 'wxpay sandbox' runs a local
 gateway and writes an env file for it.
@@ -69,18 +75,9 @@ func (a *app) rootCommand() *cobra.Command {
 		Example: rootExample,
 		Args:    a.checkCallArgs,
 		RunE:    a.runCall,
-		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			var out []string
-			for _, m := range methods {
-				if strings.HasPrefix(m, strings.ToLower(toComplete)) {
-					out = append(out, m+"\tHTTP method")
-				}
-			}
-			return out, cobra.ShellCompDirectiveNoFileComp
-		},
+
+		ValidArgsFunction: completeOperation, // METHOD, then TEMPLATE from the catalogue
+
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -94,12 +91,14 @@ func (a *app) rootCommand() *cobra.Command {
 	a.g.register(root.PersistentFlags())
 	root.Flags().StringVar(&a.jsonBody, "json", "", "the whole request body: @FILE, - for stdin, or inline JSON")
 	root.Flags().StringVar(&a.pretty, "pretty", string(prettyAuto), "stdout JSON: auto (all on a terminal, none when piped), all, format, colors, none")
+	root.Flags().BoolVar(&a.strict, "strict", false, "refuse a call that does not match the API catalogue (default: warn on stderr and send)")
 	root.AddCommand(
 		a.sandboxCommand(),
 		a.certificatesCommand(),
 		a.notifyCommand(),
 		a.signCommand(),
 		a.downloadCommand(),
+		a.apiCommand(),
 	)
 	// The help and completion commands are cobra's; completion covers
 	// bash, zsh, fish and powershell.
