@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
+
+	"github.com/chainpay-go/wechatpay/catalog"
 )
 
 func TestNonceCacheForgetsOutsideTheWindow(t *testing.T) {
@@ -134,4 +137,44 @@ func BenchmarkSignAnswer(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzGenericResponder sends arbitrary bodies and queries to arbitrary
+// catalogued operations: the responder never panics, refuses with a
+// PARAM_ERROR naming a location, or answers JSON.
+func FuzzGenericResponder(f *testing.F) {
+	s, err := newServer(WithoutFixtures())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(s.Close)
+	ops := catalog.All()
+	f.Add(uint16(0), []byte(`{}`), "a=b")
+	f.Add(uint16(500), []byte(`{"amount":{"total":"x"},"payer":[1,2]}`), "")
+	f.Add(uint16(900), []byte(`[`), "mchid=%zz")
+	f.Add(uint16(77), []byte(`{"sub_orders":[{},{"amount":null}]}`), "limit=-1")
+	f.Fuzz(func(t *testing.T, i uint16, body []byte, rawQuery string) {
+		op := &ops[int(i)%len(ops)]
+		vars := map[string]string{}
+		for _, n := range op.PathVars {
+			vars[n] = "v"
+		}
+		q, _ := url.ParseQuery(rawQuery)
+		req := &Request{Method: op.Method, Body: body, Query: q, Header: http.Header{}, srv: s}
+		status, out := s.generic(req, op, vars, nil)
+		switch status {
+		case http.StatusBadRequest:
+			eb, ok := out.(*ErrorBody)
+			if !ok || eb.Code != "PARAM_ERROR" || eb.Detail.(FieldDetail).Location == "" {
+				t.Fatalf("%s %s: refusal %#v", op.Method, op.Template, out)
+			}
+		case http.StatusOK:
+			if b, ok := out.([]byte); !ok || !gjson.ValidBytes(b) {
+				t.Fatalf("%s %s: answer %q is not JSON", op.Method, op.Template, out)
+			}
+		case http.StatusNoContent:
+		default:
+			t.Fatalf("%s %s: status %d", op.Method, op.Template, status)
+		}
+	})
 }
