@@ -55,9 +55,9 @@ func WithAPIv3Key(key string) Option { return func(o *options) { o.apiv3Key = ke
 // /v3/certificates answers 404 RESOURCE_NOT_EXISTS.
 func WithCertificateMode() Option { return func(o *options) { o.certMode = true } }
 
-// WithClock sets the server clock used to check request timestamps, to stamp
+// WithNow sets the server clock used to check request timestamps, to stamp
 // answers and notifications, and to expire orders (default time.Now).
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+func WithNow(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // WithRecordLimit sets how many requests Requests keeps (default 1000).
 func WithRecordLimit(n int) Option { return func(o *options) { o.recordLimit = n } }

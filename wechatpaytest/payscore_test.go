@@ -217,7 +217,7 @@ func TestPayscoreExpiry(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
 	clock := func() time.Time { return now }
-	srv := wechatpaytest.NewServer(wechatpaytest.WithClock(clock))
+	srv := wechatpaytest.NewServer(wechatpaytest.WithNow(clock))
 	t.Cleanup(srv.Close)
 	srv.PutServiceOrder(wechatpaytest.ServiceOrder{OutOrderNo: "OLD1", AppID: wechatpaytest.DemoAppID, ServiceID: wechatpaytest.DemoServiceID,
 		CreatedAt: now.Add(-31 * 24 * time.Hour)})
