@@ -13,6 +13,12 @@
 //	})
 //	fmt.Println(resp.Get("order_id"))
 //
+// ConfigFromEnv fills a Config from the WECHATPAY_* variables instead
+// (EnvMchID and the constants after it), naming every missing or malformed
+// one in a single error. Config is chain.Config and New is chain.NewClient:
+// one configuration type, checked once.
+//
 // New returns a *chain.Client; the request builder, the options map, async
-// calls, errors and uploads are documented in package chain.
+// calls, errors and uploads are documented in package chain. A path given
+// as one string is sent as written; see chain.Client.Chain.
 package wechatpay

@@ -108,11 +108,12 @@ func newClient(t testing.TB, s *wechatpaytest.Server, keys map[string]*rsa.Publi
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{
+	c, err := chain.NewClient(chain.Config{
 		MchID:          s.MchID,
 		Serial:         s.MerchantSerial,
 		Signer:         sg,
-		KeyStore:       signer.NewKeyStore(keys),
+		PlatformKeys:   keys,
+		APIv3Key:       s.APIv3Key, // allows keys to be empty (the bootstrap)
 		BaseURL:        s.URL,
 		HTTPClient:     s.HTTPClient(),
 		DisableRetries: true,

@@ -54,11 +54,11 @@ func benchServer(b *testing.B) *httptest.Server {
 // template expansion, JSON encoding, resty, signing, verification.
 func BenchmarkChainPost(b *testing.B) {
 	srv := benchServer(b)
-	c, err := chain.NewClient(chain.Options{
+	c, err := chain.NewClient(chain.Config{
 		MchID: testMchID, Serial: testMerchantSerial, Signer: mustSigner(b),
-		KeyStore:   signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
-		BaseURL:    srv.URL,
-		HTTPClient: srv.Client(),
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:      srv.URL,
+		HTTPClient:   srv.Client(),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -27,20 +27,32 @@ type Chain struct {
 	err  error
 }
 
-// Chain starts a path. Segments are joined with "/"; each may itself hold
-// several segments. Leading and doubled slashes are dropped; a trailing slash
-// on the last segment is kept (v3/applyment4sub/applyment/ needs it). camelCase segments become kebab-case, and "_name_" and
-// "<name>" segments become the template variable {name}:
+// Chain starts a path. Each argument is either
+//
+//   - a path written as one string, holding a "/": sent as written, its
+//     literal text never re-cased; or
+//   - one segment (no "/"), in the segment-by-segment form of the PHP and
+//     Node SDKs: camelCase literals become kebab-case (payafterOrders →
+//     payafter-orders), because their property names cannot hold a "-".
+//
+// Both forms understand {name} (RFC 6570, any expression), <name>, and a
+// whole segment _name_ or $name$; see pathtpl.Normalize and
+// pathtpl.NormalizeSegment. Path values go in the options map and are never
+// touched. The arguments are joined with "/"; leading and doubled slashes
+// are dropped, and a trailing slash on the last one is kept
+// (v3/applyment4sub/applyment/ needs it). So
 //
 //	c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync")
 //	c.Chain("v3", "payscore", "payafterOrders", "_out_order_no_", "sync")
 //
-// are the same request.
+// are the same request, and c.Chain("v3/pay/transactions/out-trade-no/ABCdef123")
+// goes out exactly so.
 func (c *Client) Chain(segments ...string) *Chain {
 	return &Chain{c: c, path: joinSegments("", segments)}
 }
 
-// Chain returns a new Chain with segments appended to the path.
+// Chain returns a new Chain with segments appended to the path, read as
+// Client.Chain reads them: .Chain("payafterOrders") adds payafter-orders.
 func (ch *Chain) Chain(segments ...string) *Chain {
 	return &Chain{c: ch.c, path: joinSegments(ch.path, segments)}
 }
@@ -48,11 +60,16 @@ func (ch *Chain) Chain(segments ...string) *Chain {
 // Client returns the client the chain sends through.
 func (ch *Chain) Client() *Client { return ch.c }
 
+// joinSegments appends segments to prefix: an argument holding a "/" as
+// written, any other re-cased by pathtpl.NormalizeSegment.
 func joinSegments(prefix string, segments []string) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimRight(prefix, "/"))
 	trailing := strings.HasSuffix(prefix, "/")
 	for _, s := range segments {
+		if !strings.Contains(s, "/") {
+			s = pathtpl.NormalizeSegment(s)
+		}
 		if t := strings.Trim(s, "/"); t != "" {
 			if b.Len() > 0 {
 				b.WriteByte('/')
@@ -89,7 +106,7 @@ func (ch *Chain) template() (*pathtpl.Template, error) {
 func (ch *Chain) Template() (string, error) {
 	t, err := ch.template()
 	if err != nil {
-		return "", &OptionsError{Template: ch.path, Problems: []error{fmt.Errorf("template: %w", err)}}
+		return "", &OptionsError{BaseURL: ch.c.baseURL, Template: ch.path, Problems: []error{fmt.Errorf("template: %w", err)}}
 	}
 	return t.String(), nil
 }
@@ -152,8 +169,8 @@ func (ch *Chain) DeleteAsync(ctx context.Context, opts O) *Future {
 	return ch.DoAsync(ctx, http.MethodDelete, opts)
 }
 
-// Do sends a request with any method. The options are checked completely
-// before anything is sent.
+// Do sends a request with any method, in any case ("get" is sent as GET).
+// The options are checked completely before anything is sent.
 func (ch *Chain) Do(ctx context.Context, method string, opts O) (*Response, error) {
 	req, err := ch.newRequest(method, opts)
 	if err != nil {

@@ -1,11 +1,8 @@
 package chain
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -21,7 +18,7 @@ const Version = "0.1.0"
 // DefaultBaseURL is WeChat Pay's primary API host.
 const DefaultBaseURL = "https://api.mch.weixin.qq.com/"
 
-// Defaults used when the matching Options field is zero.
+// Defaults used when the matching Config field is zero.
 const (
 	DefaultTimeout      = 30 * time.Second       // whole call, retries included
 	DefaultMaxRetries   = 2                      // WeChat Pay's advice for 5xx
@@ -32,40 +29,12 @@ const (
 // maxBody bounds a JSON answer read into memory (downloads stream instead).
 const maxBody = 64 << 20
 
-// Options is what a Client is made from. The root package's wechatpay.New
-// validates a wechatpay.Config and fills this in; NewClient only checks that
-// the required parts are present.
-type Options struct {
-	MchID    string           // merchant ID, sent in every Authorization header
-	Serial   string           // merchant API certificate serial, upper-case hex
-	Signer   signer.Signer    // signs requests
-	KeyStore *signer.KeyStore // verification keys; nil → an empty store (fill it before calling)
-
-	BaseURL    string       // default DefaultBaseURL
-	HTTPClient *http.Client // copied, never mutated; nil → a fresh client
-
-	Timeout        time.Duration // whole-call timeout; 0 → DefaultTimeout, < 0 → none
-	MaxRetries     int           // retries after the first attempt; 0 → DefaultMaxRetries
-	DisableRetries bool          // exactly one attempt per call
-	RetryWait      time.Duration // base of the exponential backoff; 0 → DefaultRetryWait
-	RetryMaxWait   time.Duration // cap of one wait; a longer Retry-After ends the retries; 0 → DefaultRetryMaxWait
-
-	Logger    *slog.Logger     // nil → no logging
-	LogBodies bool             // also log request and answer bodies (never headers)
-	Now       func() time.Time // clock for signing and verifying; nil → time.Now
-	UserAgent string           // appended to the library's User-Agent, e.g. "myshop/1.2"
-
-	// OnUnknownSerial, if set, is called with the Wechatpay-Serial of an
-	// answer signed by a key the KeyStore does not hold (e.g. a rotated
-	// platform certificate), e.g. certs.Refresher.OnUnknownSerial(mchid). It
-	// runs on the calling goroutine and must not block.
-	OnUnknownSerial func(serial string)
-}
-
 // Client sends signed requests to WeChat Pay and verifies the answers. It is
 // safe for concurrent use; make one per merchant and share it.
 type Client struct {
 	mchID        string
+	serial       string // merchant API certificate serial, upper-case hex
+	apiv3Key     string
 	auth         *signer.Authorizer
 	keys         *signer.KeyStore
 	verifier     *signer.Verifier
@@ -81,38 +50,30 @@ type Client struct {
 	onUnknown    func(serial string)
 }
 
-// NewClient makes a Client from already validated parts. Most programs call
-// wechatpay.New instead, which validates keys and serials first.
-func NewClient(o Options) (*Client, error) {
-	if o.MchID == "" {
-		return nil, errors.New("chain: Options.MchID is empty")
-	}
-	if o.Serial == "" {
-		return nil, errors.New("chain: Options.Serial is empty")
-	}
-	if o.Signer == nil {
-		return nil, errors.New("chain: Options.Signer is nil")
-	}
-	base, err := ParseBaseURL(o.BaseURL)
+// NewClient checks cfg and returns a client; wechatpay.New is the same
+// function. Errors name the Config field at fault and never include key
+// material.
+//
+// PlatformKeys may be empty only when APIv3Key is set: that is the bootstrap
+// of a merchant that still uses platform certificates. The certificates are
+// then downloaded (package certs) and added to the client's KeyStore; until
+// then every answer fails verification with signer.ErrUnknownSerial (as a
+// *VerifyError that still carries the answer).
+func NewClient(cfg Config) (*Client, error) {
+	ok, err := cfg.check()
 	if err != nil {
 		return nil, err
 	}
-	keys := o.KeyStore
-	if keys == nil {
-		keys = signer.NewKeyStore(nil)
-	}
-	if o.MaxRetries < 0 {
-		return nil, fmt.Errorf("chain: Options.MaxRetries is negative (%d); use DisableRetries", o.MaxRetries)
-	}
-	if !validHeaderValue(o.UserAgent) {
-		return nil, fmt.Errorf("chain: Options.UserAgent %q contains a line break or another control character", o.UserAgent)
-	}
+	o := cfg
+	keys := signer.NewKeyStore(ok.keys)
 	c := &Client{
-		mchID:        o.MchID,
-		auth:         &signer.Authorizer{MchID: o.MchID, Serial: o.Serial, Signer: o.Signer, Now: o.Now},
+		mchID:        ok.mchID,
+		serial:       ok.serial,
+		apiv3Key:     o.APIv3Key,
+		auth:         &signer.Authorizer{MchID: ok.mchID, Serial: ok.serial, Signer: ok.signer, Now: o.Now},
 		keys:         keys,
 		verifier:     &signer.Verifier{Keys: keys, Now: o.Now},
-		baseURL:      base,
+		baseURL:      ok.base,
 		timeout:      o.Timeout,
 		maxRetries:   o.MaxRetries,
 		retryWait:    o.RetryWait,
@@ -153,30 +114,15 @@ func NewClient(o Options) (*Client, error) {
 	// Signing is the last step before the wire: resty calls this hook after
 	// it has built the final *http.Request, on every attempt.
 	c.rc.SetPreRequestHook(c.signHook)
+	// Retries are resty's, decided and timed by this package's rules: one
+	// condition (it replaces resty's default), Retry-After or the backoff,
+	// and no retry that a deadline or RetryMaxWait would cut short.
+	c.rc.SetRetryCount(c.maxRetries)
+	c.rc.SetRetryWaitTime(0)
+	c.rc.SetRetryMaxWaitTime(c.retryMaxWait)
+	c.rc.AddRetryCondition(c.retryCondition)
+	c.rc.SetRetryAfter(c.retryAfter)
 	return c, nil
-}
-
-// ParseBaseURL checks an API base URL and returns it with a trailing "/";
-// "" gives DefaultBaseURL.
-func ParseBaseURL(s string) (string, error) {
-	if s == "" {
-		return DefaultBaseURL, nil
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", fmt.Errorf("chain: BaseURL %q: %w", s, err)
-	}
-	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("chain: BaseURL %q: want an absolute http(s) URL such as %s", s, DefaultBaseURL)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("chain: BaseURL %q: must not carry user info, a query or a fragment", s)
-	}
-	out := u.String()
-	if !strings.HasSuffix(out, "/") {
-		out += "/"
-	}
-	return out, nil
 }
 
 // KeyStore returns the live store of keys that verify WeChat Pay's answers.
@@ -186,6 +132,15 @@ func (c *Client) KeyStore() *signer.KeyStore { return c.keys }
 
 // MchID returns the merchant ID the client signs for.
 func (c *Client) MchID() string { return c.mchID }
+
+// Serial returns the merchant API certificate serial the client signs with
+// (upper-case hex), as sent in every Authorization header.
+func (c *Client) Serial() string { return c.serial }
+
+// APIv3Key returns Config.APIv3Key ("" when none was given): packages certs
+// and notify build their helpers from the client with it, so the key is
+// configured once.
+func (c *Client) APIv3Key() string { return c.apiv3Key }
 
 // BaseURL returns the API base URL, ending in "/".
 func (c *Client) BaseURL() string { return c.baseURL }

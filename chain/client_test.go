@@ -18,7 +18,7 @@ import (
 
 func TestHeadersSentOnEveryRequest(t *testing.T) {
 	t.Parallel()
-	g, c := setup(t, nil, func(o *chain.Options) { o.UserAgent = "myshop/1.2" })
+	g, c := setup(t, nil, func(o *chain.Config) { o.UserAgent = "myshop/1.2" })
 	if _, err := c.Chain("v3/x").Post(context.Background(), chain.O{"json": `{}`}); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestCallerHTTPClientIsNotMutated(t *testing.T) {
 	testKeys(t)
 	hc := &http.Client{}
 	rs, _ := signer.NewRSASigner(merchantKey)
-	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs, HTTPClient: hc, BaseURL: "http://127.0.0.1:1/"})
+	c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: rs, PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}, HTTPClient: hc, BaseURL: "http://127.0.0.1:1/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,20 +52,21 @@ func TestNewClientChecks(t *testing.T) {
 	t.Parallel()
 	testKeys(t)
 	rs, _ := signer.NewRSASigner(merchantKey)
-	ok := chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs}
+	ok := chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: rs, APIv3Key: strings.Repeat("k", 32)} // no platform keys yet: the certificate bootstrap
 	cases := []struct {
 		name string
-		mut  func(*chain.Options)
+		mut  func(*chain.Config)
 		want string
 	}{
-		{"no MchID", func(o *chain.Options) { o.MchID = "" }, "Options.MchID"},
-		{"no Serial", func(o *chain.Options) { o.Serial = "" }, "Options.Serial"},
-		{"no Signer", func(o *chain.Options) { o.Signer = nil }, "Options.Signer"},
-		{"relative BaseURL", func(o *chain.Options) { o.BaseURL = "api.mch.weixin.qq.com" }, "BaseURL"},
-		{"BaseURL with query", func(o *chain.Options) { o.BaseURL = "https://x/?a=1" }, "BaseURL"},
-		{"negative retries", func(o *chain.Options) { o.MaxRetries = -1 }, "MaxRetries"},
-		{"UserAgent with a line break", func(o *chain.Options) { o.UserAgent = "shop\nX-Injected: 1" }, "Options.UserAgent"},
-		{"UserAgent with a control character", func(o *chain.Options) { o.UserAgent = "shop\x00" }, "Options.UserAgent"},
+		{"no MchID", func(o *chain.Config) { o.MchID = "" }, "Config.MchID"},
+		{"no Serial", func(o *chain.Config) { o.Serial = "" }, "Config.Serial"},
+		{"no Signer", func(o *chain.Config) { o.Signer = nil }, "Config.Signer"},
+		{"relative BaseURL", func(o *chain.Config) { o.BaseURL = "api.mch.weixin.qq.com" }, "BaseURL"},
+		{"BaseURL with query", func(o *chain.Config) { o.BaseURL = "https://x/?a=1" }, "BaseURL"},
+		{"BaseURL ending in /v3/", func(o *chain.Config) { o.BaseURL = "https://api.mch.weixin.qq.com/v3/" }, "ends in /v3"},
+		{"negative retries", func(o *chain.Config) { o.MaxRetries = -1 }, "MaxRetries"},
+		{"UserAgent with a line break", func(o *chain.Config) { o.UserAgent = "shop\nX-Injected: 1" }, "Config.UserAgent"},
+		{"UserAgent with a control character", func(o *chain.Config) { o.UserAgent = "shop\x00" }, "Config.UserAgent"},
 	}
 	for _, tc := range cases {
 		o := ok
@@ -82,13 +83,16 @@ func TestNewClientChecks(t *testing.T) {
 	if c.BaseURL() != chain.DefaultBaseURL || c.MchID() != testMchID || c.KeyStore() == nil || c.KeyStore().Len() != 0 {
 		t.Errorf("defaults: %s %s %v", c.BaseURL(), c.MchID(), c.KeyStore())
 	}
+	if c.APIv3Key() != ok.APIv3Key || c.Serial() != testMerchantSerial {
+		t.Errorf("the client does not keep Config.APIv3Key or the serial: %q %q", c.APIv3Key(), c.Serial())
+	}
 }
 
 func TestBaseURLWithPathPrefix(t *testing.T) {
 	t.Parallel()
-	g, c := setup(t, nil)
-	c2, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: mustSigner(t),
-		KeyStore: c.KeyStore(), BaseURL: g.URL + "/proxy", HTTPClient: g.Client()})
+	g, _ := setup(t, nil)
+	c2, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: mustSigner(t),
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}, BaseURL: g.URL + "/proxy", HTTPClient: g.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,9 +122,9 @@ func (failingSigner) Sign(context.Context, []byte) (string, error) {
 
 func TestSignerFailureIsNotRetried(t *testing.T) {
 	t.Parallel()
-	g, c := setup(t, nil, func(o *chain.Options) { o.Signer = failingSigner{} })
+	g, c := setup(t, nil, func(o *chain.Config) { o.Signer = failingSigner{} })
 	_, err := c.Chain("v3/x").Get(context.Background(), nil)
-	if err == nil || !strings.Contains(err.Error(), "chain: GET v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
+	if err == nil || !strings.Contains(err.Error(), "chain: GET "+c.BaseURL()+"v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
 		t.Fatalf("got %v", err)
 	}
 	if g.hits.Load() != 0 {

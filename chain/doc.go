@@ -12,7 +12,10 @@
 //	c.Chain("v3").Chain("payscore").Chain("payafterOrders").Chain("_out_order_no_").Chain("sync")
 //
 // All four produce the same template, v3/payscore/payafter-orders/{out_order_no}/sync,
-// and so the same signed request. The PHP SDK's "property style"
+// and so the same signed request. A path given as one string (holding a "/")
+// is sent as written; only the segment-by-segment form re-cases camelCase
+// literals, as the PHP SDK does (see [Client.Chain]). $out_order_no$ (the
+// Node SDK's spelling) is understood in both. The PHP SDK's "property style"
 // ($instance['v3/…']) has no separate form in Go: it is the declarative call with
 // the whole path in one string. A Chain parses its template once and may be kept
 // in a variable and shared between goroutines.
@@ -27,10 +30,14 @@
 //
 // Keys of the options map:
 //
-//   - the template's variable names: path values, all required and non-empty;
+//   - the template's variable names: path values, all required and non-empty
+//     (a variable may not be named like one of the keys below);
 //   - "json": a Go value (encoded once, HTML escaping off), or []byte,
 //     json.RawMessage or string sent verbatim after a validity check;
 //   - "query": map[string]any, map[string]string or url.Values, encoded sorted by key;
+//     path and query values are turned into text by one function,
+//     pathtpl.FormatScalar, so strings, numbers, bools and named types of
+//     them (type OrderNo string) read the same in both;
 //   - "headers": map[string]string or http.Header;
 //   - "body": []byte, string or io.Reader sent as is (Content-Type from "headers");
 //   - "media": an upload made with [File] or [Media];
@@ -47,6 +54,20 @@
 // Answers are verified before the caller sees them: a 2xx answer that fails is a
 // [*VerifyError]; a non-2xx answer is an [*APIError] whose Verified field tells
 // whether its signature checked out.
+//
+// # Errors
+//
+// Every error of a call starts with "chain: ", the method, the BaseURL and
+// the path template, e.g. "chain: GET
+// https://api.mch.weixin.qq.com/v3/pay/transactions/id/{transaction_id}: …",
+// so it shows which URL was called but never the expanded path values
+// (order numbers, openids). The method may be given in any case: "get" is
+// sent as GET. Configuration mistakes say what to check: a 401 SIGN_ERROR
+// [APIError] has a Hint that Config.PrivateKey and Config.Serial must belong
+// to the same merchant API certificate, with the serial sent; a 2xx answer
+// whose signature does not match the configured key of its serial is a
+// [VerifyError] naming the serial, with a Hint to check Config.PlatformKeys
+// or refresh the certificates.
 //
 // # Verification
 //
@@ -77,19 +98,43 @@
 // client's Timeout (DefaultTimeout, 30 s) bounds the whole call, retries
 // included. Cancelling ctx ends the call at once: errors.Is(err, ctx.Err()).
 //
-// The retry loop is this package's own, around one resty call per attempt
-// (resty's retry is off): every attempt builds a new request and is signed
-// last, in resty's pre-request hook, over the final URL.RequestURI() and the
-// exact body bytes, with a fresh nonce and timestamp. Bodies, io.Reader ones
-// included, are read once before the first attempt and resent byte for byte.
-// When net/http itself resends a request on a new connection (it does so
-// for a reused keep-alive connection that dies), that try is signed again
-// too; should a try still repeat an earlier signature (a transport that
-// copies requests), its answer is discarded and the attempt retried.
+// # What resty does, and what this package does itself
+//
+// resty runs every call: it builds each attempt's *http.Request from the
+// headers and body bytes, retries (SetRetryCount, one retry condition that
+// replaces resty's default, SetRetryAfter for Retry-After and the backoff,
+// SetRetryMaxWaitTime), reads JSON answers with its body limit, and calls
+// the pre-request hook in which every attempt is signed. Bodies, io.Reader
+// ones included, are read once before the first attempt and resent byte for
+// byte. These pieces stay hand-written, each for a reason resty does not
+// cover:
+//
+//   - Signing inside each attempt: resty's OnBeforeRequest runs before the
+//     URL and body are final, so the signature is made in the pre-request
+//     hook over the final URL.RequestURI() and the exact body bytes, with a
+//     fresh nonce and timestamp. That hook sees only the *http.Request, so
+//     the call's state reaches it through the request context.
+//   - net/http's own resends: net/http silently resends a request on a new
+//     connection when a reused one dies, below resty, with the same nonce;
+//     a GotConn trace re-signs such a try, and a try that still repeats a
+//     signature (a transport that copies requests) is detected and retried.
+//   - Answers capped by size and streamed downloads: JSON answers are read
+//     inside the attempt (a cut body is retried) and refused above 64 MiB;
+//     downloads stream with their own idle timeout and hash checks, which
+//     resty's whole-body reading cannot do.
+//   - When to stop: resty would clamp a long Retry-After to RetryMaxWait and
+//     sleep into the deadline; the retry-wait callback ends the retries
+//     instead and the last answer is returned, as documented above.
+//   - Uploads: the multipart body is built once (meta JSON signed, file
+//     hashed, size limits checked) and resent identically; resty's multipart
+//     rebuilds it per attempt from readers that may not rewind.
+//   - The query: encoded with url.Values as resty's SetQueryParams would,
+//     but into the path before anything is sent, so the whole target is
+//     checked (no fragment, strict values) where the options are.
 //
 // # Logging
 //
-// With Options.Logger set, each attempt logs method, template, attempt,
+// With Config.Logger set, each attempt logs method, template, attempt,
 // status, Request-ID, duration and, before a retry, the wait. Headers are
 // never logged, so neither is the Authorization signature; bodies only with
 // LogBodies.

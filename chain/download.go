@@ -133,7 +133,7 @@ func (ch *Chain) Download(ctx context.Context, opts O, w io.Writer, dopts ...Dow
 		return nil, err
 	}
 	if w == nil {
-		return nil, &OptionsError{Method: req.method, Template: req.template, Problems: []error{errors.New("the io.Writer is nil")}}
+		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{errors.New("the io.Writer is nil")}}
 	}
 	return ch.c.download(ctx, req, w, nil, dopts)
 }
@@ -231,7 +231,7 @@ func (c *Client) download(ctx context.Context, req *request, w io.Writer, exp *e
 		if verr != nil {
 			c.logVerifyFailure(req, res.RequestID, verr)
 			return res, &VerifyError{Response: &Response{StatusCode: resp.StatusCode, Header: resp.Header, RequestID: res.RequestID},
-				Err: verr, Method: req.method, Template: req.template}
+				Err: verr, Method: req.method, BaseURL: req.baseURL, Template: req.template}
 		}
 		res.Verified = true
 		err = c.streamStatement(req, res, body, w, exp, sum)
@@ -255,7 +255,7 @@ func (c *Client) stalled(dctx context.Context, req *request, idle time.Duration,
 		got = fmt.Sprintf("%d body bytes received", res.Received)
 	}
 	return &markedError{
-		msg:  fmt.Sprintf("chain: %s %s: download stalled: nothing received for %s (idle timeout); %s", req.method, req.template, idle, got),
+		msg:  fmt.Sprintf("chain: %s: download stalled: nothing received for %s (idle timeout); %s", req.call(), idle, got),
 		errs: []error{ErrIdleTimeout, err},
 	}
 }
@@ -439,7 +439,7 @@ func (c *Client) readErrN(req *request, body *downloadBody, err error) error {
 		return c.wrapf(req, "download incomplete after %d bytes (%s): %w", body.n, size, err)
 	}
 	return &markedError{
-		msg:  fmt.Sprintf("chain: %s %s: download incomplete after %d bytes (%s): %v", req.method, req.template, body.n, size, err),
+		msg:  fmt.Sprintf("chain: %s: download incomplete after %d bytes (%s): %v", req.call(), body.n, size, err),
 		errs: []error{io.ErrUnexpectedEOF, err},
 	}
 }
@@ -453,8 +453,8 @@ func (c *Client) checkHash(req *request, res *DownloadResult, exp *expectedHash)
 	res.HashType, res.Hash = exp.typ, got
 	if got != exp.want {
 		return &markedError{
-			msg: fmt.Sprintf("chain: %s %s: %s of the content is %s but %s says %s: the content is corrupt or incomplete; discard it (Request-ID %q)",
-				req.method, req.template, exp.typ, got, exp.what, exp.want, res.RequestID),
+			msg: fmt.Sprintf("chain: %s: %s of the content is %s but %s says %s: the content is corrupt or incomplete; discard it (Request-ID %q)",
+				req.call(), exp.typ, got, exp.what, exp.want, res.RequestID),
 			errs: []error{ErrHashMismatch},
 		}
 	}

@@ -79,7 +79,7 @@ func (c *Client) DownloadBill(ctx context.Context, bill BillInfo, w io.Writer, o
 		return nil, err
 	}
 	if w == nil {
-		return nil, &OptionsError{Method: req.method, Template: req.template, Problems: []error{errors.New("the io.Writer is nil")}}
+		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{errors.New("the io.Writer is nil")}}
 	}
 	return c.download(ctx, req, w, exp, opts)
 }
@@ -95,7 +95,7 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 		return nil, err
 	}
 	if path == "" {
-		return nil, &OptionsError{Method: req.method, Template: req.template, Problems: []error{errors.New("the file path is empty")}}
+		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{errors.New("the file path is empty")}}
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -103,7 +103,7 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.part")
 	if err != nil {
-		return nil, fmt.Errorf("chain: %s %s: %w", req.method, req.template, err)
+		return nil, fmt.Errorf("chain: %s: %w", req.call(), err)
 	}
 	tmp := f.Name()
 	defer func() {
@@ -117,13 +117,13 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 		return res, err
 	}
 	if err = f.Sync(); err != nil {
-		return res, fmt.Errorf("chain: %s %s: syncing %s: %w", req.method, req.template, tmp, err)
+		return res, fmt.Errorf("chain: %s: syncing %s: %w", req.call(), tmp, err)
 	}
 	if err = f.Close(); err != nil {
-		return res, fmt.Errorf("chain: %s %s: closing %s: %w", req.method, req.template, tmp, err)
+		return res, fmt.Errorf("chain: %s: closing %s: %w", req.call(), tmp, err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
-		return res, fmt.Errorf("chain: %s %s: %w", req.method, req.template, err)
+		return res, fmt.Errorf("chain: %s: %w", req.call(), err)
 	}
 	return res, nil
 }
@@ -132,6 +132,7 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 func (c *Client) billRequest(bill BillInfo) (*request, *expectedHash, error) {
 	const method = http.MethodGet
 	tpl := "v3/billdownload/file"
+	origin := c.baseURL // for errors: the download_url's scheme and host once it parses
 	var probs []error
 	var u *url.URL
 	if bill.DownloadURL == "" {
@@ -149,6 +150,7 @@ func (c *Client) billRequest(bill BillInfo) (*request, *expectedHash, error) {
 			probs = append(probs, errors.New("download_url must not carry user info or a fragment"))
 		default:
 			tpl = strings.TrimPrefix(u.EscapedPath(), "/")
+			origin = u.Scheme + "://" + u.Host + "/"
 			base, _ := url.Parse(c.baseURL)
 			if !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) {
 				probs = append(probs, fmt.Errorf("download_url is on %s://%s, not on the API host %s://%s: refusing to send a signed request there",
@@ -161,10 +163,11 @@ func (c *Client) billRequest(bill BillInfo) (*request, *expectedHash, error) {
 		probs = append(probs, err)
 	}
 	if len(probs) > 0 {
-		return nil, nil, &OptionsError{Method: method, Template: tpl, Problems: probs}
+		return nil, nil, &OptionsError{Method: method, BaseURL: origin, Template: tpl, Problems: probs}
 	}
 	req := &request{
 		method:   method,
+		baseURL:  origin,
 		template: tpl,
 		path:     strings.TrimPrefix(u.RequestURI(), "/"),
 		header:   http.Header{"Accept": {"*/*"}},

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/chainpay-go/wechatpay/signer"
 )
 
 // ErrInvalidOptions is wrapped by every refusal made before a request is sent:
@@ -19,6 +21,7 @@ var ErrInvalidOptions = errors.New("chain: invalid options")
 // errors.Is(err, pathtpl.ErrMissing) works too).
 type OptionsError struct {
 	Method   string  // HTTP method of the refused call ("" from Chain.Template)
+	BaseURL  string  // the client's BaseURL (the host the call was for)
 	Template string  // path template of the refused call
 	Problems []error // one entry per problem, in a stable order
 }
@@ -26,13 +29,8 @@ type OptionsError struct {
 // Error gives all problems on one line.
 func (e *OptionsError) Error() string {
 	var b strings.Builder
-	b.WriteString("chain: ")
-	if e.Method != "" {
-		b.WriteString(e.Method)
-		b.WriteByte(' ')
-	}
-	b.WriteString(e.Template)
-	b.WriteString(": invalid options: ")
+	writeCall(&b, e.Method, e.BaseURL, e.Template)
+	b.WriteString("invalid options: ")
 	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteString("; ")
@@ -65,17 +63,17 @@ type APIError struct {
 	Verified   bool            // true when the answer's signature was checked and valid
 	VerifyErr  error           // why Verified is false (nil when the answer carried no signature)
 	Method     string          // request method
+	BaseURL    string          // the client's BaseURL: scheme, host and any path prefix, ending in "/"
 	Template   string          // request path template (never the expanded values)
+	Serial     string          // merchant API certificate serial the request was signed for
+	Hint       string          // what to check when the answer points at a configuration mistake ("" otherwise)
 }
 
-// Error reads like "chain: POST v3/…/{out_order_no}/sync: 400 PARAM_ERROR: message (Request-ID …)".
+// Error reads like "chain: POST https://api.mch.weixin.qq.com/v3/…/{out_order_no}/sync:
+// 400 PARAM_ERROR: message (Request-ID …)", followed by the Hint if any.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("chain: ")
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Template)
-	b.WriteString(": ")
+	writeCall(&b, e.Method, e.BaseURL, e.Template)
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteByte(' ')
@@ -96,7 +94,32 @@ func (e *APIError) Error() string {
 	if !e.Verified {
 		b.WriteString(" [unverified]")
 	}
+	if e.Hint != "" {
+		b.WriteString("; ")
+		b.WriteString(e.Hint)
+	}
 	return b.String()
+}
+
+// writeCall writes the start of every call error: "chain: METHOD
+// BASEURLTEMPLATE: ". It names the host and the template, never the
+// expanded path values (order numbers, openids).
+func writeCall(b *strings.Builder, method, baseURL, template string) {
+	b.WriteString("chain: ")
+	if method != "" {
+		b.WriteString(method)
+		b.WriteByte(' ')
+	}
+	b.WriteString(baseURL)
+	b.WriteString(template)
+	b.WriteString(": ")
+}
+
+// signErrorHint is APIError.Hint for a 401 SIGN_ERROR: the gateway could
+// not verify the request's signature with the certificate of the serial
+// sent, so the key and the serial do not belong together.
+func signErrorHint(serial string) string {
+	return "check that Config.PrivateKey and Config.Serial belong to the same merchant API certificate (serial sent: " + serial + ")"
 }
 
 // Temporary reports whether the call may succeed when repeated later with the
@@ -111,23 +134,45 @@ type VerifyError struct {
 	Response *Response // the unverified answer
 	Err      error     // the signer's verification error
 	Method   string    // request method
+	BaseURL  string    // the client's BaseURL
 	Template string    // request path template
+	Hint     string    // what to check, when the answer's signature does not match a configured key ("" otherwise)
 }
 
-// Error names the call, the Request-ID and the reason.
+// Error names the call, the Request-ID and the reason. When the signature
+// does not match the key configured for the answer's serial, it names that
+// serial and says what to check (the Hint) instead of the signer's detail,
+// which is written for callback code.
 func (e *VerifyError) Error() string {
-	rid := ""
+	var b strings.Builder
+	writeCall(&b, e.Method, e.BaseURL, e.Template)
+	b.WriteString("answer failed verification")
 	if e.Response != nil && e.Response.RequestID != "" {
-		rid = " (Request-ID " + e.Response.RequestID + ")"
+		b.WriteString(" (Request-ID " + e.Response.RequestID + ")")
 	}
-	return fmt.Sprintf("chain: %s %s: answer failed verification%s: %v", e.Method, e.Template, rid, e.Err)
+	b.WriteString(": ")
+	if e.Hint != "" && errors.Is(e.Err, signer.ErrBadSignature) {
+		serial := ""
+		if e.Response != nil {
+			serial = e.Response.Header.Get(signer.HeaderSerial)
+		}
+		fmt.Fprintf(&b, "%v for the configured key of serial %q; %s", signer.ErrBadSignature, serial, e.Hint)
+		return b.String()
+	}
+	b.WriteString(fmt.Sprint(e.Err))
+	return b.String()
 }
+
+// platformKeyHint is VerifyError.Hint for an answer whose signature does not
+// match the configured key of its serial.
+const platformKeyHint = "check that Config.PlatformKeys holds WeChat Pay's current key for this serial " +
+	"(the public key, or the platform certificate as last downloaded), or refresh the certificates (package certs)"
 
 // Unwrap returns the signer's error.
 func (e *VerifyError) Unwrap() error { return e.Err }
 
 // newAPIError parses WeChat Pay's error JSON from body.
-func newAPIError(method, template string, status int, h http.Header, body []byte, verified bool, verr error) *APIError {
+func newAPIError(req *request, serial string, status int, h http.Header, body []byte, verified bool, verr error) *APIError {
 	e := &APIError{
 		StatusCode: status,
 		RequestID:  h.Get("Request-ID"),
@@ -135,8 +180,10 @@ func newAPIError(method, template string, status int, h http.Header, body []byte
 		Body:       body,
 		Verified:   verified,
 		VerifyErr:  verr,
-		Method:     method,
-		Template:   template,
+		Method:     req.method,
+		BaseURL:    req.baseURL,
+		Template:   req.template,
+		Serial:     serial,
 	}
 	var wire struct {
 		Code    string          `json:"code"`
@@ -145,6 +192,9 @@ func newAPIError(method, template string, status int, h http.Header, body []byte
 	}
 	if len(body) > 0 && json.Unmarshal(body, &wire) == nil {
 		e.Code, e.Message, e.Detail = wire.Code, wire.Message, wire.Detail
+	}
+	if status == http.StatusUnauthorized && e.Code == "SIGN_ERROR" {
+		e.Hint = signErrorHint(serial)
 	}
 	return e
 }

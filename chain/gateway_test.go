@@ -99,7 +99,7 @@ type gateway struct {
 
 // setup starts a gateway and a client for it. The handler answers each
 // authenticated request; nil echoes a JSON document with the path.
-func setup(t testing.TB, handler func(s seen, n int) reply, mutate ...func(*chain.Options)) (*gateway, *chain.Client) {
+func setup(t testing.TB, handler func(s seen, n int) reply, mutate ...func(*chain.Config)) (*gateway, *chain.Client) {
 	t.Helper()
 	testKeys(t)
 	g := &gateway{handler: handler, stop: make(chan struct{})}
@@ -112,14 +112,14 @@ func setup(t testing.TB, handler func(s seen, n int) reply, mutate ...func(*chai
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := chain.Options{
-		MchID:      testMchID,
-		Serial:     testMerchantSerial,
-		Signer:     rs,
-		KeyStore:   signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
-		BaseURL:    g.URL,
-		HTTPClient: g.Client(),
-		RetryWait:  time.Millisecond,
+	o := chain.Config{
+		MchID:        testMchID,
+		Serial:       testMerchantSerial,
+		Signer:       rs,
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:      g.URL,
+		HTTPClient:   g.Client(),
+		RetryWait:    time.Millisecond,
 	}
 	for _, m := range mutate {
 		m(&o)

@@ -21,7 +21,7 @@ func (fakeSigner) Sign(context.Context, []byte) (string, error) { return "c2lnbm
 
 func newTestClient(t testing.TB) *Client {
 	t.Helper()
-	c, err := NewClient(Options{MchID: "1900000001", Serial: "ABC", Signer: fakeSigner{}, BaseURL: "http://127.0.0.1:9/"})
+	c, err := NewClient(Config{MchID: "1900000001", Serial: "ABC", Signer: fakeSigner{}, BaseURL: "http://127.0.0.1:9/", APIv3Key: strings.Repeat("k", 32)})
 	if err != nil {
 		t.Fatal(err)
 	}

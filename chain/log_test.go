@@ -36,7 +36,7 @@ func TestLogsCarryFactsButNoSecrets(t *testing.T) {
 	for _, bodies := range []bool{false, true} {
 		var out syncBuffer
 		logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		g, c := setup(t, failThenOK(1, reply{Status: 500, Body: `{"code":"SYSTEM_ERROR","message":"x"}`}), func(o *chain.Options) {
+		g, c := setup(t, failThenOK(1, reply{Status: 500, Body: `{"code":"SYSTEM_ERROR","message":"x"}`}), func(o *chain.Config) {
 			o.Logger = logger
 			o.LogBodies = bodies
 		})

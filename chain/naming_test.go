@@ -33,7 +33,7 @@ func TestNamingStylesGiveTheSameSignedRequest(t *testing.T) {
 		{"design card", c.Chain("v3/payscore/payafter-orders/<out_order_no>/sync")},
 		{"segments", c.Chain("v3", "payscore", "payafterOrders", "_out_order_no_", "sync")},
 		{"chained", c.Chain("v3").Chain("payscore").Chain("payafterOrders").Chain("_out_order_no_").Chain("sync")},
-		{"slashes", c.Chain("/v3/", "payscore/payafterOrders/", "/_out_order_no_/sync")},
+		{"slashes", c.Chain("/v3/", "payscore/payafter-orders/", "/_out_order_no_/sync")},
 	}
 	for _, s := range styles {
 		tpl, err := s.ch.Template()

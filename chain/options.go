@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/chainpay-go/wechatpay/pathtpl"
 )
 
 // Reserved option keys; every other key must be a variable of the template.
@@ -32,6 +34,7 @@ var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, ke
 // chain/download.go builds on it too.
 type request struct {
 	method   string
+	baseURL  string        // the client's BaseURL, for errors (with template: which URL was called)
 	template string        // normalised template, for logs and errors
 	path     string        // expanded path with query, no leading "/"
 	header   http.Header   // complete request headers except Authorization
@@ -39,6 +42,7 @@ type request struct {
 	signBody []byte        // bytes signed: body, or the meta JSON of an upload
 	timeout  time.Duration // 0 → the client's Timeout; < 0 → none
 	absURL   string        // when set, sent instead of BaseURL + path (e.g. a bill's download_url); path must then hold its path and query
+	stream   bool          // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
 }
 
 // sortedKeys returns m's keys in order.
@@ -63,16 +67,30 @@ func (r *request) urlPath() string {
 // newRequest checks opts against the template and builds the request. All
 // problems are collected into one *OptionsError.
 func (ch *Chain) newRequest(method string, opts O) (*request, error) {
+	// A method is case-sensitive in HTTP, and every WeChat Pay method is
+	// upper-case: "get" means GET.
+	method = strings.ToUpper(method)
 	tpl, err := ch.template()
 	if err != nil {
-		return nil, &OptionsError{Method: method, Template: ch.path, Problems: []error{fmt.Errorf("template %q: %w", ch.path, err)}}
+		return nil, &OptionsError{Method: method, BaseURL: ch.c.baseURL, Template: ch.path, Problems: []error{fmt.Errorf("template %q: %w", ch.path, err)}}
 	}
-	r := &request{method: method, template: tpl.String()}
+	r := &request{method: method, baseURL: ch.c.baseURL, template: tpl.String()}
 	var probs []error
 	bad := func(format string, args ...any) { probs = append(probs, fmt.Errorf(format, args...)) }
+	if !validHeaderName(method) {
+		bad("method %q is not an HTTP method", method)
+	}
+
+	// A variable named like an option key would fill both roles
+	// (v3/x/{body} with "body": "abc" sent the body as the path too).
+	names := tpl.Names()
+	for _, n := range names {
+		if isReserved(n) {
+			bad("path variable {%s} has the name of the option key %q: rename the variable in the template", n, n)
+		}
+	}
 
 	// Unknown keys, in sorted order for a stable message.
-	names := tpl.Names()
 	var unknown []string
 	for k := range opts {
 		if !isReserved(k) && !contains(names, k) {
@@ -195,7 +213,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	}
 
 	if len(probs) > 0 {
-		return nil, &OptionsError{Method: method, Template: r.template, Problems: probs}
+		return nil, &OptionsError{Method: method, BaseURL: r.baseURL, Template: r.template, Problems: probs}
 	}
 	for k, v := range userHeader {
 		if k == "Content-Type" && hasMedia {
@@ -327,28 +345,17 @@ func queryStrings(v any) ([]string, error) {
 	return []string{s}, nil
 }
 
+// scalar is pathtpl.FormatScalar, the one conversion for path and query
+// values; nil has no meaning in a query.
 func scalar(v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case int:
-		return strconv.Itoa(x), nil
-	case int8, int16, int32, int64:
-		return fmt.Sprint(x), nil
-	case uint, uint8, uint16, uint32, uint64:
-		return fmt.Sprint(x), nil
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32), nil
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case json.Number:
-		return x.String(), nil
-	case fmt.Stringer:
-		return x.String(), nil
+	s, ok, err := pathtpl.FormatScalar(v)
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("value of type %T is not a string, number or bool", v)
+	if !ok {
+		return "", errors.New("value is nil")
+	}
+	return s, nil
 }
 
 // forbiddenHeaders are set by the client or by net/http.
@@ -461,3 +468,7 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// call names the call in errors: "METHOD BASEURLTEMPLATE", e.g.
+// "GET https://api.mch.weixin.qq.com/v3/pay/transactions/id/{transaction_id}".
+func (r *request) call() string { return r.method + " " + r.baseURL + r.template }

@@ -78,6 +78,13 @@ func TestRefusals(t *testing.T) {
 		{"media file missing", "POST", "v3/merchant/media/upload", chain.O{"media": chain.File("testdata/nope.png")}, []string{"nope.png"}, nil},
 		{"encryptor zero", "POST", "v3/x", chain.O{"json": `{}`, "encryptor": &chain.Encryptor{}}, []string{`"encryptor" must be`}, nil},
 		{"encryptor wrong type", "POST", "v3/x", chain.O{"encryptor": "PUB_KEY_ID_1"}, []string{`"encryptor" must be`}, nil},
+		// issue 12: a variable named like an option key filled both roles
+		{"variable named body", "POST", "v3/x/{body}", chain.O{"body": "abc"}, []string{"path variable {body}", `option key "body"`}, nil},
+		{"variable named json", "POST", "v3/x/<json>", chain.O{"json": `{}`}, []string{"path variable {json}", `option key "json"`}, nil},
+		{"variable named query", "GET", "v3/x/_query_", chain.O{"query": map[string]string{"a": "b"}}, []string{"path variable {query}", `option key "query"`}, nil},
+		{"variable named headers", "GET", "v3/x/$headers$", nil, []string{"path variable {headers}", `option key "headers"`}, nil},
+		{"variable named media", "GET", "v3/x{?media}", nil, []string{"path variable {media}", `option key "media"`}, nil},
+		{"variable named encryptor", "GET", "v3/x/{encryptor}", chain.O{"encryptor": "k"}, []string{"path variable {encryptor}", `option key "encryptor"`}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,6 +114,42 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+type (
+	orderNo  string
+	quantity int
+	flag     bool
+)
+
+// TestNamedTypesInPathAndQuery: one conversion (pathtpl.FormatScalar) for
+// path and query values, so named string, integer and bool types work in
+// both and read the same.
+func TestNamedTypesInPathAndQuery(t *testing.T) {
+	t.Parallel()
+	g, c := setup(t, nil)
+	cases := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"named string", orderNo("Ord_1A"), "Ord_1A"},
+		{"named int", quantity(-7), "-7"},
+		{"named bool", flag(true), "true"},
+		{"pointer to a named string", func() *orderNo { o := orderNo("P2"); return &o }(), "P2"},
+		{"json.Number", json.Number("12.50"), "12.50"},
+		{"float", 0.25, "0.25"},
+	}
+	for _, tc := range cases {
+		if _, err := c.Chain("v3/x/{v}").Get(context.Background(), chain.O{"v": tc.v, "query": map[string]any{"v": tc.v}}); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		reqs := g.requests()
+		want := "/v3/x/" + tc.want + "?v=" + url.QueryEscape(tc.want)
+		if diff := cmp.Diff(want, reqs[len(reqs)-1].URI); diff != "" {
+			t.Errorf("%s: target (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
 func TestOneErrorListsEveryProblem(t *testing.T) {
 	t.Parallel()
 	_, c := setup(t, nil)
@@ -120,7 +163,7 @@ func TestOneErrorListsEveryProblem(t *testing.T) {
 	if len(oe.Problems) != 4 {
 		t.Errorf("want 4 problems (unknown key, missing value, CR/LF, JSON), got %d: %v", len(oe.Problems), err)
 	}
-	want := "chain: POST v3/payscore/payafter-orders/{out_order_no}/sync: invalid options: "
+	want := "chain: POST " + c.BaseURL() + "v3/payscore/payafter-orders/{out_order_no}/sync: invalid options: "
 	if !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("message %q does not start with %q", err, want)
 	}

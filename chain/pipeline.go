@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -23,13 +22,31 @@ import (
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
-// attemptKey carries the per-attempt signing state from send to signHook
-// through the request context.
-type attemptKey struct{}
+// callKey carries a call's state from roundTrip to the resty hooks and
+// retry callbacks, through the request context: resty v2's pre-request hook
+// sees only the *http.Request.
+type callKey struct{}
+
+// callState is one call: what every attempt signs, and the attempt in
+// flight, made afresh by signHook for each attempt.
+type callState struct {
+	req     *request
+	ctx     context.Context // the call's context, its timeout included
+	cur     *attemptState   // the current (finally: the last) attempt
+	logged  bool            // cur was logged when its retry was decided
+	waiting bool            // a retry wait was decided after cur
+}
+
+func callOf(ctx context.Context) *callState {
+	call, _ := ctx.Value(callKey{}).(*callState)
+	return call
+}
 
 type attemptState struct {
 	signBody []byte
+	start    time.Time
 	signErr  error
+	err      error         // the attempt's failure (connection, answer body, replay), as the retry condition saw it
 	hr       *http.Request // the request signHook signed
 	conns    int           // connections net/http took for it (GotConn)
 
@@ -69,14 +86,21 @@ var errReplayed = errors.New("net/http resent the request with the same nonce af
 // RequestURI and the bytes that go on the wire, with a fresh nonce and
 // timestamp each time. Nothing re-encodes the URL after this point.
 func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
-	st, _ := hr.Context().Value(attemptKey{}).(*attemptState)
-	if st == nil {
-		return errors.New("chain: internal error: request without signing state")
+	call := callOf(hr.Context())
+	if call == nil {
+		return errors.New("chain: internal error: request without call state")
 	}
+	st := &attemptState{signBody: call.req.signBody, start: time.Now()}
+	call.cur, call.logged, call.waiting = st, false, false
+	// The connection hooks of this attempt (resign, replay detection).
+	*hr = *hr.WithContext(httptrace.WithClientTrace(hr.Context(), &httptrace.ClientTrace{
+		GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
+		WroteHeaderField: st.wroteHeader,
+	}))
 	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
 	if err != nil {
-		st.signErr = err
-		return err
+		st.signErr = hideTarget(err, hr.URL.RequestURI())
+		return st.signErr
 	}
 	hr.Header.Set("Authorization", auth)
 	st.hr = hr
@@ -110,7 +134,7 @@ func (c *Client) resign(st *attemptState) {
 	}
 	auth, err := c.auth.Authorize(hr.Context(), hr.Method, hr.URL.RequestURI(), st.signBody)
 	if err != nil {
-		st.signErr = err
+		st.signErr = hideTarget(err, hr.URL.RequestURI())
 		hr.Header.Del("Authorization")
 		return
 	}
@@ -138,9 +162,75 @@ func (c *Client) send(ctx context.Context, req *request) (resp *http.Response, a
 	return resp, attempts, err
 }
 
-// roundTrip is send; with readBody it also reads the final answer's body
-// (at most maxBody bytes) inside the retry loop, so that a body cut off by a
-// broken connection is retried too, and returns it.
+// errStopRetrying is returned by retryAfter to end the retries and hand
+// back the last answer (a Retry-After longer than RetryMaxWait, or a wait
+// that would outlast the deadline).
+var errStopRetrying = errors.New("chain: retries stopped")
+
+// retryCondition is resty's retry condition, the only one (it replaces
+// resty's default): 5xx, 429, connection errors and broken answer bodies
+// are retried; a signing failure, a certificate error or an answer over
+// maxBody is not. A try net/http resent with an earlier signature is.
+func (c *Client) retryCondition(rr *resty.Response, err error) bool {
+	if rr == nil || rr.Request == nil {
+		return false // the pre-request hook (signing) failed
+	}
+	call := callOf(rr.Request.Context())
+	if call == nil || call.cur == nil || call.cur.signErr != nil {
+		return false
+	}
+	st := call.cur
+	switch {
+	case st.wasReplayed():
+		st.err = errReplayed
+	case err != nil:
+		st.err = unwrapURLError(err)
+		return retryableError(err) && !errors.Is(err, resty.ErrResponseBodyTooLarge)
+	}
+	return st.err != nil || rr.RawResponse != nil && retryableStatus(rr.RawResponse.StatusCode)
+}
+
+// retryAfter is resty's retry-wait callback, called once a retry is
+// decided: the answer's Retry-After (seconds or an HTTP date) or the
+// jittered backoff. It logs the attempt with its wait, and returns
+// errStopRetrying (the last answer is the call's answer) when Retry-After
+// is longer than RetryMaxWait or the wait would outlast the deadline.
+func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration, error) {
+	call := callOf(rr.Request.Context())
+	st := call.cur
+	attempt := rr.Request.Attempt
+	status, rid := 0, ""
+	hr := rr.RawResponse
+	if hr != nil && st.err != errReplayed {
+		status, rid = hr.StatusCode, hr.Header.Get(signer.HeaderRequestID)
+	}
+	dur := time.Since(st.start)
+	var wait time.Duration
+	if st.err == nil {
+		d, ok := c.retryDelay(attempt, hr.Header)
+		if !ok || !c.fitsDeadline(call.ctx, d) {
+			return 0, errStopRetrying
+		}
+		wait = d
+		c.logAttempt(call.ctx, call.req, attempt, status, rid, dur, nil, wait)
+	} else {
+		wait = c.backoff(attempt)
+		c.logAttempt(call.ctx, call.req, attempt, status, rid, dur, st.err, wait)
+		call.logged = true
+		if !c.fitsDeadline(call.ctx, wait) {
+			return 0, errStopRetrying
+		}
+	}
+	if hr != nil && call.req.stream {
+		drain(hr.Body) // resty does not read a streamed answer
+	}
+	call.logged, call.waiting = true, true
+	return max(wait, 1), nil // 0 would mean resty's own backoff
+}
+
+// roundTrip is send; with readBody resty also reads the final answer's body
+// (at most maxBody bytes) inside the attempt, so that a body cut off by a
+// broken connection is retried too, and roundTrip returns it.
 func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (resp *http.Response, body []byte, attempts int, err error) {
 	cancel := context.CancelFunc(func() {})
 	timeout := c.timeout
@@ -170,119 +260,101 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 	if req.absURL != "" {
 		fullURL = req.absURL
 	}
-	for attempt := 1; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, attempt - 1, c.wrapf(req, "%w", err)
-		}
-		st := &attemptState{signBody: req.signBody}
-		actx := context.WithValue(ctx, attemptKey{}, st)
-		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-			GotConn:          func(httptrace.GotConnInfo) { c.resign(st) },
-			WroteHeaderField: st.wroteHeader,
-		})
-		r := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
-		// resty copies these headers into the *http.Request it builds (the
-		// signature goes on that copy), so req.header is shared read-only by
-		// all attempts.
-		r.Header = req.header
-		if req.body != nil {
-			r.SetBody(bytes.NewReader(req.body))
-		}
-		start := time.Now()
-		rr, err := r.Execute(req.method, fullURL)
-		dur := time.Since(start)
-		var hr *http.Response
-		if rr != nil {
-			hr = rr.RawResponse
-		}
-		if st.wasReplayed() && st.signErr == nil {
-			if hr != nil {
-				hr.Body.Close()
-			}
-			hr, err = nil, errReplayed
-		}
-		if st.signErr != nil {
-			// Signing failed (in signHook, or in resign for a try of
-			// net/http's own, which then went out unsigned).
-			if hr != nil {
-				hr.Body.Close()
-			}
-			c.logAttempt(ctx, req, attempt, 0, "", dur, st.signErr, -1)
-			return nil, nil, attempt, c.wrapf(req, "signing: %w", st.signErr)
-		}
-		if err != nil || hr == nil {
-			if hr != nil {
-				hr.Body.Close()
-			}
-			if err == nil {
-				err = errors.New("no response")
-			}
-			what := "attempt " + strconv.Itoa(attempt)
-			if ferr := c.retryFailed(ctx, req, attempt, 0, "", dur, what, unwrapURLError(err)); ferr != nil {
-				return nil, nil, attempt, ferr
-			}
-			continue
-		}
-
-		rid := hr.Header.Get(signer.HeaderRequestID)
-		if retryableStatus(hr.StatusCode) && attempt <= c.maxRetries {
-			if wait, ok := c.retryDelay(attempt, hr.Header); ok && c.fitsDeadline(ctx, wait) {
-				c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, wait)
-				drain(hr.Body)
-				if werr := sleep(ctx, wait); werr != nil {
-					return nil, nil, attempt, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempt, hr.StatusCode, rid, werr)
-				}
-				continue
-			}
-		}
-		if !readBody {
-			c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, -1)
-			return hr, nil, attempt, nil
-		}
-		data, rerr := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
-		hr.Body.Close()
-		dur = time.Since(start)
-		if rerr == nil && len(data) > maxBody {
-			c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, -1)
-			return nil, nil, attempt, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, rid)
-		}
-		if rerr != nil {
-			what := fmt.Sprintf("reading the answer of attempt %d (status %d, Request-ID %q)", attempt, hr.StatusCode, rid)
-			if ferr := c.retryFailed(ctx, req, attempt, hr.StatusCode, rid, dur, what, unwrapURLError(rerr)); ferr != nil {
-				return nil, nil, attempt, ferr
-			}
-			continue
-		}
-		c.logAttempt(ctx, req, attempt, hr.StatusCode, rid, dur, nil, -1)
-		hr.Body = http.NoBody
-		return hr, data, attempt, nil
+	if err := ctx.Err(); err != nil {
+		return nil, nil, 0, c.wrapf(req, "%w", err)
 	}
+	req.stream = !readBody
+	call := &callState{req: req, ctx: ctx}
+	r := c.rc.R().SetContext(context.WithValue(ctx, callKey{}, call))
+	if readBody {
+		r.SetResponseBodyLimit(maxBody)
+	} else {
+		r.SetDoNotParseResponse(true)
+	}
+	// resty copies these headers into the *http.Request it builds for each
+	// attempt (the signature goes on that copy), so req.header is shared
+	// read-only by all attempts; the body bytes get a new reader each time.
+	r.Header = req.header
+	if req.body != nil {
+		r.SetBody(req.body)
+	}
+	rr, err := r.Execute(req.method, fullURL)
+	attempts = r.Attempt
+	st := call.cur
+	var hr *http.Response
+	if rr != nil {
+		hr = rr.RawResponse
+	}
+	closeBody := func() {
+		if hr != nil && hr.Body != nil && !readBody {
+			hr.Body.Close()
+		}
+	}
+	if st == nil {
+		closeBody()
+		return nil, nil, attempts, c.wrapf(req, "%w", unwrapURLError(err))
+	}
+	dur := time.Since(st.start)
+	if st.signErr != nil {
+		// Signing failed (in signHook, or in resign for a try of
+		// net/http's own, which then went out unsigned).
+		closeBody()
+		c.logAttempt(ctx, req, attempts, 0, "", dur, st.signErr, -1)
+		return nil, nil, attempts, c.wrapf(req, "signing: %w", st.signErr)
+	}
+	if errors.Is(err, errStopRetrying) {
+		err = nil
+	}
+	if st.wasReplayed() {
+		closeBody()
+		hr, err = nil, errReplayed
+	}
+	status, rid := 0, ""
+	if hr != nil {
+		status, rid = hr.StatusCode, hr.Header.Get(signer.HeaderRequestID)
+	}
+	if cerr := ctx.Err(); cerr != nil && (err != nil || call.waiting) {
+		closeBody()
+		if call.waiting {
+			if st.err != nil {
+				return nil, nil, attempts, c.wrapf(req, "waiting to retry after attempt %d: %w", attempts, withCause(cerr, st.err))
+			}
+			return nil, nil, attempts, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempts, status, rid, cerr)
+		}
+		c.logAttempt(ctx, req, attempts, status, rid, dur, err, -1)
+		return nil, nil, attempts, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), withCause(cerr, unwrapURLError(err)))
+	}
+	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+		c.logAttempt(ctx, req, attempts, status, rid, dur, nil, -1)
+		return nil, nil, attempts, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, status, rid)
+	}
+	if err != nil || hr == nil {
+		closeBody()
+		if err == nil {
+			err = errors.New("no response")
+		}
+		err = unwrapURLError(err)
+		if !call.logged {
+			c.logAttempt(ctx, req, attempts, status, rid, dur, err, -1)
+		}
+		return nil, nil, attempts, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), err)
+	}
+	c.logAttempt(ctx, req, attempts, status, rid, dur, nil, -1)
+	if !readBody {
+		return hr, nil, attempts, nil
+	}
+	hr.Body = http.NoBody
+	return hr, rr.Body(), attempts, nil
 }
 
-// retryFailed handles attempt's failure err (a connection error, or one
-// while reading the answer of the given status and Request-ID; what names
-// it in the error): it logs the attempt and waits the backoff, returning
-// nil when the call should be tried again, or the call's final error when
-// the context has ended, err is not worth retrying, the retries are spent
-// or the wait would outlast the deadline.
-func (c *Client) retryFailed(ctx context.Context, req *request, attempt, status int, rid string, dur time.Duration, what string, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		c.logAttempt(ctx, req, attempt, status, rid, dur, err, -1)
-		return c.wrapf(req, "%s: %w", what, withCause(cerr, err))
+// attemptName names a failed attempt in the call's error: "attempt 2", or
+// "reading the answer of attempt 2 (status 200, Request-ID …)" when the
+// answer's head had arrived.
+func attemptName(attempt int, hr *http.Response, status int, rid string) string {
+	if hr == nil {
+		return "attempt " + strconv.Itoa(attempt)
 	}
-	if attempt > c.maxRetries || !retryableError(err) {
-		c.logAttempt(ctx, req, attempt, status, rid, dur, err, -1)
-		return c.wrapf(req, "%s: %w", what, err)
-	}
-	wait := c.backoff(attempt)
-	c.logAttempt(ctx, req, attempt, status, rid, dur, err, wait)
-	if !c.fitsDeadline(ctx, wait) {
-		return c.wrapf(req, "%s: %w", what, err)
-	}
-	if werr := sleep(ctx, wait); werr != nil {
-		return c.wrapf(req, "waiting to retry after attempt %d: %w", attempt, withCause(werr, err))
-	}
-	return nil
+	return fmt.Sprintf("reading the answer of attempt %d (status %d, Request-ID %q)", attempt, status, rid)
 }
 
 // readResponse reads the answer completely and verifies it: a verified (or
@@ -328,7 +400,8 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 		}
 		if err := c.verifier.VerifyResponse(req.method, path, hr.Header, body); err != nil {
 			c.logVerifyFailure(req, resp.RequestID, err)
-			return nil, &VerifyError{Response: resp, Err: err, Method: req.method, Template: req.template}
+			return nil, &VerifyError{Response: resp, Err: err, Method: req.method, BaseURL: req.baseURL, Template: req.template,
+				Hint: c.verifyHint(req, hr.Header, err)}
 		}
 		resp.Verified = true
 		return resp, nil
@@ -342,13 +415,26 @@ func (c *Client) classify(req *request, hr *http.Response, body []byte) (*Respon
 			c.logVerifyFailure(req, hr.Header.Get(signer.HeaderRequestID), verr)
 		}
 	}
-	return nil, newAPIError(req.method, req.template, hr.StatusCode, hr.Header, body, verified, verr)
+	return nil, newAPIError(req, c.serial, hr.StatusCode, hr.Header, body, verified, verr)
 }
 
-// wrapf wraps an error with the method and template (never expanded values,
-// never the signature).
+// verifyHint is VerifyError.Hint: set when a signature does not match the
+// key configured for the answer's serial (not for a statement's SHA-1,
+// which is about the body, not the key).
+func (c *Client) verifyHint(req *request, h http.Header, err error) string {
+	if !errors.Is(err, signer.ErrBadSignature) || signer.VerificationFor(req.method, req.urlPath()) == signer.VerifyStatementSHA1 {
+		return ""
+	}
+	if _, ok := c.keys.Lookup(h.Get(signer.HeaderSerial)); !ok {
+		return ""
+	}
+	return platformKeyHint
+}
+
+// wrapf wraps an error with the method, base URL and template (never
+// expanded values, never the signature).
 func (c *Client) wrapf(req *request, format string, args ...any) error {
-	return fmt.Errorf("chain: "+req.method+" "+req.template+": "+format, args...)
+	return fmt.Errorf("chain: "+req.call()+": "+format, args...)
 }
 
 func retryableStatus(code int) bool {
@@ -403,20 +489,6 @@ func (c *Client) fitsDeadline(ctx context.Context, d time.Duration) bool {
 	return !ok || time.Until(dl) > d
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // drain reads a little of a discarded body so the connection can be reused.
 func drain(rc io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(rc, 64<<10))
@@ -440,6 +512,26 @@ func withCause(ctxErr, cause error) error {
 		return ctxErr
 	}
 	return fmt.Errorf("%w (%v)", ctxErr, cause)
+}
+
+// targetHidden is a signing error whose text had the request target (with
+// the expanded path values) replaced; errors.Is and errors.As still reach
+// the Signer's own error.
+type targetHidden struct {
+	msg string
+	err error
+}
+
+func (e *targetHidden) Error() string { return e.msg }
+func (e *targetHidden) Unwrap() error { return e.err }
+
+// hideTarget keeps the expanded request target out of a signing error: the
+// call's error names the template instead (wrapf).
+func hideTarget(err error, target string) error {
+	if target == "" || !strings.Contains(err.Error(), target) {
+		return err
+	}
+	return &targetHidden{msg: strings.ReplaceAll(err.Error(), " "+target, ""), err: err}
 }
 
 // cancelBody releases the call's timeout when the body is closed.

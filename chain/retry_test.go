@@ -72,17 +72,17 @@ func TestRetryLimits(t *testing.T) {
 	fail := reply{Status: 500, Body: `{"code":"SYSTEM_ERROR","message":"x"}`}
 	cases := []struct {
 		name   string
-		mutate func(*chain.Options)
+		mutate func(*chain.Config)
 		hits   int64
 	}{
 		{"default two retries", nil, 3},
-		{"MaxRetries 4", func(o *chain.Options) { o.MaxRetries = 4 }, 5},
-		{"DisableRetries", func(o *chain.Options) { o.DisableRetries = true; o.MaxRetries = 4 }, 1},
+		{"MaxRetries 4", func(o *chain.Config) { o.MaxRetries = 4 }, 5},
+		{"DisableRetries", func(o *chain.Config) { o.DisableRetries = true; o.MaxRetries = 4 }, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var muts []func(*chain.Options)
+			var muts []func(*chain.Config)
 			if tc.mutate != nil {
 				muts = append(muts, tc.mutate)
 			}
@@ -183,7 +183,7 @@ func TestContextCancellation(t *testing.T) {
 		if !errors.Is(err, ctx.Err()) || !errors.Is(err, context.Canceled) {
 			t.Fatalf("errors.Is(err, ctx.Err()) = false: %v", err)
 		}
-		if !strings.HasPrefix(err.Error(), "chain: POST v3/payscore/payafter-orders/{out_order_no}/sync: ") {
+		if !strings.HasPrefix(err.Error(), "chain: POST "+c.BaseURL()+"v3/payscore/payafter-orders/{out_order_no}/sync: ") {
 			t.Errorf("message %q does not name method and template", err)
 		}
 		if strings.Contains(err.Error(), "1234323JKHDFE1243252") {
@@ -192,7 +192,7 @@ func TestContextCancellation(t *testing.T) {
 	})
 	t.Run("during the backoff", func(t *testing.T) {
 		t.Parallel()
-		_, c := setup(t, func(seen, int) reply { return reply{Status: 500} }, func(o *chain.Options) { o.RetryWait = time.Hour; o.RetryMaxWait = time.Hour; o.Timeout = -1 })
+		_, c := setup(t, func(seen, int) reply { return reply{Status: 500} }, func(o *chain.Config) { o.RetryWait = time.Hour; o.RetryMaxWait = time.Hour; o.Timeout = -1 })
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
 		_, err := c.Chain("v3/x").Get(ctx, nil)
@@ -214,7 +214,7 @@ func TestContextCancellation(t *testing.T) {
 	})
 	t.Run("client timeout", func(t *testing.T) {
 		t.Parallel()
-		_, c := setup(t, func(seen, int) reply { return reply{Hang: true} }, func(o *chain.Options) { o.Timeout = 100 * time.Millisecond })
+		_, c := setup(t, func(seen, int) reply { return reply{Hang: true} }, func(o *chain.Config) { o.Timeout = 100 * time.Millisecond })
 		_, err := c.Chain("v3/x").Get(context.Background(), nil)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("got %v", err)
@@ -224,13 +224,13 @@ func TestContextCancellation(t *testing.T) {
 
 func TestTransportErrorNamesTheCall(t *testing.T) {
 	t.Parallel()
-	g, c := setup(t, nil, func(o *chain.Options) { o.DisableRetries = true })
+	g, c := setup(t, nil, func(o *chain.Config) { o.DisableRetries = true })
 	g.Close() // nothing listens any more
 	_, err := c.Chain("v3/refund/domestic/refunds/{out_refund_no}").Get(context.Background(), chain.O{"out_refund_no": "R-secret-42"})
 	if err == nil {
 		t.Fatal("no error")
 	}
-	want := "chain: GET v3/refund/domestic/refunds/{out_refund_no}: attempt 1: "
+	want := "chain: GET " + c.BaseURL() + "v3/refund/domestic/refunds/{out_refund_no}: attempt 1: "
 	if !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("message %q, want prefix %q", err, want)
 	}

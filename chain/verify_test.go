@@ -53,7 +53,7 @@ func TestVerificationFailures(t *testing.T) {
 			if ve.Response == nil || ve.Response.RequestID != "RID-1" || ve.Response.Verified {
 				t.Errorf("VerifyError.Response = %+v", ve.Response)
 			}
-			if want := "chain: GET v3/pay/transactions/id/{id}: answer failed verification (Request-ID RID-1)"; !strings.HasPrefix(err.Error(), want) {
+			if want := "chain: GET " + c.BaseURL() + "v3/pay/transactions/id/{id}: answer failed verification (Request-ID RID-1)"; !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("message %q, want prefix %q", err, want)
 			}
 			if sig := ve.Response.Header.Get(signer.HeaderSignature); sig != "" && strings.Contains(err.Error(), sig) {
@@ -180,6 +180,9 @@ func TestAPIErrors(t *testing.T) {
 			if !errors.As(err, &ae) {
 				t.Fatalf("want *chain.APIError, got %T %v", err, err)
 			}
+			// Every call error names the host as well.
+			tc.want.BaseURL, tc.want.Serial = c.BaseURL(), testMerchantSerial
+			tc.msg = strings.Replace(tc.msg, "chain: POST ", "chain: POST "+c.BaseURL(), 1)
 			if tc.verr != nil && !errors.Is(ae.VerifyErr, tc.verr) {
 				t.Errorf("VerifyErr = %v, want %v", ae.VerifyErr, tc.verr)
 			}
@@ -213,7 +216,7 @@ func TestOnUnknownSerial(t *testing.T) {
 			return reply{Body: okBody, Serial: "PUB_KEY_ID_NEW"}
 		}
 		return reply{Status: 404, Body: `{"code":"X","message":"y"}`, Serial: "PUB_KEY_ID_NEWER"}
-	}, func(o *chain.Options) {
+	}, func(o *chain.Config) {
 		o.OnUnknownSerial = func(serial string) { mu.Lock(); got = append(got, serial); mu.Unlock() }
 	})
 	c.Chain("v3/x").Get(context.Background(), nil)

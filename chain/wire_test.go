@@ -57,11 +57,11 @@ func newRawWire(t *testing.T, answer func(n int, r rawRequest) string) (*rawWire
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{
+	c, err := chain.NewClient(chain.Config{
 		MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
-		KeyStore:  signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
-		BaseURL:   "http://" + ln.Addr().String() + "/",
-		RetryWait: time.Millisecond,
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:      "http://" + ln.Addr().String() + "/",
+		RetryWait:    time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -343,7 +343,7 @@ func TestBrokenAnswerIsRetried(t *testing.T) {
 		if !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("error %v, want io.ErrUnexpectedEOF", err)
 		}
-		if !strings.HasPrefix(err.Error(), "chain: GET v3/x: ") {
+		if !strings.HasPrefix(err.Error(), "chain: GET "+c.BaseURL()+"v3/x: ") {
 			t.Errorf("error %q does not name the call", err)
 		}
 		if n := len(w.requests()); n != 1+chain.DefaultMaxRetries {
@@ -388,9 +388,9 @@ func TestHTTP2RequestsWithoutBodyEndTheStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
-		KeyStore: signer.NewKeyStore(map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}),
-		BaseURL:  srv.URL, HTTPClient: srv.Client()})
+	c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:      srv.URL, HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,9 +440,9 @@ func TestResendSigningFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial,
-		Signer:   &flakySigner{n: 2, s: rs}, // the two calls sign; the resend does not
-		KeyStore: c0.KeyStore(), BaseURL: c0.BaseURL(), DisableRetries: true})
+	c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial,
+		Signer:       &flakySigner{n: 2, s: rs}, // the two calls sign; the resend does not
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}, BaseURL: c0.BaseURL(), DisableRetries: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +450,7 @@ func TestResendSigningFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Chain("v3/x").Get(context.Background(), nil)
-	if err == nil || !strings.Contains(err.Error(), "chain: GET v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
+	if err == nil || !strings.Contains(err.Error(), "chain: GET "+c.BaseURL()+"v3/x: signing: ") || !strings.Contains(err.Error(), "HSM offline") {
 		t.Fatalf("got %v, want the signing error", err)
 	}
 	reqs := w.requests()
@@ -502,8 +502,8 @@ func TestResendBehindCloningTransport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.NewClient(chain.Options{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
-		KeyStore: c0.KeyStore(), BaseURL: c0.BaseURL(), RetryWait: time.Millisecond,
+	c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: rs,
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey}, BaseURL: c0.BaseURL(), RetryWait: time.Millisecond,
 		HTTPClient: &http.Client{Transport: cloningTransport{base: &http.Transport{}}}})
 	if err != nil {
 		t.Fatal(err)

@@ -66,38 +66,56 @@ type failBody struct {
 // Messages never contain keys, signatures or fn's error text; use
 // WithErrorLog to log the full errors.
 func (p *Parser) Handler(fn func(context.Context, *Notification) error) http.Handler {
+	return serve(p.opts.errorLog, p.Parse, classify, fn, jsonAnswer{})
+}
+
+// answer writes a handler's replies in the format of one protocol version.
+type answer interface {
+	ok(w http.ResponseWriter)
+	fail(w http.ResponseWriter, status int, msg string)
+}
+
+// serve is the flow every handler shares: POST only, parse, classify a parse
+// error, call fn, map fn's error (a *HandlerError picks status and message;
+// any other error answers 500 with a generic message), log what it refuses.
+func serve[N any](errorLog func(context.Context, error), parse func(*http.Request) (N, error), classify func(error) (int, string),
+	fn func(context.Context, N) error, a answer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		fail := func(status int, msg string, err error) {
+			if errorLog != nil {
+				errorLog(ctx, err)
+			}
+			a.fail(w, status, msg)
+		}
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			p.fail(ctx, w, http.StatusMethodNotAllowed, "method not allowed", fmt.Errorf("notify: method %s not allowed", r.Method))
+			fail(http.StatusMethodNotAllowed, "method not allowed", fmt.Errorf("notify: method %s not allowed", r.Method))
 			return
 		}
-		n, err := p.Parse(r)
+		n, err := parse(r)
 		if err != nil {
 			status, msg := classify(err)
-			p.fail(ctx, w, status, msg, err)
+			fail(status, msg, err)
 			return
 		}
-		if fn == nil {
-			w.WriteHeader(http.StatusOK)
-			return
-		}
-		if err := fn(ctx, n); err != nil {
-			status, msg := http.StatusInternalServerError, "notification not processed"
-			var he *HandlerError
-			if errors.As(err, &he) {
-				if he.Status >= 400 && he.Status <= 599 {
-					status = he.Status
+		if fn != nil {
+			if err := fn(ctx, n); err != nil {
+				status, msg := http.StatusInternalServerError, "notification not processed"
+				var he *HandlerError
+				if errors.As(err, &he) {
+					if he.Status >= 400 && he.Status <= 599 {
+						status = he.Status
+					}
+					if he.Message != "" {
+						msg = he.Message
+					}
 				}
-				if he.Message != "" {
-					msg = he.Message
-				}
+				fail(status, msg, err)
+				return
 			}
-			p.fail(ctx, w, status, msg, err)
-			return
 		}
-		w.WriteHeader(http.StatusOK)
+		a.ok(w)
 	})
 }
 
@@ -131,10 +149,13 @@ func classify(err error) (int, string) {
 	return http.StatusBadRequest, "notification refused"
 }
 
-func (p *Parser) fail(ctx context.Context, w http.ResponseWriter, status int, msg string, err error) {
-	if p.opts.errorLog != nil {
-		p.opts.errorLog(ctx, err)
-	}
+// jsonAnswer answers APIv3 callbacks: 200 with no body, or
+// {"code":"FAIL","message":…}.
+type jsonAnswer struct{}
+
+func (jsonAnswer) ok(w http.ResponseWriter) { w.WriteHeader(http.StatusOK) }
+
+func (jsonAnswer) fail(w http.ResponseWriter, status int, msg string) {
 	b, _ := json.Marshal(failBody{Code: "FAIL", Message: msg})
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", fmt.Sprint(len(b)))

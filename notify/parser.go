@@ -69,18 +69,18 @@ func (p *Parser) KeyStore() *signer.KeyStore { return p.verifier.Keys }
 // envelope and decrypts its resource. Parse consumes r.Body; it does not close
 // it (the http.Server does).
 func (p *Parser) Parse(r *http.Request) (*Notification, error) {
-	if r == nil || r.Body == nil {
-		return nil, fmt.Errorf("%w: no request body", ErrMalformed)
-	}
-	body, err := p.readBody(r)
+	body, err := readBody(r, p.opts.maxBody)
 	if err != nil {
 		return nil, err
 	}
 	return p.ParseRaw(r.Header, body)
 }
 
-func (p *Parser) readBody(r *http.Request) ([]byte, error) {
-	limit := p.opts.maxBody
+// readBody reads r's body, at most limit bytes (else ErrBodyTooLarge).
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r == nil || r.Body == nil {
+		return nil, fmt.Errorf("%w: no request body", ErrMalformed)
+	}
 	if r.ContentLength > limit {
 		return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrBodyTooLarge, r.ContentLength, limit)
 	}

@@ -20,7 +20,7 @@ func BenchmarkExpandSeed(b *testing.B) {
 }
 
 func BenchmarkExpandStrictSeed(b *testing.B) {
-	tp, err := ParseChain("v3/payscore/payafterOrders/_out_order_no_/sync")
+	tp, err := ParseChain("v3/payscore/payafter-orders/_out_order_no_/sync")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,6 +64,6 @@ func BenchmarkParse(b *testing.B) {
 func BenchmarkNormalize(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = Normalize("v3/payscore/payafterOrders/_out_order_no_/sync")
+		_ = NormalizeSegment("v3/payscore/payafterOrders/_out_order_no_/sync")
 	}
 }

@@ -6,7 +6,12 @@
 //
 //	v3/payscore/payafter-orders/{out_order_no}/sync   RFC 6570
 //	v3/payscore/payafter-orders/<out_order_no>/sync   <name> → {name}
-//	v3/payscore/payafterOrders/_out_order_no_/sync    _name_ segment, camelCase → kebab-case
+//	v3/payscore/payafter-orders/_out_order_no_/sync   whole _name_ segment (PHP SDK)
+//	v3/payscore/payafter-orders/$out_order_no$/sync   whole $name$ segment (Node SDK)
+//
+// A path written as one string keeps its literal text byte for byte.
+// Only NormalizeSegment, for paths given segment by segment, re-cases
+// literals the PHP SDK's way (payafterOrders → payafter-orders).
 //
 // Parse and ParseChain return an immutable *Template that is safe for
 // concurrent use; the package-level Expand and ParseChain keep parsed

@@ -72,17 +72,32 @@ func ExampleTemplate_ExpandStrict() {
 }
 
 func ExampleNormalize() {
-	fmt.Println(pathtpl.Normalize("v3/payscore/payafterOrders/_out_order_no_/sync"))
+	fmt.Println(pathtpl.Normalize("v3/payscore/payafter-orders/_out_order_no_/sync"))
 	fmt.Println(pathtpl.Normalize("v3/payscore/payafter-orders/<out_order_no>/sync"))
-	fmt.Println(pathtpl.Normalize("v3/merchantService/complaintsV2/<complaint_id>"))
+	fmt.Println(pathtpl.Normalize("v3/marketing/busifavor/users/$openid$/coupons"))
+	fmt.Println(pathtpl.Normalize("v3/pay/transactions/out-trade-no/ABCdef123")) // literals as written
 	// Output:
 	// v3/payscore/payafter-orders/{out_order_no}/sync
 	// v3/payscore/payafter-orders/{out_order_no}/sync
-	// v3/merchant-service/complaints-v2/{complaint_id}
+	// v3/marketing/busifavor/users/{openid}/coupons
+	// v3/pay/transactions/out-trade-no/ABCdef123
+}
+
+func ExampleNormalizeSegment() {
+	for _, seg := range []string{"payafterOrders", "_out_order_no_", "$openid$", "MerchantService", "complaintsV2", "video_upload"} {
+		fmt.Println(pathtpl.NormalizeSegment(seg))
+	}
+	// Output:
+	// payafter-orders
+	// {out_order_no}
+	// {openid}
+	// merchant-service
+	// complaints-v2
+	// video_upload
 }
 
 func ExampleParseChain() {
-	t, err := pathtpl.ParseChain("v3/payscore/payafterOrders/_out_order_no_/sync")
+	t, err := pathtpl.ParseChain("v3/payscore/payafter-orders/_out_order_no_/sync")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -140,6 +140,9 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range normalizeCases {
 		f.Add(tc.in)
 	}
+	for _, tc := range asWrittenCases {
+		f.Add(tc.in)
+	}
 	for _, s := range []string{"v3/x%2Fy", "a%3Ab", "{/id*", "/id*}", "{var:10000}", "{x..y}", "{%2x}", "café/{var}", "a<b>", "{a:12", "v3/\xff"} {
 		f.Add(s)
 	}
@@ -181,6 +184,13 @@ func FuzzParse(f *testing.F) {
 		n := Normalize(tmpl)
 		if again := Normalize(n); again != n {
 			t.Fatalf("Normalize is not idempotent on %q: %q then %q", tmpl, n, again)
+		}
+		seg := NormalizeSegment(tmpl)
+		if again := NormalizeSegment(seg); again != seg {
+			t.Fatalf("NormalizeSegment is not idempotent on %q: %q then %q", tmpl, seg, again)
+		}
+		if again := Normalize(seg); again != seg {
+			t.Fatalf("Normalize changes NormalizeSegment(%q) = %q into %q", tmpl, seg, again)
 		}
 		if tp, err := ParseChain(tmpl); err == nil && tp.String() != n {
 			t.Fatalf("ParseChain(%q).String() = %q, want %q", tmpl, tp.String(), n)

@@ -90,7 +90,7 @@ func TestReservedExpansionPassesPaths(t *testing.T) {
 // TestValuesSentExactly: values are never case-folded or normalized.
 func TestValuesSentExactly(t *testing.T) {
 	t.Parallel()
-	for _, path := range []string{"v3/users/{openid}", "v3/users/<openid>", "v3/users/_openid_"} {
+	for _, path := range []string{"v3/users/{openid}", "v3/users/<openid>", "v3/users/_openid_", "v3/users/$openid$"} {
 		tp, err := ParseChain(path)
 		if err != nil {
 			t.Fatal(err)

@@ -2,25 +2,39 @@ package pathtpl
 
 import "strings"
 
-// Normalize rewrites a path written in the chain syntaxes into an RFC 6570
-// template, segment by segment ("/"-separated, outside {} and <>):
+// Normalize rewrites the placeholder syntaxes of a path written as one
+// string into an RFC 6570 template, segment by segment ("/"-separated,
+// outside {} and <>):
 //
 //   - <name> becomes {name} (any expression works: <+path> → {+path});
-//   - a whole segment _name_ becomes {name} (v3/payscore/payafterOrders/_out_order_no_/sync);
-//   - literal camelCase becomes kebab-case and a leading capital is lowered
-//     (payafterOrders → payafter-orders, MerchantService → merchant-service,
-//     URLPath → url-path). An expression inside a segment counts as a word,
-//     so a capital right after it starts a new word: {id}Detail →
-//     {id}-detail, just as idDetail → id-detail (a capital never disappears
-//     into the value before it).
+//   - a whole segment _name_ (the PHP SDK's form) or $name$ (the Node SDK's)
+//     becomes {name}: v3/payscore/payafter-orders/_out_order_no_/sync.
 //
-// %XX triplets in literals are copied unchanged. Text inside {} and <> is
-// never changed, and literal text after a "?" or
-// "#" is left as is (only <name> is rewritten there). Literal segments
-// without capitals, such as v3, video_upload or image-upload, pass unchanged.
-// Values are never normalized: they are given to Expand, not written into
-// the path. Normalize does not validate; Parse reports syntax errors.
-func Normalize(path string) string {
+// Everything else is copied byte for byte: literal text is never re-cased
+// (v3/pay/transactions/out-trade-no/ABCdef123 stays as it is), %XX triplets
+// are kept, text inside {} is never changed, and after a "?" or "#" only
+// <name> is rewritten. Values are never normalized: they are given to
+// Expand, not written into the path. Normalize does not validate; Parse
+// reports syntax errors. NormalizeSegment is the segment-by-segment form,
+// which also re-cases.
+func Normalize(path string) string { return normalize(path, false) }
+
+// NormalizeSegment is Normalize for the segment-by-segment form of a path
+// (chain.Client.Chain("v3", "payscore", "payafterOrders", "_out_order_no_",
+// "sync")), with the PHP SDK's re-casing as well, because PHP and JS
+// property names cannot hold a "-": literal camelCase becomes kebab-case
+// and a leading capital is lowered (payafterOrders → payafter-orders,
+// MerchantService → merchant-service, URLPath → url-path). An expression
+// inside a segment counts as a word, so a capital right after it starts a
+// new word: {id}Detail → {id}-detail, just as idDetail → id-detail (a
+// capital never disappears into the value before it). Literal segments
+// without capitals, such as v3, video_upload or image-upload, pass
+// unchanged; so do %XX triplets, text inside {} and <>, and the literal
+// text after a "?" or "#". A "/" in seg separates segments that are all
+// treated so.
+func NormalizeSegment(seg string) string { return normalize(seg, true) }
+
+func normalize(path string, recase bool) string {
 	var b strings.Builder
 	b.Grow(len(path) + 8)
 	depthEnd := func(i int) int { // index of the closer for an opener at i, or -1
@@ -52,7 +66,7 @@ func Normalize(path string) string {
 				continue
 			}
 		}
-		normalizeSegment(&b, path[segStart:i])
+		normalizeSegment(&b, path[segStart:i], recase)
 		if i == len(path) {
 			break
 		}
@@ -67,9 +81,10 @@ func Normalize(path string) string {
 	return b.String()
 }
 
-// normalizeSegment writes one path segment in normalized form.
-func normalizeSegment(b *strings.Builder, seg string) {
-	if isUnderscoreVar(seg) {
+// normalizeSegment writes one path segment in normalized form, re-cased
+// when recase is set.
+func normalizeSegment(b *strings.Builder, seg string, recase bool) {
+	if isSegmentVar(seg) {
 		b.WriteByte('{')
 		b.WriteString(seg[1 : len(seg)-1])
 		b.WriteByte('}')
@@ -79,10 +94,10 @@ func normalizeSegment(b *strings.Builder, seg string) {
 	for len(seg) > 0 {
 		k := strings.IndexAny(seg, "{<")
 		if k < 0 {
-			writeKebab(b, seg, afterExpr)
+			writeLiteral(b, seg, afterExpr, recase)
 			return
 		}
-		writeKebab(b, seg[:k], afterExpr)
+		writeLiteral(b, seg[:k], afterExpr, recase)
 		seg = seg[k:]
 		n := rewriteExpr(b, seg)
 		seg = seg[n:]
@@ -128,11 +143,11 @@ func rewriteAngles(b *strings.Builder, s string) {
 	}
 }
 
-// isUnderscoreVar reports whether seg is a whole-segment _name_ placeholder
-// whose name is a valid RFC 6570 varname (varchars, single inner dots), so
-// that "_._" or "_a.._" stay literal text.
-func isUnderscoreVar(seg string) bool {
-	if len(seg) < 3 || seg[0] != '_' || seg[len(seg)-1] != '_' {
+// isSegmentVar reports whether seg is a whole-segment _name_ or $name$
+// placeholder whose name is a valid RFC 6570 varname (varchars, single
+// inner dots), so that "_._", "_a.._" or "$a-b$" stay literal text.
+func isSegmentVar(seg string) bool {
+	if len(seg) < 3 || seg[0] != '_' && seg[0] != '$' || seg[len(seg)-1] != seg[0] {
 		return false
 	}
 	name := seg[1 : len(seg)-1]
@@ -151,6 +166,15 @@ func isUnderscoreVar(seg string) bool {
 func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// writeLiteral writes a literal run: as is, or re-cased by writeKebab.
+func writeLiteral(b *strings.Builder, s string, afterExpr, recase bool) {
+	if recase {
+		writeKebab(b, s, afterExpr)
+	} else {
+		b.WriteString(s)
+	}
+}
 
 // writeKebab writes a literal run with camelCase turned into kebab-case.
 // afterExpr says that the run directly follows an expression, which counts

@@ -1,11 +1,14 @@
 package pathtpl
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
+// normalizeCases are the segment-by-segment form: NormalizeSegment, which
+// re-cases as the PHP SDK does.
 var normalizeCases = []struct {
 	in, want string
 }{
@@ -84,13 +87,66 @@ var normalizeCases = []struct {
 	{"v3/a%2", "v3/a%2"},
 	// non-ASCII is neither case-mapped nor a word boundary
 	{"v3/ÄBc", "v3/Äbc"}, // only ASCII letters are looked at
+	// the Node SDK's $name$, a whole segment like _name_
+	{"v3/users/$openid$/coupons", "v3/users/{openid}/coupons"},
+	{"v3/$outTradeNo$", "v3/{outTradeNo}"},
+	{"$a$", "{a}"},
+	{"v3/$a-b$", "v3/$a-b$"},
+	{"v3/x$a$", "v3/x$a$"},
+	{"v3/$a_", "v3/$a_"},
+	{"v3/$$", "v3/$$"},
+}
+
+// asWrittenCases are paths given as one string: Normalize rewrites the
+// placeholders and copies every literal byte as written.
+var asWrittenCases = []struct {
+	in, want string
+}{
+	{"v3/payscore/payafter-orders/<out_order_no>/sync", "v3/payscore/payafter-orders/{out_order_no}/sync"},
+	{"v3/payscore/payafter-orders/_out_order_no_/sync", "v3/payscore/payafter-orders/{out_order_no}/sync"},
+	{"v3/payscore/payafter-orders/$out_order_no$/sync", "v3/payscore/payafter-orders/{out_order_no}/sync"},
+	{"v3/payscore/payafter-orders/{out_order_no}/sync", "v3/payscore/payafter-orders/{out_order_no}/sync"},
+	// literals are never re-cased (issue 12: the values people write into paths)
+	{"v3/pay/transactions/out-trade-no/ABCdef123", "v3/pay/transactions/out-trade-no/ABCdef123"},
+	{"v3/refund/domestic/refunds/R_Abc_1", "v3/refund/domestic/refunds/R_Abc_1"},
+	{"v3/merchant-service/images/<MEDIA_ID>", "v3/merchant-service/images/{MEDIA_ID}"},
+	{"v3/payscore/payafterOrders/_out_order_no_/sync", "v3/payscore/payafterOrders/{out_order_no}/sync"},
+	{"v3/orders/{id}Detail", "v3/orders/{id}Detail"},
+	{"v3/file<name>Ext", "v3/file{name}Ext"},
+	{"v3/x%2Fy", "v3/x%2Fy"},
+	{"v3/<+rawPath>", "v3/{+rawPath}"},
+	{"v3/transactions/id/<transaction_id>?mchid=<mchid>", "v3/transactions/id/{transaction_id}?mchid={mchid}"},
+	{"v3/bills?billDate={d}", "v3/bills?billDate={d}"},
+	{"v3/_a_b", "v3/_a_b"},
+	{"v3/$a-b$", "v3/$a-b$"},
+	{"v3/<open", "v3/<open"},
+	{"", ""},
+	{"/", "/"},
+}
+
+func TestNormalizeSegment(t *testing.T) {
+	t.Parallel()
+	for _, tc := range normalizeCases {
+		if diff := cmp.Diff(tc.want, NormalizeSegment(tc.in)); diff != "" {
+			t.Errorf("NormalizeSegment(%q) mismatch (-want +got):\n%s", tc.in, diff)
+		}
+	}
 }
 
 func TestNormalize(t *testing.T) {
 	t.Parallel()
-	for _, tc := range normalizeCases {
+	for _, tc := range asWrittenCases {
 		if diff := cmp.Diff(tc.want, Normalize(tc.in)); diff != "" {
 			t.Errorf("Normalize(%q) mismatch (-want +got):\n%s", tc.in, diff)
+		}
+	}
+	// Without capitals, the two forms agree.
+	for _, tc := range normalizeCases {
+		if strings.ContainsFunc(tc.in, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
+			continue
+		}
+		if diff := cmp.Diff(NormalizeSegment(tc.in), Normalize(tc.in)); diff != "" {
+			t.Errorf("Normalize(%q) and NormalizeSegment differ (-segment +normalize):\n%s", tc.in, diff)
 		}
 	}
 }
@@ -98,6 +154,16 @@ func TestNormalize(t *testing.T) {
 func TestNormalizeIdempotent(t *testing.T) {
 	t.Parallel()
 	for _, tc := range normalizeCases {
+		once := NormalizeSegment(tc.in)
+		if twice := NormalizeSegment(once); twice != once {
+			t.Errorf("NormalizeSegment(NormalizeSegment(%q)) = %q, want %q", tc.in, twice, once)
+		}
+		// chain hands a re-cased segment to ParseChain, which normalizes again
+		if again := Normalize(once); again != once {
+			t.Errorf("Normalize(NormalizeSegment(%q)) = %q, want %q", tc.in, again, once)
+		}
+	}
+	for _, tc := range asWrittenCases {
 		once := Normalize(tc.in)
 		if twice := Normalize(once); twice != once {
 			t.Errorf("Normalize(Normalize(%q)) = %q, want %q", tc.in, twice, once)
@@ -112,8 +178,8 @@ func TestParseChain(t *testing.T) {
 	for _, path := range []string{
 		"v3/payscore/payafter-orders/{out_order_no}/sync",
 		"v3/payscore/payafter-orders/<out_order_no>/sync",
-		"v3/payscore/payafterOrders/_out_order_no_/sync",
-		"v3/payscore/payafterOrders/<out_order_no>/sync",
+		"v3/payscore/payafter-orders/_out_order_no_/sync",
+		"v3/payscore/payafter-orders/$out_order_no$/sync",
 	} {
 		tp, err := ParseChain(path)
 		if err != nil {

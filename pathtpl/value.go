@@ -2,6 +2,7 @@ package pathtpl
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -144,12 +145,25 @@ func (e valueErr) Error() string { return string(e) }
 
 const errNotScalar = valueErr("not a scalar")
 
-// scalarString formats a scalar value: strings as is, booleans as
-// true/false, integers in decimal, floats like JSON (6 → "6", 37.76 →
-// "37.76"). ok is false for nil (undefined). Values of named types with a
-// scalar underlying kind are accepted; a nil pointer is undefined and other
-// pointers are followed. errNotScalar is returned for lists, maps and other
-// types.
+// FormatScalar turns one value into the text Expand writes for it (before
+// percent-encoding); package chain uses it for query values too, so a value
+// is written the same way in the path and in the query. Strings are kept as
+// they are, booleans are true/false, integers decimal, floats as
+// encoding/json writes them (6 → "6", 37.76 → "37.76"), json.Number as is.
+// Named types (type OrderNo string, a named int or bool) are written as
+// their underlying value, as encoding/json does; a fmt.Stringer of another
+// kind (a struct) by its String method. Pointers are followed. ok is false
+// for nil and a nil pointer (undefined); lists, maps, NaN, infinities and
+// other types are an error.
+func FormatScalar(v any) (s string, ok bool, err error) {
+	s, ok, err = scalarString(v)
+	if err == errNotScalar {
+		err = valueErr("a list or map is not a single value")
+	}
+	return s, ok, err
+}
+
+// scalarString is FormatScalar, returning errNotScalar for lists and maps.
 func scalarString(v any) (s string, ok bool, err error) {
 	switch x := v.(type) {
 	case nil:
@@ -209,6 +223,14 @@ func scalarString(v any) (s string, ok bool, err error) {
 		return formatFloat(rv.Float(), 64)
 	case reflect.Slice, reflect.Array, reflect.Map:
 		return "", false, errNotScalar
+	}
+	if st, ok := rv.Interface().(fmt.Stringer); ok {
+		return st.String(), true, nil
+	}
+	if rv.CanAddr() {
+		if st, ok := rv.Addr().Interface().(fmt.Stringer); ok {
+			return st.String(), true, nil
+		}
 	}
 	return "", false, valueErr("unsupported type " + rv.Type().String())
 }

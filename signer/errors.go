@@ -44,6 +44,7 @@ var (
 	ErrAPIv3KeyLength = errors.New("signer: the APIv3 key must be 32 bytes")
 	// ErrPKCS1v15Refused means PKCS#1 v1.5 encryption was requested; APIv3 uses RSA-OAEP only.
 	ErrPKCS1v15Refused = errors.New("signer: RSA PKCS#1 v1.5 encryption is refused; WeChat Pay APIv3 uses RSA-OAEP")
-	// ErrUnknownAlgorithm means Encrypt was asked for an algorithm it does not know.
+	// ErrUnknownAlgorithm means Encrypt was asked for an algorithm it does not know, or
+	// an APIv2 signature for a sign_type other than MD5 and HMAC-SHA256.
 	ErrUnknownAlgorithm = errors.New("signer: unknown encryption algorithm")
 )

@@ -49,6 +49,12 @@ func payPrepare(fn string, opts []PayOption, s Signer, fields ...[2]string) (ts,
 	if s == nil {
 		return "", "", fmt.Errorf("signer: %s: Signer is nil", fn)
 	}
+	return payStamp(fn, opts, fields...)
+}
+
+// payStamp checks that fields (name, value) are non-empty single lines and
+// returns the timestamp and a fresh nonce.
+func payStamp(fn string, opts []PayOption, fields ...[2]string) (ts, nonce string, err error) {
 	for _, f := range fields {
 		if f[1] == "" {
 			return "", "", fmt.Errorf("signer: %s: %s is empty", fn, f[0])

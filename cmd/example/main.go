@@ -13,7 +13,7 @@
 // With WECHATPAY_MCHID, WECHATPAY_SERIAL, WECHATPAY_PRIVATE_KEY and either
 // WECHATPAY_PUBLIC_KEY_ID + WECHATPAY_PUBLIC_KEY or WECHATPAY_PLATFORM_CERTS
 // (optionally WECHATPAY_APIV3_KEY, WECHATPAY_BASE_URL) it calls the
-// configured endpoint instead; see package internal/envconfig. The order
+// configured endpoint instead; see wechatpay.ConfigFromEnv. The order
 // sent can be changed with WECHATPAY_EXAMPLE_OUT_ORDER_NO,
 // WECHATPAY_EXAMPLE_APPID and WECHATPAY_EXAMPLE_SERVICE_ID (defaults: the
 // seed's 1234323JKHDFE1243252, wxd678efh567hg6787, 500001).
@@ -29,11 +29,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
-	"github.com/chainpay-go/wechatpay/internal/envconfig"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
@@ -139,8 +139,10 @@ func run(ctx context.Context, stdout io.Writer, getenv func(string) string) erro
 // client makes the client: from WECHATPAY_* variables, or against an
 // in-process simulator when none is set.
 func client(getenv func(string) string) (c *chain.Client, where string, cleanup func(), err error) {
-	if envconfig.Present(getenv) {
-		cfg, err := envconfig.Load(getenv)
+	if anySet(getenv, wechatpay.EnvVars()) {
+		// In a program of your own: cfg, err := wechatpay.ConfigFromEnv(),
+		// which is ConfigFromLookup(os.Getenv).
+		cfg, err := wechatpay.ConfigFromLookup(getenv)
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -153,4 +155,14 @@ func client(getenv func(string) string) (c *chain.Client, where string, cleanup 
 	}
 	srv := wechatpaytest.NewServer()
 	return srv.Client(), srv.URL + " (the in-process simulator; set WECHATPAY_* variables to call a real endpoint)", srv.Close, nil
+}
+
+// anySet reports whether any of the variables is set (non-blank).
+func anySet(getenv func(string) string, names []string) bool {
+	for _, n := range names {
+		if strings.TrimSpace(getenv(n)) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chainpay-go/wechatpay/internal/envconfig"
+	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 	"github.com/google/go-cmp/cmp"
@@ -93,21 +93,21 @@ func TestRunFromEnvironment(t *testing.T) {
 			t.Cleanup(srv.Close)
 			dir := t.TempDir()
 			env := map[string]string{
-				envconfig.MchID:      srv.MchID,
-				envconfig.Serial:     srv.MerchantSerial,
-				envconfig.PrivateKey: writePEM(t, dir, "apiclient_key.pem", testkeys.PrivatePEM(t, srv.MerchantKey)),
-				envconfig.BaseURL:    srv.URL,
+				wechatpay.EnvMchID:      srv.MchID,
+				wechatpay.EnvSerial:     srv.MerchantSerial,
+				wechatpay.EnvPrivateKey: writePEM(t, dir, "apiclient_key.pem", testkeys.PrivatePEM(t, srv.MerchantKey)),
+				wechatpay.EnvBaseURL:    srv.URL,
 			}
 			if mode == "public key" {
-				env[envconfig.PublicKeyID] = srv.PlatformSerial
-				env[envconfig.PublicKey] = testkeys.PublicPEM(t, &srv.PlatformKey.PublicKey)
+				env[wechatpay.EnvPublicKeyID] = srv.PlatformSerial
+				env[wechatpay.EnvPublicKey] = testkeys.PublicPEM(t, &srv.PlatformKey.PublicKey)
 			} else {
 				certDir := filepath.Join(dir, "certs")
 				if err := os.Mkdir(certDir, 0o700); err != nil {
 					t.Fatal(err)
 				}
 				writePEM(t, certDir, "wechatpay_"+srv.PlatformSerial+".pem", testkeys.PEM("CERTIFICATE", srv.PlatformCertificate.Raw))
-				env[envconfig.PlatformCerts] = certDir
+				env[wechatpay.EnvPlatformCerts] = certDir
 			}
 			var out bytes.Buffer
 			if err := run(context.Background(), &out, mapEnv(env)); err != nil {
@@ -127,9 +127,9 @@ func TestRunFromEnvironment(t *testing.T) {
 func TestRunReportsMissingVariable(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	err := run(context.Background(), &out, mapEnv(map[string]string{envconfig.MchID: "1900000001"}))
-	if !errors.Is(err, envconfig.ErrMissing) || !strings.Contains(err.Error(), envconfig.Serial) {
-		t.Fatalf("err = %v, want one naming %s", err, envconfig.Serial)
+	err := run(context.Background(), &out, mapEnv(map[string]string{wechatpay.EnvMchID: "1900000001"}))
+	if !errors.Is(err, wechatpay.ErrMissingEnv) || !strings.Contains(err.Error(), wechatpay.EnvSerial) {
+		t.Fatalf("err = %v, want one naming %s", err, wechatpay.EnvSerial)
 	}
 }
 
@@ -139,12 +139,12 @@ func TestRunFailsOnGatewayError(t *testing.T) {
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	env := map[string]string{
-		envconfig.MchID:       srv.MchID,
-		envconfig.Serial:      srv.MerchantSerial,
-		envconfig.PrivateKey:  writePEM(t, dir, "k.pem", testkeys.PrivatePEM(t, srv.MerchantKey)),
-		envconfig.PublicKeyID: srv.PlatformSerial,
-		envconfig.PublicKey:   writePEM(t, dir, "pub.pem", testkeys.PublicPEM(t, &srv.PlatformKey.PublicKey)),
-		envconfig.BaseURL:     srv.URL,
+		wechatpay.EnvMchID:       srv.MchID,
+		wechatpay.EnvSerial:      srv.MerchantSerial,
+		wechatpay.EnvPrivateKey:  writePEM(t, dir, "k.pem", testkeys.PrivatePEM(t, srv.MerchantKey)),
+		wechatpay.EnvPublicKeyID: srv.PlatformSerial,
+		wechatpay.EnvPublicKey:   writePEM(t, dir, "pub.pem", testkeys.PublicPEM(t, &srv.PlatformKey.PublicKey)),
+		wechatpay.EnvBaseURL:     srv.URL,
 	}
 	var out bytes.Buffer
 	err := run(context.Background(), &out, mapEnv(env))

@@ -30,9 +30,6 @@ func (a *app) runCall(c *cobra.Command, args []string) error {
 	for k, v := range p.Req.PathVars {
 		opts[k] = v
 	}
-	for k, v := range p.Literals {
-		opts[k] = v
-	}
 	if len(p.Req.Query) > 0 {
 		opts["query"] = p.Req.Query
 	}
@@ -42,10 +39,7 @@ func (a *app) runCall(c *cobra.Command, args []string) error {
 	if p.Req.Body != nil {
 		opts["json"] = p.Req.Body
 	}
-	resp, err := client.Chain(p.Send).Do(c.Context(), p.Method, opts)
-	if err != nil && len(p.Literals) > 0 {
-		err = &displayError{err: err, r: p.Display}
-	}
+	resp, err := client.Chain(p.Template).Do(c.Context(), p.Method, opts)
 	return a.answer(resp, err, p.Pretty)
 }
 

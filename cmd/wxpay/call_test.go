@@ -317,7 +317,7 @@ func TestLiteralSegmentsVerbatim(t *testing.T) {
 	}
 	// Messages name the template as typed.
 	r := h.run("", "get", "v3/nope/ABCdef123")
-	if r.Code != exitClientError || !strings.Contains(r.Stderr, "GET v3/nope/ABCdef123: 404") {
+	if r.Code != exitClientError || !strings.Contains(r.Stderr, "GET "+h.srv.URL+"/v3/nope/ABCdef123: 404") {
 		t.Errorf("exit %d, stderr %q; want 4 and the template as typed", r.Code, r.Stderr)
 	}
 }

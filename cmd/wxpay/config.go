@@ -14,11 +14,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/chainpay-go/wechatpay/internal/envconfig"
+	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/chain"
 )
-
-// defaultBaseURL is WeChat Pay's primary host.
-const defaultBaseURL = "https://api.mch.weixin.qq.com/"
 
 // setting describes one configuration value and where it can come from.
 type setting struct {
@@ -29,17 +27,17 @@ type setting struct {
 }
 
 // The settings, in the order help and messages list them. The variable
-// names are internal/envconfig's, shared with cmd/example; the CLI layers
+// names are wechatpay.ConfigFromEnv's, shared with cmd/example; the CLI layers
 // flags and a config file over them, so it resolves values itself.
 var (
-	setMchID         = setting{"mchid", "mchid", envconfig.MchID, "merchant ID"}
-	setSerial        = setting{"serial", "serial", envconfig.Serial, "merchant API certificate serial number (hex)"}
-	setPrivateKey    = setting{"private_key", "private-key", envconfig.PrivateKey, "merchant API private key (file path or PEM)"}
-	setPublicKeyID   = setting{"public_key_id", "public-key-id", envconfig.PublicKeyID, "WeChat Pay public key ID (PUB_KEY_ID_...)"}
-	setPublicKey     = setting{"public_key", "public-key", envconfig.PublicKey, "WeChat Pay public key (file path or PEM)"}
-	setPlatformCerts = setting{"platform_certs", "platform-certs", envconfig.PlatformCerts, "WeChat Pay platform certificates (a folder, or a list of files)"}
-	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", envconfig.APIv3Key, "APIv3 key (32 bytes)"}
-	setBaseURL       = setting{"base_url", "base-url", envconfig.BaseURL, "API base URL (default " + defaultBaseURL + ")"}
+	setMchID         = setting{"mchid", "mchid", wechatpay.EnvMchID, "merchant ID"}
+	setSerial        = setting{"serial", "serial", wechatpay.EnvSerial, "merchant API certificate serial number (hex)"}
+	setPrivateKey    = setting{"private_key", "private-key", wechatpay.EnvPrivateKey, "merchant API private key (file path or PEM)"}
+	setPublicKeyID   = setting{"public_key_id", "public-key-id", wechatpay.EnvPublicKeyID, "WeChat Pay public key ID (PUB_KEY_ID_...)"}
+	setPublicKey     = setting{"public_key", "public-key", wechatpay.EnvPublicKey, "WeChat Pay public key (file path or PEM)"}
+	setPlatformCerts = setting{"platform_certs", "platform-certs", wechatpay.EnvPlatformCerts, "WeChat Pay platform certificates (a folder, or a list of files)"}
+	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", wechatpay.EnvAPIv3Key, "APIv3 key (32 bytes)"}
+	setBaseURL       = setting{"base_url", "base-url", wechatpay.EnvBaseURL, "API base URL (default " + chain.DefaultBaseURL + ")"}
 )
 
 var allSettings = []setting{setMchID, setSerial, setPrivateKey, setPublicKeyID, setPublicKey, setPlatformCerts, setAPIv3Key, setBaseURL}
@@ -282,7 +280,7 @@ func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (
 		s.from[setPlatformCerts.Key] = where
 	}
 	if s.BaseURL == "" {
-		s.BaseURL = defaultBaseURL
+		s.BaseURL = chain.DefaultBaseURL
 	}
 	if (s.PublicKeyID == "") != (s.PublicKey == "") {
 		if s.PublicKeyID == "" {

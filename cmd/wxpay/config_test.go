@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
 
+	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 )
 
@@ -79,7 +80,7 @@ func TestResolvePriority(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := []string{s.MchID, s.PublicKeyID, s.PublicKey, strings.Join(s.PlatformCerts, " "), s.BaseURL}
-		want := []string{"2000000002", "PUB_KEY_ID_1", "/file/pub.pem", "/c1 /c2", defaultBaseURL}
+		want := []string{"2000000002", "PUB_KEY_ID_1", "/file/pub.pem", "/c1 /c2", chain.DefaultBaseURL}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}

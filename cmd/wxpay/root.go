@@ -34,8 +34,8 @@ before anything is printed.
 
 METHOD is get, post, put, patch or delete (any case). TEMPLATE is the API path,
 e.g. v3/pay/transactions/out-trade-no/{out_trade_no}, sent as typed; {name}
-(or <name>, or a whole _name_ segment) marks a path variable. Each ITEM is
-one of:
+(or <name>, or a whole _name_ or $name$ segment) marks a path variable. Each
+ITEM is one of:
 
   name=value      a path variable if TEMPLATE names it, otherwise a JSON string
                   field of the body; dots nest: detail.paid_time=20091225091010

@@ -20,7 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chainpay-go/wechatpay/internal/envconfig"
+	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -176,7 +176,7 @@ func loadOrCreateSandbox(dir string, certMode bool) (*sandboxIdentity, error) {
 		// A certificate-mode env file keeps the public key ID in a comment.
 		for _, line := range strings.Split(string(data), "\n") {
 			if rest, ok := strings.CutPrefix(line, publicKeyIDComment); ok {
-				prev[publicKeyIDComment] = parseEnvFile(rest)[envconfig.PublicKeyID]
+				prev[publicKeyIDComment] = parseEnvFile(rest)[wechatpay.EnvPublicKeyID]
 			}
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -204,18 +204,18 @@ func loadOrCreateSandbox(dir string, certMode bool) (*sandboxIdentity, error) {
 		}
 	}
 
-	id.mchID = prev[envconfig.MchID]
+	id.mchID = prev[wechatpay.EnvMchID]
 	if id.mchID == "" {
 		id.mchID = wechatpaytest.DefaultMchID
 	}
-	id.publicKeyID = prev[envconfig.PublicKeyID]
+	id.publicKeyID = prev[wechatpay.EnvPublicKeyID]
 	if id.publicKeyID == "" {
 		id.publicKeyID = prev[publicKeyIDComment]
 	}
 	if !strings.HasPrefix(id.publicKeyID, signer.PublicKeyIDPrefix) {
 		id.publicKeyID = signer.PublicKeyIDPrefix + randomDigits(28)
 	}
-	id.apiv3Key = prev[envconfig.APIv3Key]
+	id.apiv3Key = prev[wechatpay.EnvAPIv3Key]
 	if len(id.apiv3Key) != 32 {
 		id.apiv3Key = randomAlnum(32)
 	}
@@ -352,31 +352,31 @@ func (id *sandboxIdentity) create(path string, data []byte, mode os.FileMode) er
 // envFile is sandbox.env: shell assignments of the WECHATPAY_* variables.
 func (id *sandboxIdentity) envFile(baseURL string) string {
 	vars := map[string]string{
-		envconfig.MchID:       id.mchID,
-		envconfig.Serial:      id.merchantSerial,
-		envconfig.PrivateKey:  filepath.Join(id.dir, sandboxMerchantKey),
-		envconfig.PublicKeyID: id.publicKeyID,
-		envconfig.PublicKey:   filepath.Join(id.dir, sandboxGatewayPub),
-		envconfig.APIv3Key:    id.apiv3Key,
-		envconfig.BaseURL:     baseURL,
+		wechatpay.EnvMchID:       id.mchID,
+		wechatpay.EnvSerial:      id.merchantSerial,
+		wechatpay.EnvPrivateKey:  filepath.Join(id.dir, sandboxMerchantKey),
+		wechatpay.EnvPublicKeyID: id.publicKeyID,
+		wechatpay.EnvPublicKey:   filepath.Join(id.dir, sandboxGatewayPub),
+		wechatpay.EnvAPIv3Key:    id.apiv3Key,
+		wechatpay.EnvBaseURL:     baseURL,
 	}
 	if id.certMode {
 		// Answers are signed by the platform certificate; the public key ID
 		// is kept as a comment so that it survives a switch back.
-		delete(vars, envconfig.PublicKeyID)
-		delete(vars, envconfig.PublicKey)
-		vars[envconfig.PlatformCerts] = filepath.Join(id.dir, sandboxGatewayCert)
+		delete(vars, wechatpay.EnvPublicKeyID)
+		delete(vars, wechatpay.EnvPublicKey)
+		vars[wechatpay.EnvPlatformCerts] = filepath.Join(id.dir, sandboxGatewayCert)
 	}
 	var b strings.Builder
 	b.WriteString("# WeChat Pay settings for the wxpay sandbox (a local simulator, not WeChat Pay).\n")
 	b.WriteString("# Load with:  set -a; . " + shellQuote(filepath.Join(id.dir, sandboxEnv)) + "; set +a\n")
-	for _, name := range envconfig.Names {
+	for _, name := range wechatpay.EnvVars() {
 		if v, ok := vars[name]; ok {
 			b.WriteString(name + "=" + shellQuote(v) + "\n")
 		}
 	}
 	if id.certMode {
-		b.WriteString(publicKeyIDComment + envconfig.PublicKeyID + "=" + shellQuote(id.publicKeyID) + "\n")
+		b.WriteString(publicKeyIDComment + wechatpay.EnvPublicKeyID + "=" + shellQuote(id.publicKeyID) + "\n")
 	}
 	return b.String()
 }

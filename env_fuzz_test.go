@@ -1,4 +1,4 @@
-package envconfig
+package wechatpay
 
 import (
 	"strings"
@@ -23,14 +23,14 @@ func FuzzCertFiles(f *testing.F) {
 	})
 }
 
-func FuzzLoad(f *testing.F) {
+func FuzzConfigFromLookup(f *testing.F) {
 	f.Add("1900000001", "AB12", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "PUB_KEY_ID_01", "x")
 	f.Add("", "", "", "", "")
 	f.Fuzz(func(t *testing.T, mchid, serial, key, id, pub string) {
-		env := map[string]string{MchID: mchid, Serial: serial, PrivateKey: key, PublicKeyID: id, PublicKey: pub}
-		_, err := Load(func(k string) string { return env[k] })
+		env := map[string]string{EnvMchID: mchid, EnvSerial: serial, EnvPrivateKey: key, EnvPublicKeyID: id, EnvPublicKey: pub}
+		_, err := ConfigFromLookup(func(k string) string { return env[k] })
 		if err == nil {
-			t.Fatalf("Load accepted a fuzzed private key")
+			t.Fatalf("ConfigFromLookup accepted a fuzzed private key")
 		}
 		if strings.Contains(key, "-----BEGIN") && len(key) > 16 && strings.Contains(err.Error(), key) {
 			t.Errorf("error repeats the private key value: %v", err)
