@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"testing"
 )
 
@@ -87,6 +88,19 @@ func BenchmarkValidateJSAPIFindings(b *testing.B) {
 	for b.Loop() {
 		if f := Validate("POST", "v3/pay/transactions/jsapi", req); len(f) != 3 {
 			b.Fatal(f)
+		}
+	}
+}
+
+// BenchmarkUnmarshalJSAPIPeer is the floor to compare with: encoding/json
+// merely decoding the same body into a map, checking nothing.
+func BenchmarkUnmarshalJSAPIPeer(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchJSAPI)))
+	for b.Loop() {
+		var v map[string]any
+		if err := json.Unmarshal(benchJSAPI, &v); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

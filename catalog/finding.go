@@ -74,6 +74,10 @@ func (f Finding) Pointer() string {
 	return b.String()
 }
 
+// Error is String: a Finding is an error, so a client can list findings
+// as the problems of one error (errors.As finds a catalog.Finding).
+func (f Finding) Error() string { return f.String() }
+
 // String formats the finding as "location field: issue".
 func (f Finding) String() string {
 	var b strings.Builder

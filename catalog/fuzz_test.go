@@ -1,8 +1,10 @@
 package catalog
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzValidate checks arbitrary JSON (or not-JSON) against arbitrary
@@ -37,10 +39,11 @@ func FuzzValidate(f *testing.F) {
 	})
 }
 
-// FuzzScanner checks that the scanner's skip agrees with what a JSON
-// value is: it never panics and never reads past the input.
+// FuzzScanner checks the scanner against encoding/json: a text is one
+// valid JSON value for the scanner exactly when json.Valid says so (for
+// valid UTF-8 within the nesting bound), and it never reads past the input.
 func FuzzScanner(f *testing.F) {
-	for _, s := range []string{`{}`, `[1,2,{"a":[true,false,null]}]`, `"\ud800"`, `-`, `1e`, `{"a" 1}`, `[[[[`} {
+	for _, s := range []string{`{}`, `[1,2,{"a":[true,false,null]}]`, `"\ud800"`, `-`, `1e`, `{"a" 1}`, `[[[[`, ` -0.5e+3 `, `01`, `"\x"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -51,6 +54,12 @@ func FuzzScanner(f *testing.F) {
 		}
 		if sc.i > len(s) {
 			t.Fatalf("read past the end: %d > %d", sc.i, len(s))
+		}
+		if !utf8.ValidString(s) || strings.Count(s, "[")+strings.Count(s, "{") >= maxNesting {
+			return
+		}
+		if got, want := err == nil && sc.end(), json.Valid([]byte(s)); got != want {
+			t.Fatalf("scanner says valid=%v, encoding/json %v, for %q", got, want, s)
 		}
 	})
 }

@@ -46,8 +46,10 @@ func TestAllCountsAndOrder(t *testing.T) {
 	if diff := gocmp.Diff(want, families); diff != "" {
 		t.Errorf("operations per family (-want +got):\n%s", diff)
 	}
-	if withVars != 530 {
-		t.Errorf("%d operations with path variables, want 530", withVars)
+	// The source counts 530 files with "{" in their name; two of them are
+	// {empty}.yaml, its name for a path ending in "/", which has no variable.
+	if withVars != 528 {
+		t.Errorf("%d operations with path variables, want 528", withVars)
 	}
 	// All returns the caller's slice.
 	ops[0].Method = "X"
@@ -72,6 +74,9 @@ func TestLookup(t *testing.T) {
 		// a concrete path
 		{"GET", "v3/pay/transactions/id/4200000001", "v3/pay/transactions/id/{transaction_id}"},
 		{"GET", "v3/refund/domestic/refunds/R1", "v3/refund/domestic/refunds/{out_refund_no}"},
+		// a path ending in "/" (the source's {empty}.yaml)
+		{"POST", "v3/applyment4sub/applyment/", "v3/applyment4sub/applyment/"},
+		{"POST", "v3/applyment4sub/applyment", ""},
 		// APIv2 by catalogue template and by wire path
 		{"POST", "v2/pay/closeorder", "v2/pay/closeorder"},
 		{"POST", "pay/closeorder", "v2/pay/closeorder"},

@@ -1044,6 +1044,10 @@ const (
 	// Path variables: business_code.
 	V3Apply4subjectApplymentByBusinessCodeCancel = "v3/apply4subject/applyment/{business_code}/cancel"
 
+	// V3Applyment4subApplyment is the path of
+	//   - POST 提交申请单API
+	V3Applyment4subApplyment = "v3/applyment4sub/applyment/"
+
 	// V3Applyment4subApplymentApplymentIDByApplymentID is the path of
 	//   - GET 通过申请单号查询申请状态
 	//
@@ -1055,14 +1059,6 @@ const (
 	//
 	// Path variables: business_code.
 	V3Applyment4subApplymentBusinessCodeByBusinessCode = "v3/applyment4sub/applyment/business_code/{business_code}"
-
-	// V3Applyment4subApplymentByEmpty is the path of
-	//   - POST 提交申请单API
-	//
-	// Path variables: empty.
-	//
-	// Sent on the wire as /v3/applyment4sub/applyment/.
-	V3Applyment4subApplymentByEmpty = "v3/applyment4sub/applyment/{empty}"
 
 	// V3BankBatchTransferReceiptDetailReceipts is the path of
 	//   - GET 查询明细电子回单受理结果API
@@ -1592,6 +1588,10 @@ const (
 	// Path variables: out_apply_no.
 	V3EcommerceAccountCancelApplicationsOutApplyNoByOutApplyNo = "v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}"
 
+	// V3EcommerceApplyments is the path of
+	//   - POST 二级商户进件API
+	V3EcommerceApplyments = "v3/ecommerce/applyments/"
+
 	// V3EcommerceApplymentsOutRequestNoByOutRequestNo is the path of
 	//   - GET 通过业务申请编号查询申请状态
 	//
@@ -1623,14 +1623,6 @@ const (
 	//
 	// Path variables: applyment_id.
 	V3EcommerceApplymentsByApplymentIDRevoke = "v3/ecommerce/applyments/{applyment_id}/revoke"
-
-	// V3EcommerceApplymentsByEmpty is the path of
-	//   - POST 二级商户进件API
-	//
-	// Path variables: empty.
-	//
-	// Sent on the wire as /v3/ecommerce/applyments/.
-	V3EcommerceApplymentsByEmpty = "v3/ecommerce/applyments/{empty}"
 
 	// V3EcommerceBillFundflowbill is the path of
 	//   - GET 申请二级商户资金账单API

@@ -37,14 +37,21 @@ func build(src *source) ([]catalog.Operation, stats, error) {
 	}
 	sc := &schemas{src: src, stack: map[*yaml.Node]bool{}}
 	var ops []catalog.Operation
-	for _, file := range src.order {
-		rel := strings.TrimPrefix(file, "docs/")
+	for _, name := range src.order {
+		rel := strings.TrimPrefix(name, "docs/")
 		family, _, _ := strings.Cut(rel, "/")
 		if !slices.Contains(families, family) || !strings.HasSuffix(rel, ".yaml") {
 			continue
 		}
-		template := strings.TrimSuffix(rel, ".yaml")
-		w, listed := wire[template]
+		file := strings.TrimSuffix(rel, ".yaml")
+		w, listed := wire[file]
+		// A path that ends in "/" is kept in a file named {empty}.yaml
+		// (v3/applyment4sub/applyment/ is v3/applyment4sub/applyment/{empty}):
+		// the template ends in "/", as the root document writes it.
+		template := file
+		if strings.HasSuffix(file, "/{empty}") {
+			template = strings.TrimSuffix(file, "{empty}")
+		}
 		if !listed {
 			st.Unreferenced = append(st.Unreferenced, template)
 			w = template
@@ -52,12 +59,12 @@ func build(src *source) ([]catalog.Operation, stats, error) {
 				w = strings.TrimPrefix(template, "v2/") // the rule of every listed v2 path
 			}
 		}
-		for _, kv := range pairs(src.files[file]) {
+		for _, kv := range pairs(src.files[name]) {
 			m := kv[0].Value
 			if !slices.Contains(methods, m) {
 				continue
 			}
-			op, err := operation(sc, file, template, w, strings.ToUpper(m), kv[1])
+			op, err := operation(sc, name, template, w, strings.ToUpper(m), kv[1])
 			if err != nil {
 				return nil, st, err
 			}

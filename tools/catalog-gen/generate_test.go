@@ -52,7 +52,7 @@ func TestCommittedCatalogueIsCurrent(t *testing.T) {
 	want := stats{
 		Operations:   1155,
 		ByFamily:     map[string]int{"v3": 993, "v2": 136, "hk": 21, "global": 5},
-		WithPathVars: 530,
+		WithPathVars: 528, // the source's 530 files with "{" include two {empty}.yaml: paths ending in "/"
 		NeedsSerial:  116, // 115 listed in swagger.yaml, and the unlisted file's one
 		Unreferenced: []string{"v3/ecommerce/subject-sub-merchants"},
 	}
@@ -123,7 +123,11 @@ func TestEveryOperationAgainstTheYAML(t *testing.T) {
 	shared := raw["definitions/Parameters.yaml"]
 	n := 0
 	for _, op := range catalog.All() {
-		doc := raw[op.Template+".yaml"]
+		file := op.Template
+		if strings.HasSuffix(file, "/") {
+			file += "{empty}" // the source's file for a path ending in "/"
+		}
+		doc := raw[file+".yaml"]
 		yop, _ := doc[strings.ToLower(op.Method)].(map[string]any)
 		if yop == nil {
 			t.Errorf("%s %s: not in the YAML", op.Method, op.Template)
