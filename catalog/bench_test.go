@@ -38,6 +38,18 @@ func BenchmarkLookupConcrete(b *testing.B) {
 	}
 }
 
+// BenchmarkLookupConcretePath is Lookup given a path with its values
+// written in: the template index misses, the path tree matches.
+func BenchmarkLookupConcretePath(b *testing.B) {
+	load()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := Lookup("GET", "v3/pay/transactions/id/4200000001"); !ok {
+			b.Fatal("not found")
+		}
+	}
+}
+
 // BenchmarkMatch matches a concrete request path and returns its values.
 func BenchmarkMatch(b *testing.B) {
 	load()

@@ -19,11 +19,15 @@ func nearest(s string, names []string, n int) []string {
 	}
 	var cs []cand
 	for _, name := range names {
+		limit := max(2, len(name)/3)
+		if abs(len(s)-len(name)) > limit {
+			continue // too far apart to be a typo (and a huge key costs nothing)
+		}
 		d := distance(s, name)
 		if strings.EqualFold(s, name) {
 			d = 0
 		}
-		if limit := max(2, len(name)/3); d <= limit {
+		if d <= limit {
 			cs = append(cs, cand{name, d})
 		}
 	}
@@ -67,7 +71,10 @@ var (
 	unknownCount atomic.Int64
 )
 
-const unknownCacheLimit = 1024
+const (
+	unknownCacheLimit = 1024
+	maxCachedKey      = 512 // longer templates are not kept (memory stays bounded)
+)
 
 // unknownOperation is the finding for a method and template the catalogue
 // does not have. Its suggestions are the nearest operations by the
@@ -115,7 +122,7 @@ func unknownOperation(c *catalogue, method, template string) Finding {
 		}
 	}
 	f := Finding{Kind: UnknownOperation, Location: LocationPath, Issue: issue, Suggestions: sug}
-	if unknownCount.Load() < unknownCacheLimit {
+	if len(key) <= maxCachedKey && unknownCount.Load() < unknownCacheLimit {
 		if _, loaded := unknownCache.LoadOrStore(key, f); !loaded {
 			unknownCount.Add(1)
 		}

@@ -10,6 +10,9 @@ import (
 // the validator's answer grow without limit.
 const MaxFindings = 64
 
+// maxNameLen bounds one member name in Finding.Field.
+const maxNameLen = 128
+
 // Request is one call as the validator sees it. url.Values and http.Header
 // can be used for Query and Header as they are.
 type Request struct {
@@ -275,6 +278,9 @@ func (v *validator) fieldPath() string {
 	for i, s := range v.path {
 		if i > 0 {
 			b.WriteByte('.')
+		}
+		if len(s) > maxNameLen { // a hostile key does not fill the logs
+			s = strings.ToValidUTF8(s[:maxNameLen], "") + "…"
 		}
 		b.WriteString(strings.ReplaceAll(s, ".", `\.`))
 	}

@@ -208,3 +208,18 @@ func TestFindingsHoldNoValues(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileInputStaysCheap: a huge unknown key or template gets no
+// suggestion search over its whole length (the test would take minutes).
+func TestHostileInputStaysCheap(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("a", 4<<20)
+	got := catalog.Validate("POST", "v3/pay/transactions/jsapi", catalog.Request{Body: []byte(`{"` + huge + `":1}`)})
+	if len(got) == 0 || got[0].Kind != catalog.UnknownField || len(got[0].Suggestions) != 0 || len(got[0].Field) > 200 {
+		t.Errorf("huge key: %d findings", len(got))
+	}
+	got = catalog.Validate("POST", "v3/"+huge, catalog.Request{})
+	if len(got) != 1 || got[0].Kind != catalog.UnknownOperation {
+		t.Errorf("huge template: %v", len(got))
+	}
+}

@@ -48,6 +48,7 @@ type Client struct {
 	logBodies    bool
 	userAgent    string
 	onUnknown    func(serial string)
+	validation   validation
 }
 
 // NewClient checks cfg and returns a client; wechatpay.New is the same
@@ -82,6 +83,7 @@ func NewClient(cfg Config) (*Client, error) {
 		logBodies:    o.LogBodies,
 		userAgent:    userAgent(o.UserAgent),
 		onUnknown:    o.OnUnknownSerial,
+		validation:   validation{mode: o.Validation},
 	}
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -53,6 +54,14 @@ type Config struct {
 	// certs.Refresher.OnUnknownSerial(mchid). It runs on the calling
 	// goroutine and must not block.
 	OnUnknownSerial func(serial string)
+	// Validation is how each call is checked against the API catalogue
+	// (package catalog) before it is signed. Warn, the zero value, logs
+	// each finding once per method and template through Logger and sends
+	// the call anyway (the catalogue can be stale: the gateway decides).
+	// Strict refuses a call with findings: one *OptionsError listing every
+	// one, matching ErrInvalidOptions. Off skips the check. One call can
+	// override it with the "validation" option: chain.O{"validation": catalog.Off}.
+	Validation catalog.Mode
 }
 
 // checked is a Config after NewClient's checks: the normalised parts.
@@ -130,6 +139,9 @@ func (cfg *Config) check() (*checked, error) {
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("chain: Config.MaxRetries is negative (%d): use DisableRetries for no retries", cfg.MaxRetries)
+	}
+	if cfg.Validation < catalog.Warn || cfg.Validation > catalog.Off {
+		return nil, fmt.Errorf("chain: Config.Validation is %v: want catalog.Warn, catalog.Strict or catalog.Off", cfg.Validation)
 	}
 	if !validHeaderValue(cfg.UserAgent) {
 		return nil, fmt.Errorf("chain: Config.UserAgent %q contains a line break or another control character", cfg.UserAgent)

@@ -139,6 +139,25 @@
 // never logged, so neither is the Authorization signature; bodies only with
 // LogBodies.
 //
+// # Checking calls against the API catalogue
+//
+// Before a call is signed, it is checked against package catalog: the
+// operation for its method and template, its path values, query, headers
+// and JSON body (missing and unknown fields, types, enums, maxLength, an
+// encrypted field sent without an encryptor). [Config].Validation says what
+// follows: catalog.Warn, the default, logs each finding once per method and
+// template through Config.Logger (at warn level, without values) and sends
+// the call anyway; catalog.Strict refuses it with one *OptionsError listing
+// every finding (errors.Is ErrInvalidOptions; errors.As finds each
+// catalog.Finding); catalog.Off skips the check. The simulator's client
+// (wechatpaytest) is Strict.
+//
+// The catalogue can be stale: where it and the gateway disagree, the
+// gateway wins. Turn the check off for one call with the "validation"
+// option, chain.O{"validation": catalog.Off} (or tighten one call with
+// catalog.Strict), and report the stale entry as the catalog package doc
+// says.
+//
 // # Async
 //
 // The …Async methods return a [*Future] with Then, Otherwise and Wait, like the

@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -485,6 +486,7 @@ func rawGateway(t *testing.T, h http.HandlerFunc) (*chain.Client, *wechatpaytest
 	t.Cleanup(ts.Close)
 	cfg := srv.Config()
 	cfg.BaseURL, cfg.HTTPClient, cfg.DisableRetries = ts.URL, ts.Client(), true
+	cfg.Validation = catalog.Off // h is a bare handler, answering calls of the test's own making
 	c, err := wechatpay.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -679,7 +681,7 @@ func TestDownloadSignedPath(t *testing.T) {
 		return 200, map[string]any{"id": r.Param("id"), "rows": 3}
 	})
 	var buf bytes.Buffer
-	res, err := c.Chain("v3/test/report/{id}").Download(context.Background(), chain.O{"id": "R1"}, &buf)
+	res, err := c.Chain("v3/test/report/{id}").Download(context.Background(), chain.O{"id": "R1", "validation": catalog.Off}, &buf) // a route of this test's own
 	if err != nil {
 		t.Fatalf("signed download: %v", err)
 	}
@@ -690,7 +692,7 @@ func TestDownloadSignedPath(t *testing.T) {
 	// A tampered signed answer never reaches the writer.
 	srv.Inject(wechatpaytest.Fault{Route: "/v3/test/report/{id}", Tamper: true})
 	buf.Reset()
-	_, err = c.Chain("v3/test/report/{id}").Download(context.Background(), chain.O{"id": "R1"}, &buf)
+	_, err = c.Chain("v3/test/report/{id}").Download(context.Background(), chain.O{"id": "R1", "validation": catalog.Off}, &buf)
 	var ve *chain.VerifyError
 	if !errors.As(err, &ve) || !errors.Is(err, signer.ErrBadSignature) {
 		t.Fatalf("tampered signed download: err = %v, want *VerifyError with ErrBadSignature", err)
@@ -750,7 +752,7 @@ func TestDownloadStatement(t *testing.T) {
 			ans = tt.a
 			mu.Unlock()
 			var buf bytes.Buffer
-			res, err := c.Chain("v3/statements").Download(context.Background(), chain.O{"query": map[string]any{"date": "2026-11-27"}}, &buf)
+			res, err := c.Chain("v3/statements").Download(context.Background(), chain.O{"query": map[string]any{"date": "2026-11-27"}, "validation": catalog.Off}, &buf) // a route of this test's own
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -96,6 +98,9 @@ func ExampleClient_Encryptor() {
 	resp, err := c.Chain("v3/applyment4sub/applyment/").Post(context.Background(), chain.O{
 		"json":      map[string]any{"contact_info": map[string]any{"contact_name": name}},
 		"encryptor": enc,
+		// The body is cut short for the example: the simulator's client
+		// checks calls against the catalogue (Strict), this one is let go.
+		"validation": catalog.Off,
 	})
 	if err != nil {
 		panic(err)
@@ -119,4 +124,31 @@ func ExampleMedia() {
 	}
 	fmt.Println(resp.Verified, resp.Get("media_id").String() != "")
 	// Output: true true
+}
+
+// With Config.Validation set to catalog.Strict (the simulator's client is),
+// a call the API catalogue does not describe is refused before it is signed,
+// with every finding in one error.
+func ExampleConfig_validation() {
+	gw := wechatpaytest.NewServer()
+	defer gw.Close()
+	cfg := gw.Config()
+	cfg.Validation = catalog.Strict
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	_, err = c.Chain(catalog.V3PayTransactionsNative).Post(context.Background(), chain.O{"json": map[string]any{
+		"appid": "wxd678efh567hg6787", "mchid": gw.MchID, "description": "QQ公仔",
+		"out_trade_no": "T20261202001", "notify_url": "https://example.com/notify",
+		"amount": map[string]any{"total": "1"},
+	}})
+	var finding catalog.Finding
+	fmt.Println(errors.Is(err, chain.ErrInvalidOptions), errors.As(err, &finding))
+	fmt.Println(finding)
+	fmt.Println(len(gw.Requests()), "requests sent")
+	// Output:
+	// true true
+	// body amount.total: want integer, got string
+	// 0 requests sent
 }

@@ -26,9 +26,12 @@ const (
 	keyBody      = "body"
 	keyMedia     = "media"
 	keyEncryptor = "encryptor"
+	// keyValidation ("validation") overrides Config.Validation for one
+	// call: chain.O{"validation": catalog.Off}.
+	keyValidation = "validation"
 )
 
-var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, keyEncryptor}
+var reservedKeys = []string{keyJSON, keyQuery, keyHeaders, keyBody, keyMedia, keyEncryptor, keyValidation}
 
 // request is one call, fully built and checked: what the pipeline sends.
 // chain/download.go builds on it too.
@@ -212,6 +215,11 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		}
 	}
 
+	mode, err := callMode(ch.c.validation.mode, opts)
+	if err != nil {
+		probs = append(probs, err)
+	}
+
 	if len(probs) > 0 {
 		return nil, &OptionsError{Method: method, BaseURL: r.baseURL, Template: r.template, Problems: probs}
 	}
@@ -222,6 +230,12 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		h[k] = v
 	}
 	r.header = h
+	// The catalogue check comes last, on the request as it will be signed.
+	jsonBody := hasJSON || hasBody && strings.HasPrefix(h.Get("Content-Type"), "application/json")
+	_, hasEncryptor := h["Wechatpay-Serial"]
+	if err := ch.c.checkCatalogue(mode, r, names, opts, jsonBody, hasEncryptor); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

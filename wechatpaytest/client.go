@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"fmt"
+	"github.com/chainpay-go/wechatpay/catalog"
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
@@ -9,8 +10,10 @@ import (
 
 // Config returns a configuration for wechatpay.New that talks to this
 // server: MchID, Serial, PrivateKey, PlatformKeys (every platform key the
-// server knows now), APIv3Key, BaseURL, HTTPClient and Now (the server
-// clock). Change fields before calling wechatpay.New to test other
+// server knows now), APIv3Key, BaseURL, HTTPClient, Now (the server clock)
+// and Validation catalog.Strict: a test's call that the API catalogue does
+// not describe fails before it is sent (chain.O{"validation": catalog.Off}
+// lets one through, for a route of the test's own). Change fields before calling wechatpay.New to test other
 // setups (e.g. Now to simulate clock skew, or PlatformKeys = nil in
 // certificate mode to test the certificate download).
 func (s *Server) Config() wechatpay.Config {
@@ -23,6 +26,7 @@ func (s *Server) Config() wechatpay.Config {
 		BaseURL:      s.URL,
 		HTTPClient:   s.HTTPClient(),
 		Now:          s.now,
+		Validation:   catalog.Strict, // a test's call that the catalogue does not know fails before sending
 	}
 }
 

@@ -49,5 +49,6 @@
 //
 // Keys are generated once per process and shared by every server, so tests
 // stay fast; Config and Client give a ready configuration and client for the
-// library.
+// library, which checks every call against the API catalogue in Strict mode
+// (package catalog) before sending it.
 package wechatpaytest

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/chain"
 )
 
@@ -60,7 +61,9 @@ func TestPathsAsWrittenLibraryAndCLI(t *testing.T) {
 		return reqs[len(reqs)-1].URI
 	}
 	for _, tt := range tests {
-		opts := chain.O{}
+		// The simulator's client checks calls against the catalogue; these
+		// paths are not all in it, and only the target matters here.
+		opts := chain.O{"validation": catalog.Off}
 		args := []string{"get", tt.path}
 		for k, v := range tt.vars {
 			opts[k] = v
