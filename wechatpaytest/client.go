@@ -2,9 +2,9 @@ package wechatpaytest
 
 import (
 	"fmt"
-	"github.com/chainpay-go/wechatpay/catalog"
 
 	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/chain"
 )
 

@@ -22,7 +22,9 @@ const ControlPrefix = "/sandbox/"
 //
 // The first two answer {"transaction_id"}, the others 204, and the
 // notification the status and body the webhook answered. A move the state
-// machine refuses answers 400 INVALID_REQUEST saying why.
+// machine refuses answers 400 INVALID_REQUEST saying why. The catalogue
+// does not know these paths: a Strict client (Client's) calls them with
+// chain.O{"validation": catalog.Off}.
 func WithControlRoutes() Option { return func(o *options) { o.control = true } }
 
 // registerControl adds the control routes with Handle, through the

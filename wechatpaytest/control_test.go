@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -21,7 +23,12 @@ func TestControlRoutes(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := srv.Client()
 	ctx := context.Background()
-	post := func(tpl string, o chain.O) (*chain.Response, error) { return c.Chain(tpl).Post(ctx, o) }
+	post := func(tpl string, o chain.O) (*chain.Response, error) {
+		if strings.HasPrefix(tpl, "sandbox/") {
+			o["validation"] = catalog.Off // not WeChat Pay's: the catalogue does not know them
+		}
+		return c.Chain(tpl).Post(ctx, o)
+	}
 
 	if _, err := post("v3/fund-app/mch-transfer/transfer-bills", chain.O{"json": []byte(transferBody("ctl0001", ""))}); err != nil {
 		t.Fatal(err)
