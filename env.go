@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/chainpay-go/wechatpay/internal/keysrc"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -92,7 +93,7 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	}
 	if v := get(EnvPrivateKey); v == "" {
 		missing("%s is not set", EnvPrivateKey)
-	} else if key, err := signer.LoadPrivateKey(v); err != nil {
+	} else if key, err := keysrc.PrivateKey(v); err != nil {
 		bad(EnvPrivateKey, err)
 	} else {
 		cfg.PrivateKey = key
@@ -110,7 +111,7 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 		if !strings.HasPrefix(id, signer.PublicKeyIDPrefix) {
 			bad(EnvPublicKeyID, fmt.Errorf("must start with %s", signer.PublicKeyIDPrefix))
 		}
-		if k, err := signer.LoadPublicKey(pub); err != nil {
+		if k, err := keysrc.PublicKey(pub); err != nil {
 			bad(EnvPublicKey, err)
 		} else if strings.HasPrefix(id, signer.PublicKeyIDPrefix) {
 			cfg.PlatformKeys[id] = k
@@ -156,7 +157,7 @@ func addCertificates(keys map[string]*rsa.PublicKey, v string) error {
 			if block == nil {
 				break
 			}
-			cert, err := signer.LoadCertificate(string(pem.EncodeToMemory(block)))
+			cert, err := keysrc.Certificate(string(pem.EncodeToMemory(block)))
 			if err != nil {
 				return err
 			}
@@ -177,7 +178,7 @@ func addCertificates(keys map[string]*rsa.PublicKey, v string) error {
 		return err
 	}
 	for _, f := range files {
-		cert, err := signer.LoadCertificate(f)
+		cert, err := keysrc.Certificate(f)
 		if err != nil {
 			return err
 		}

@@ -52,10 +52,10 @@ type entry struct {
 	} `json:"encrypt_certificate"`
 }
 
-// Decode decrypts and checks every entry of a /v3/certificates answer body
-// with apiv3Key. It does not verify any signature (Download does). An empty
+// Parse decodes a /v3/certificates answer body, decrypting and checking every
+// entry with apiv3Key. It does not verify any signature (Download does). An empty
 // data list gives ErrNoCertificates.
-func Decode(body []byte, apiv3Key string) ([]Certificate, error) {
+func Parse(body []byte, apiv3Key string) ([]Certificate, error) {
 	var l list
 	if err := json.Unmarshal(body, &l); err != nil {
 		return nil, fmt.Errorf("certs: certificate list is not JSON: %w", err)

@@ -23,7 +23,7 @@ import (
 
 const testAPIv3Key = "0123456789abcdefghijABCDEFGHIJ01"
 
-func TestDecode(t *testing.T) {
+func TestParse(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	rsaKey := testkeys.RSA(0)
@@ -90,10 +90,10 @@ func TestDecode(t *testing.T) {
 			if tt.key != "" {
 				key = tt.key
 			}
-			list, err := certs.Decode(tt.body, key)
+			list, err := certs.Parse(tt.body, key)
 			if tt.want == nil && tt.msg == "" {
 				if err != nil {
-					t.Fatalf("Decode: %v", err)
+					t.Fatalf("Parse: %v", err)
 				}
 				got := []string{list[0].Serial, list[1].Serial}
 				if diff := cmp.Diff([]string{signer.SerialOf(a), signer.SerialOf(b)}, got); diff != "" {
@@ -105,7 +105,7 @@ func TestDecode(t *testing.T) {
 				return
 			}
 			if err == nil {
-				t.Fatal("Decode accepted the list")
+				t.Fatal("Parse accepted the list")
 			}
 			if tt.want != nil && !errors.Is(err, tt.want) {
 				t.Errorf("error = %v, want errors.Is %v", err, tt.want)
@@ -117,7 +117,7 @@ func TestDecode(t *testing.T) {
 	}
 }
 
-func TestApply(t *testing.T) {
+func TestInstall(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	key := &testkeys.RSA(0).PublicKey
@@ -186,7 +186,7 @@ func TestApply(t *testing.T) {
 				m[s] = key
 			}
 			store := signer.NewKeyStore(m)
-			added, removed, err := certs.Apply(store, tt.list, tt.known, now)
+			added, removed, err := certs.Install(store, tt.list, tt.known, now)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("error = %v, want %v", err, tt.wantErr)
 			}

@@ -4,10 +4,18 @@
 // Merchants that joined before WeChat Pay's public-key mode verify answers
 // and notifications with platform certificates, which WeChat Pay rotates:
 // a new certificate appears while the old one is still valid, and the old one
-// expires later. Download fetches GET /v3/certificates through a chain
-// client, decrypts every certificate with the APIv3 key, checks it, and adds
-// the valid ones to the client's key store (chain.Client.KeyStore()), which a
-// notify.Parser built with NewParserWithStore shares.
+// expires later. One verb per job:
+//
+//   - Download sends GET /v3/certificates through a chain client, verifies the
+//     answer and decrypts every certificate with the client's APIv3 key
+//     (chain.Client.APIv3Key()); it changes no key store.
+//   - Parse decodes such an answer body you already have.
+//   - Install puts a list into a key store (adds the valid ones, removes the
+//     expired ones it knows).
+//   - Update is Download then Install into the client's own key store
+//     (chain.Client.KeyStore()), which a notify.Parser built with
+//     notify.NewParserFromClient shares.
+//   - A Refresher runs Update for many merchants on a schedule.
 //
 // # The bootstrap rule
 //

@@ -16,17 +16,17 @@ import (
 // Path is the chain path of the platform certificate list.
 const Path = "v3/certificates"
 
-// Option configures Fetch and Download.
+// Option configures Download and Update.
 type Option func(*dlOptions)
 
 type dlOptions struct {
 	now func() time.Time
 }
 
-// WithClock sets the clock used to check the answer's timestamp during the
+// WithNow sets the clock used to check the answer's timestamp during the
 // bootstrap verification and to tell expired certificates (default
 // time.Now).
-func WithClock(now func() time.Time) Option {
+func WithNow(now func() time.Time) Option {
 	return func(o *dlOptions) { o.now = now }
 }
 
@@ -43,18 +43,20 @@ func buildOptions(opts []Option) dlOptions {
 	return o
 }
 
-// Fetch downloads GET /v3/certificates through c, verifies the answer (by a
+// Download sends GET /v3/certificates through c, verifies the answer (by a
 // key c already trusts, or else by the bootstrap rule: one of the carried
-// certificates must have signed it), then decrypts and checks every
-// certificate. It does not change any key store; Download does.
+// certificates must have signed it), then decrypts every certificate with the
+// client's APIv3 key (c.APIv3Key(), from Config.APIv3Key) and checks it. It
+// does not change any key store; Update does.
 //
 // A merchant in public-key mode gets ErrNoCertificates.
-func Fetch(ctx context.Context, c *chain.Client, apiv3Key string, opts ...Option) ([]Certificate, error) {
+func Download(ctx context.Context, c *chain.Client, opts ...Option) ([]Certificate, error) {
 	if c == nil {
 		return nil, errors.New("certs: client is nil")
 	}
+	apiv3Key := c.APIv3Key()
 	if len(apiv3Key) != 32 {
-		return nil, fmt.Errorf("certs: apiv3Key: %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
+		return nil, fmt.Errorf("certs: the client's APIv3 key (Config.APIv3Key): %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
 	}
 	o := buildOptions(opts)
 
@@ -79,7 +81,7 @@ func Fetch(ctx context.Context, c *chain.Client, apiv3Key string, opts ...Option
 		bootstrap = true
 	}
 
-	list, err := Decode(resp.Body, apiv3Key)
+	list, err := Parse(resp.Body, apiv3Key)
 	if err != nil {
 		if errors.Is(err, ErrNoCertificates) {
 			return nil, fmt.Errorf("%w (mchid %s: empty data)", ErrNoCertificates, c.MchID())
@@ -117,12 +119,13 @@ func verifyBootstrap(resp *chain.Response, list []Certificate, now func() time.T
 	return nil
 }
 
-// Download fetches the platform certificates (see Fetch) and adds every
-// unexpired one to c.KeyStore(); expired certificates of the list that the
-// store still holds are removed, but never the last key. Keys already in the
-// store stay: rotation overlaps. It returns the whole list.
-func Download(ctx context.Context, c *chain.Client, apiv3Key string, opts ...Option) ([]Certificate, error) {
-	list, err := Fetch(ctx, c, apiv3Key, opts...)
+// Update downloads the platform certificates (see Download) and installs them
+// into c.KeyStore() (see Install): every unexpired one is added; expired
+// certificates of the list that the store still holds are removed, but never
+// the last key. Keys already in the store stay: rotation overlaps. It returns
+// the whole list.
+func Update(ctx context.Context, c *chain.Client, opts ...Option) ([]Certificate, error) {
+	list, err := Download(ctx, c, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,20 +134,20 @@ func Download(ctx context.Context, c *chain.Client, apiv3Key string, opts ...Opt
 	for _, cert := range list {
 		known[cert.Serial] = cert.ExpireTime
 	}
-	if _, _, err := Apply(c.KeyStore(), list, known, o.now()); err != nil {
+	if _, _, err := Install(c.KeyStore(), list, known, o.now()); err != nil {
 		return list, err
 	}
 	return list, nil
 }
 
-// Apply loads list into store at time now: it first adds every unexpired
+// Install puts list into store at time now: it first adds every unexpired
 // certificate, then removes the serials of known (serial → expire_time, e.g.
 // certificates seen in earlier downloads) whose expire_time has passed and
 // that are in the store, keeping at least one key. Other keys (PUB_KEY_ID_…,
 // configured keys) are never removed. It returns the serials added and
 // removed; it fails with ErrAllExpired, changing nothing, when no
 // certificate of list is valid.
-func Apply(store *signer.KeyStore, list []Certificate, known map[string]time.Time, now time.Time) (added, removed []string, err error) {
+func Install(store *signer.KeyStore, list []Certificate, known map[string]time.Time, now time.Time) (added, removed []string, err error) {
 	if store == nil {
 		return nil, nil, errors.New("certs: key store is nil")
 	}

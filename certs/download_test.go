@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chainpay-go/wechatpay/certs"
+	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -23,9 +24,9 @@ func TestDownloadBootstrap(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, wechatpaytest.WithCertificateMode())
 	c := newClient(t, s, nil)
-	list, err := certs.Download(context.Background(), c, s.APIv3Key)
+	list, err := certs.Update(context.Background(), c)
 	if err != nil {
-		t.Fatalf("Download: %v", err)
+		t.Fatalf("Update: %v", err)
 	}
 	if len(list) != 1 {
 		t.Fatalf("got %d certificates, want 1", len(list))
@@ -62,12 +63,12 @@ func TestDownloadTrusted(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, wechatpaytest.WithCertificateMode())
 	c := newClient(t, s, s.PlatformKeys())
-	list, err := certs.Fetch(context.Background(), c, s.APIv3Key)
+	list, err := certs.Download(context.Background(), c)
 	if err != nil {
-		t.Fatalf("Fetch: %v", err)
+		t.Fatalf("Download: %v", err)
 	}
 	if len(list) != 1 || list[0].Serial != s.PlatformSerial {
-		t.Errorf("Fetch = %+v", list)
+		t.Errorf("Download = %+v", list)
 	}
 }
 
@@ -169,11 +170,11 @@ func TestDownloadRefused(t *testing.T) {
 			if tt.key != nil {
 				apiv3 = tt.key(s)
 			}
-			c := newClient(t, s, keys)
+			c := newClientWithKey(t, s, keys, apiv3)
 			before := c.KeyStore().Serials()
-			list, err := certs.Download(context.Background(), c, apiv3)
+			list, err := certs.Update(context.Background(), c)
 			if err == nil {
-				t.Fatalf("Download accepted: %+v", list)
+				t.Fatalf("Update accepted: %+v", list)
 			}
 			for _, want := range tt.want {
 				if !errors.Is(err, want) {
@@ -213,7 +214,7 @@ func TestDownloadPublicKeyMerchant(t *testing.T) {
 			s := newServer(t) // public-key mode
 			tt.setup(s)
 			c := newClient(t, s, s.PlatformKeys())
-			_, err := certs.Download(context.Background(), c, s.APIv3Key)
+			_, err := certs.Update(context.Background(), c)
 			t.Logf("error: %v", err)
 			if !errors.Is(err, certs.ErrNoCertificates) {
 				t.Fatalf("error = %v, want ErrNoCertificates", err)
@@ -234,15 +235,21 @@ func TestDownloadPublicKeyMerchant(t *testing.T) {
 	}
 }
 
-func TestFetchRefusesBadArguments(t *testing.T) {
+func TestDownloadRefusesBadArguments(t *testing.T) {
 	t.Parallel()
-	if _, err := certs.Fetch(context.Background(), nil, "0123456789abcdefghijABCDEFGHIJ01"); err == nil {
+	if _, err := certs.Download(context.Background(), nil); err == nil {
 		t.Error("nil client accepted")
 	}
 	s := newServer(t, wechatpaytest.WithCertificateMode())
-	_, err := certs.Fetch(context.Background(), newClient(t, s, nil), "short")
-	if !errors.Is(err, signer.ErrAPIv3KeyLength) || !strings.Contains(err.Error(), "apiv3Key") {
+	// A short APIv3 key never reaches certs: the client refuses it.
+	if _, err := chain.NewClient(chain.Config{MchID: s.MchID, Serial: s.MerchantSerial, PrivateKey: s.MerchantKey,
+		APIv3Key: "short", BaseURL: s.URL, HTTPClient: s.HTTPClient()}); !errors.Is(err, signer.ErrAPIv3KeyLength) || !strings.Contains(err.Error(), "Config.APIv3Key") {
 		t.Errorf("short key: error = %v", err)
+	}
+	// A client with platform keys and no APIv3 key cannot download certificates.
+	_, err := certs.Download(context.Background(), newClientWithKey(t, s, map[string]*rsa.PublicKey{s.PlatformSerial: &s.PlatformKey.PublicKey}, ""))
+	if !errors.Is(err, signer.ErrAPIv3KeyLength) || !strings.Contains(err.Error(), "Config.APIv3Key") {
+		t.Errorf("no APIv3 key: error = %v", err)
 	}
 	if n := certificateRequests(s); n != 0 {
 		t.Errorf("%d requests went out for a refused call", n)

@@ -12,7 +12,7 @@ import (
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
-func ExampleDownload() {
+func ExampleUpdate() {
 	srv := wechatpaytest.NewServer(wechatpaytest.WithCertificateMode())
 	defer srv.Close()
 
@@ -23,7 +23,7 @@ func ExampleDownload() {
 		panic(err)
 	}
 	// The list is signed by a certificate it carries (the bootstrap rule).
-	list, err := certs.Download(context.Background(), client, cfg.APIv3Key)
+	list, err := certs.Update(context.Background(), client)
 	if err != nil {
 		panic(err)
 	}
@@ -37,7 +37,7 @@ func ExampleDownload() {
 func ExampleDownload_publicKeyMerchant() {
 	srv := wechatpaytest.NewServer() // public-key mode (PUB_KEY_ID_…)
 	defer srv.Close()
-	_, err := certs.Download(context.Background(), srv.Client(), srv.APIv3Key)
+	_, err := certs.Download(context.Background(), srv.Client())
 	fmt.Println(errors.Is(err, certs.ErrNoCertificates))
 	// Output: true
 }
@@ -54,7 +54,7 @@ func ExampleRefresher() {
 
 	// One refresher for every merchant of the process.
 	r := certs.NewRefresher(certs.RefresherConfig{Interval: 12 * time.Hour})
-	if err := r.Add(client, cfg.APIv3Key); err != nil {
+	if err := r.Add(client); err != nil {
 		panic(err)
 	}
 	// Load before serving, then keep fresh in the background.

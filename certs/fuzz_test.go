@@ -11,10 +11,10 @@ import (
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
-// FuzzDecode feeds arbitrary /v3/certificates bodies to Decode: it returns
+// FuzzParse feeds arbitrary /v3/certificates bodies to Parse: it returns
 // checked certificates (serial matching the certificate, an RSA key, expiry
 // after effect) or an error with the package prefix, never a panic.
-func FuzzDecode(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	cert := makeCert(f, testkeys.RSA(0), now.Add(-time.Hour), now.Add(365*24*time.Hour))
 	good, err := json.Marshal(listBody(f, testAPIv3Key, listEntry{cert: cert, effective: now.Add(-time.Hour), expire: now.Add(30 * 24 * time.Hour)}))
@@ -36,7 +36,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		list, err := certs.Decode(body, testAPIv3Key)
+		list, err := certs.Parse(body, testAPIv3Key)
 		if err != nil {
 			if list != nil {
 				t.Fatalf("certificates returned with error %v", err)

@@ -104,6 +104,12 @@ func newServer(t testing.TB, opts ...wechatpaytest.Option) *wechatpaytest.Server
 // exactly keys (nil → empty: the first certificate download must bootstrap).
 func newClient(t testing.TB, s *wechatpaytest.Server, keys map[string]*rsa.PublicKey) *chain.Client {
 	t.Helper()
+	return newClientWithKey(t, s, keys, s.APIv3Key)
+}
+
+// newClientWithKey is newClient with the given APIv3 key.
+func newClientWithKey(t testing.TB, s *wechatpaytest.Server, keys map[string]*rsa.PublicKey, apiv3Key string) *chain.Client {
+	t.Helper()
 	sg, err := signer.NewRSASigner(s.MerchantKey)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +119,7 @@ func newClient(t testing.TB, s *wechatpaytest.Server, keys map[string]*rsa.Publi
 		Serial:         s.MerchantSerial,
 		Signer:         sg,
 		PlatformKeys:   keys,
-		APIv3Key:       s.APIv3Key, // allows keys to be empty (the bootstrap)
+		APIv3Key:       apiv3Key, // allows keys to be empty (the bootstrap)
 		BaseURL:        s.URL,
 		HTTPClient:     s.HTTPClient(),
 		DisableRetries: true,

@@ -79,7 +79,6 @@ type merchant struct {
 
 	// guarded by Refresher.mu
 	client      *chain.Client
-	apiv3Key    string
 	due         time.Time
 	index       int // position in the heap, -1 while not queued
 	lastAttempt time.Time
@@ -112,14 +111,15 @@ func NewRefresher(cfg RefresherConfig) *Refresher {
 }
 
 // Add registers the merchant of c (c.MchID()) for refreshing into
-// c.KeyStore(), due at once. Adding a merchant again replaces its client and
-// key but keeps its schedule.
-func (r *Refresher) Add(c *chain.Client, apiv3Key string) error {
+// c.KeyStore(), due at once; the certificates are decrypted with the client's
+// APIv3 key (c.APIv3Key()). Adding a merchant again replaces its client but
+// keeps its schedule.
+func (r *Refresher) Add(c *chain.Client) error {
 	if c == nil {
 		return errors.New("certs: client is nil")
 	}
-	if len(apiv3Key) != 32 {
-		return fmt.Errorf("certs: apiv3Key: %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
+	if n := len(c.APIv3Key()); n != 32 {
+		return fmt.Errorf("certs: the client's APIv3 key (Config.APIv3Key): %w, got %d", signer.ErrAPIv3KeyLength, n)
 	}
 	id := c.MchID()
 	if id == "" {
@@ -127,11 +127,11 @@ func (r *Refresher) Add(c *chain.Client, apiv3Key string) error {
 	}
 	r.mu.Lock()
 	if m, ok := r.merchants[id]; ok {
-		m.client, m.apiv3Key = c, apiv3Key
+		m.client = c
 		r.mu.Unlock()
 		return nil
 	}
-	m := &merchant{mchid: id, client: c, apiv3Key: apiv3Key, due: time.Now(), index: -1, known: map[string]time.Time{}}
+	m := &merchant{mchid: id, client: c, due: time.Now(), index: -1, known: map[string]time.Time{}}
 	r.merchants[id] = m
 	heap.Push(&r.queue, m)
 	r.mu.Unlock()
@@ -301,11 +301,11 @@ func (r *Refresher) refresh(ctx context.Context, m *merchant, scheduled bool) Re
 	}
 	m.lastAttempt = time.Now()
 	m.triggered = false
-	client, key := m.client, m.apiv3Key
+	client := m.client
 	r.mu.Unlock()
 
 	cctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
-	res := r.download(cctx, m, client, key)
+	res := r.download(cctx, m, client)
 	cancel()
 
 	r.mu.Lock()
@@ -348,8 +348,8 @@ func (r *Refresher) refresh(ctx context.Context, m *merchant, scheduled bool) Re
 }
 
 // download runs under m.busy.
-func (r *Refresher) download(ctx context.Context, m *merchant, c *chain.Client, apiv3Key string) Result {
-	list, err := Fetch(ctx, c, apiv3Key, WithClock(r.cfg.Now))
+func (r *Refresher) download(ctx context.Context, m *merchant, c *chain.Client) Result {
+	list, err := Download(ctx, c, WithNow(r.cfg.Now))
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -358,7 +358,7 @@ func (r *Refresher) download(ctx context.Context, m *merchant, c *chain.Client, 
 	for _, cert := range list {
 		known[cert.Serial] = cert.ExpireTime
 	}
-	added, removed, err := Apply(c.KeyStore(), list, known, now)
+	added, removed, err := Install(c.KeyStore(), list, known, now)
 	if err != nil {
 		return Result{Err: err}
 	}

@@ -2,6 +2,7 @@ package certs_test
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"runtime"
@@ -45,7 +46,7 @@ func TestRefresherRotationOverlap(t *testing.T) {
 	c := newClient(t, s, nil)
 	p := parserFor(t, c, s)
 	r := certs.NewRefresher(certs.RefresherConfig{})
-	if err := r.Add(c, s.APIv3Key); err != nil {
+	if err := r.Add(c); err != nil {
 		t.Fatal(err)
 	}
 	old := s.PlatformSerial
@@ -133,7 +134,7 @@ func TestRefresherExpiry(t *testing.T) {
 	var now atomic.Int64
 	now.Store(t0.UnixNano())
 	r := certs.NewRefresher(certs.RefresherConfig{Now: func() time.Time { return time.Unix(0, now.Load()) }})
-	if err := r.Add(c, s.APIv3Key); err != nil {
+	if err := r.Add(c); err != nil {
 		t.Fatal(err)
 	}
 	sx, sy := signer.SerialOf(x), signer.SerialOf(y)
@@ -186,7 +187,7 @@ func TestRefresherUnknownSerialHook(t *testing.T) {
 	s := newServer(t, wechatpaytest.WithCertificateMode())
 	c := newClient(t, s, nil)
 	r := certs.NewRefresher(certs.RefresherConfig{Interval: time.Hour, MinGap: 50 * time.Millisecond})
-	if err := r.Add(c, s.APIv3Key); err != nil {
+	if err := r.Add(c); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Refresh(ctx, s.MchID); err != nil {
@@ -231,7 +232,7 @@ func TestRefresherRateLimit(t *testing.T) {
 	var attempts atomic.Int32
 	r := certs.NewRefresher(certs.RefresherConfig{Interval: time.Hour, MinGap: gap,
 		OnRefresh: func(string, certs.Result) { attempts.Add(1) }})
-	if err := r.Add(c, s.APIv3Key); err != nil {
+	if err := r.Add(c); err != nil {
 		t.Fatal(err)
 	}
 	run(t, r)
@@ -269,7 +270,7 @@ func TestRefresherManyMerchants(t *testing.T) {
 	for i := range merchants {
 		s := newServer(t, wechatpaytest.WithCertificateMode(), wechatpaytest.WithMchID(fmt.Sprintf("19000%05d", i)), wechatpaytest.WithoutFixtures())
 		servers = append(servers, s)
-		if err := r.Add(newClient(t, s, nil), s.APIv3Key); err != nil {
+		if err := r.Add(newClient(t, s, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -333,7 +334,7 @@ func TestRefreshRacesVerification(t *testing.T) {
 	s := newServer(t, wechatpaytest.WithCertificateMode())
 	c := newClient(t, s, nil)
 	r := certs.NewRefresher(certs.RefresherConfig{Interval: 5 * time.Millisecond, MinGap: time.Millisecond})
-	if err := r.Add(c, s.APIv3Key); err != nil {
+	if err := r.Add(c); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Refresh(ctx, s.MchID); err != nil {
@@ -399,7 +400,7 @@ func TestRefresherPublicKeyMerchant(t *testing.T) {
 	c := newClient(t, s, s.PlatformKeys())
 	var got atomic.Value
 	r := certs.NewRefresher(certs.RefresherConfig{OnRefresh: func(_ string, res certs.Result) { got.Store(res) }})
-	if err := r.Add(c, s.APIv3Key); err != nil {
+	if err := r.Add(c); err != nil {
 		t.Fatal(err)
 	}
 	_, err := r.Refresh(context.Background(), s.MchID)
@@ -425,13 +426,12 @@ func TestRefresherPublicKeyMerchant(t *testing.T) {
 func TestRefresherMisuse(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, wechatpaytest.WithCertificateMode())
-	c := newClient(t, s, nil)
 	r := certs.NewRefresher(certs.RefresherConfig{})
-	if err := r.Add(nil, s.APIv3Key); err == nil {
+	if err := r.Add(nil); err == nil {
 		t.Error("Add(nil) accepted")
 	}
-	if err := r.Add(c, "short"); !errors.Is(err, signer.ErrAPIv3KeyLength) {
-		t.Errorf("Add with a short key: %v", err)
+	if err := r.Add(newClientWithKey(t, s, map[string]*rsa.PublicKey{s.PlatformSerial: &s.PlatformKey.PublicKey}, "")); !errors.Is(err, signer.ErrAPIv3KeyLength) {
+		t.Errorf("Add with no APIv3 key: %v", err)
 	}
 	if _, err := r.Refresh(context.Background(), "nobody"); !errors.Is(err, certs.ErrUnknownMerchant) {
 		t.Errorf("Refresh of an unknown merchant: %v", err)
@@ -469,7 +469,7 @@ func TestRefresherTriggerOnChainAnswer(t *testing.T) {
 	s.Handle("GET", "/v3/ping", func(*wechatpaytest.Request) (int, any) { return 200, map[string]string{"pong": "1"} })
 	c := newClient(t, s, s.PlatformKeys())
 	r := certs.NewRefresher(certs.RefresherConfig{Interval: time.Hour, MinGap: 10 * time.Millisecond})
-	if err := r.Add(c, s.APIv3Key); err != nil {
+	if err := r.Add(c); err != nil {
 		t.Fatal(err)
 	}
 	run(t, r)

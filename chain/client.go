@@ -132,17 +132,16 @@ func NewClient(cfg Config) (*Client, error) {
 // once.
 func (c *Client) KeyStore() *signer.KeyStore { return c.keys }
 
+// APIv3Key returns the APIv3 key the client was configured with ("" if none), so that
+// certs and notify can be built from the client without passing it again.
+func (c *Client) APIv3Key() string { return c.apiv3Key }
+
 // MchID returns the merchant ID the client signs for.
 func (c *Client) MchID() string { return c.mchID }
 
 // Serial returns the merchant API certificate serial the client signs with
 // (upper-case hex), as sent in every Authorization header.
 func (c *Client) Serial() string { return c.serial }
-
-// APIv3Key returns Config.APIv3Key ("" when none was given): packages certs
-// and notify build their helpers from the client with it, so the key is
-// configured once.
-func (c *Client) APIv3Key() string { return c.apiv3Key }
 
 // BaseURL returns the API base URL, ending in "/".
 func (c *Client) BaseURL() string { return c.baseURL }

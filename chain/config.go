@@ -108,7 +108,7 @@ func (cfg *Config) check() (*checked, error) {
 	}
 
 	if cfg.APIv3Key != "" && len(cfg.APIv3Key) != 32 {
-		return nil, fmt.Errorf("chain: Config.APIv3Key must be 32 bytes, got %d", len(cfg.APIv3Key))
+		return nil, fmt.Errorf("chain: Config.APIv3Key must be 32 bytes, got %d: %w", len(cfg.APIv3Key), signer.ErrAPIv3KeyLength)
 	}
 	keys := make(map[string]*rsa.PublicKey, len(cfg.PlatformKeys))
 	for id, k := range cfg.PlatformKeys {

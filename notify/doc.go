@@ -9,13 +9,14 @@
 // callback bug), then decodes the envelope and decrypts its resource with the
 // APIv3 key (AEAD_AES_256_GCM).
 //
-//	p, err := notify.NewParserWithStore(client.KeyStore(), apiv3Key)
+//	p, err := notify.NewParserFromClient(client) // client.KeyStore(), Config.APIv3Key
 //	http.Handle("/notify/pay", p.Handler(func(ctx context.Context, n *notify.Notification) error {
 //		return orders.MarkPaid(ctx, n.Get("out_trade_no").String(), n.Get("transaction_id").String())
 //	}))
 //
-// NewParserWithStore shares the client's live key store, so platform
-// certificates renewed by a certs.Refresher reach the parser at once.
+// NewParserFromClient (like NewParserWithStore) shares the client's live key
+// store, so platform certificates renewed by a certs.Refresher reach the parser at
+// once.
 //
 // # Errors
 //
@@ -23,7 +24,7 @@
 // signer.ErrTimestampSkew, signer.ErrUnknownSerial, signer.ErrProbeSignature
 // and signer.ErrBadSignature when verification fails; signer.ErrAPIv3Key when
 // the resource does not decrypt (the APIv3 key is probably wrong);
-// ErrUnknownAlgorithm (which also matches signer.ErrUnknownAlgorithm),
+// signer.ErrUnknownAlgorithm when the resource is not AEAD_AES_256_GCM;
 // ErrMalformed and ErrBodyTooLarge for the rest. No error carries a key or a
 // signature.
 //

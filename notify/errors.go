@@ -7,10 +7,6 @@ import "errors"
 // or nonce.
 var ErrMalformed = errors.New("notify: malformed notification")
 
-// ErrUnknownAlgorithm reports a resource encrypted with an algorithm other
-// than AEAD_AES_256_GCM. Such errors also match signer.ErrUnknownAlgorithm.
-var ErrUnknownAlgorithm = errors.New("notify: unknown resource algorithm")
-
 // ErrBodyTooLarge reports a request body larger than the parser's limit
 // (see WithMaxBodySize).
 var ErrBodyTooLarge = errors.New("notify: body too large")

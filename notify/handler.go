@@ -135,14 +135,14 @@ func classify(err error) (int, string) {
 		return http.StatusUnauthorized, "probe signature refused"
 	case errors.Is(err, signer.ErrBadSignature):
 		return http.StatusUnauthorized, "signature verification failed"
-	case errors.Is(err, ErrUnknownAlgorithm):
+	case errors.Is(err, signer.ErrUnknownAlgorithm):
 		return http.StatusBadRequest, "unknown resource algorithm"
 	case errors.Is(err, ErrMalformed):
 		return http.StatusBadRequest, "malformed notification"
 	case errors.Is(err, signer.ErrAPIv3Key):
 		return http.StatusInternalServerError, "resource decryption failed"
 	}
-	var ve *signer.VerifyError
+	var ve *signer.SignatureError
 	if errors.As(err, &ve) {
 		return http.StatusUnauthorized, "signature verification failed"
 	}

@@ -66,7 +66,7 @@ func TestHandler(t *testing.T) {
 				// A parser with an error log, same keys and clock.
 				var err error
 				p, err = notify.NewParserWithStore(f.parser.KeyStore(), testAPIv3Key,
-					notify.WithClock(func() time.Time { return testNow }), notify.WithMaxBodySize(4096),
+					notify.WithNow(func() time.Time { return testNow }), notify.WithMaxBodySize(4096),
 					notify.WithErrorLog(func(_ context.Context, err error) { logged = append(logged, err) }))
 				if err != nil {
 					t.Fatal(err)

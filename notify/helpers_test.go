@@ -39,7 +39,7 @@ func setup(t testing.TB, opts ...notify.Option) *fixture {
 	if err != nil {
 		t.Fatalf("NewRSASigner: %v", err)
 	}
-	opts = append([]notify.Option{notify.WithClock(func() time.Time { return testNow })}, opts...)
+	opts = append([]notify.Option{notify.WithNow(func() time.Time { return testNow })}, opts...)
 	p, err := notify.NewParser(map[string]*rsa.PublicKey{testSerial: &key.PublicKey}, testAPIv3Key, opts...)
 	if err != nil {
 		t.Fatalf("NewParser: %v", err)

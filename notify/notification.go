@@ -94,7 +94,7 @@ func decode(apiv3Key string, body []byte) (*Notification, error) {
 	case res.Algorithm == nil || *res.Algorithm == "":
 		return nil, fmt.Errorf("%w: missing resource.algorithm", ErrMalformed)
 	case *res.Algorithm != AlgorithmAESGCM:
-		return nil, fmt.Errorf("%w (%w): resource.algorithm %q (want %s)", ErrUnknownAlgorithm, signer.ErrUnknownAlgorithm, truncate(*res.Algorithm, 64), AlgorithmAESGCM)
+		return nil, fmt.Errorf("notify: %w: resource.algorithm %q (want %s)", signer.ErrUnknownAlgorithm, truncate(*res.Algorithm, 64), AlgorithmAESGCM)
 	case res.Ciphertext == nil || *res.Ciphertext == "":
 		return nil, fmt.Errorf("%w: missing resource.ciphertext", ErrMalformed)
 	case res.Nonce == nil || *res.Nonce == "":

@@ -9,10 +9,6 @@ import (
 // given. Real notifications are a few kilobytes.
 const DefaultMaxBodySize = 1 << 20
 
-// DefaultWindow is the accepted distance between Wechatpay-Timestamp and the
-// parser's clock when WithTimestampWindow is not given.
-const DefaultWindow = 5 * time.Minute
-
 // Option configures a Parser.
 type Option func(*options)
 
@@ -31,14 +27,14 @@ func WithMaxBodySize(n int64) Option {
 }
 
 // WithTimestampWindow sets the largest accepted distance between
-// Wechatpay-Timestamp and now (d > 0). The default is DefaultWindow.
+// Wechatpay-Timestamp and now (d > 0). The default is signer.DefaultWindow.
 func WithTimestampWindow(d time.Duration) Option {
 	return func(o *options) { o.window = d }
 }
 
-// WithClock sets the clock used for the timestamp check (tests,
+// WithNow sets the clock used for the timestamp check (tests,
 // simulations). The default is time.Now.
-func WithClock(now func() time.Time) Option {
+func WithNow(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
 }
 

@@ -32,6 +32,23 @@ func NewParser(keys map[string]*rsa.PublicKey, apiv3Key string, opts ...Option) 
 	return NewParserWithStore(signer.NewKeyStore(keys), apiv3Key, opts...)
 }
 
+// KeySource is what NewParserFromClient needs from a client: its live key store and
+// its APIv3 key. *chain.Client satisfies it; notify does not import chain.
+type KeySource interface {
+	KeyStore() *signer.KeyStore
+	APIv3Key() string
+}
+
+// NewParserFromClient returns a Parser that verifies with the client's live key
+// store and decrypts with the client's APIv3 key (Config.APIv3Key), so the key is
+// not passed again. It is NewParserWithStore(c.KeyStore(), c.APIv3Key(), opts...).
+func NewParserFromClient(c KeySource, opts ...Option) (*Parser, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: client is nil", ErrNoKeys)
+	}
+	return NewParserWithStore(c.KeyStore(), c.APIv3Key(), opts...)
+}
+
 // NewParserWithStore returns a Parser verifying with store, usually the
 // client's live store (chain.Client.KeyStore()), so that keys added or
 // removed by certificate rotation apply to the parser at once.
@@ -42,7 +59,7 @@ func NewParserWithStore(store *signer.KeyStore, apiv3Key string, opts ...Option)
 	if len(apiv3Key) != 32 {
 		return nil, fmt.Errorf("notify: %w, got %d", signer.ErrAPIv3KeyLength, len(apiv3Key))
 	}
-	o := options{maxBody: DefaultMaxBodySize, window: DefaultWindow}
+	o := options{maxBody: DefaultMaxBodySize, window: signer.DefaultWindow}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)

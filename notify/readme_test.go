@@ -34,9 +34,9 @@ type Orders interface {
 
 // PaymentHandler verifies, decrypts and dispatches payment notifications.
 // It shares the client's live key store, so rotated platform certificates
-// (package certs) apply at once.
-func PaymentHandler(client *chain.Client, apiv3Key string, orders Orders) (http.Handler, error) {
-	parser, err := notify.NewParserWithStore(client.KeyStore(), apiv3Key)
+// (package certs) apply at once, and decrypts with the client's APIv3 key.
+func PaymentHandler(client *chain.Client, orders Orders) (http.Handler, error) {
+	parser, err := notify.NewParserFromClient(client)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func TestReadmeHandler(t *testing.T) {
 	s := wechatpaytest.NewServer()
 	t.Cleanup(s.Close)
 	orders := &memOrders{seen: map[string]bool{}, paid: map[string]string{}, total: map[string]int64{}}
-	h, err := PaymentHandler(s.Client(), s.APIv3Key, orders)
+	h, err := PaymentHandler(s.Client(), orders)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,12 +21,13 @@ import (
 
 const simPlain = `{"mchid":"1900000001","out_trade_no":"T20261128001","transaction_id":"4200000001202611280000000001","trade_state":"SUCCESS","amount":{"total":888,"currency":"CNY"}}`
 
-// simSetup starts a simulator and a parser sharing a client's live store.
+// simSetup starts a simulator and a parser built from a client (its live store
+// and its APIv3 key).
 func simSetup(t *testing.T, opts ...notify.Option) (*wechatpaytest.Server, *notify.Parser) {
 	t.Helper()
 	s := wechatpaytest.NewServer()
 	t.Cleanup(s.Close)
-	p, err := notify.NewParserWithStore(s.Client().KeyStore(), s.APIv3Key, opts...)
+	p, err := notify.NewParserFromClient(s.Client(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

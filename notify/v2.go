@@ -51,7 +51,7 @@ func (n *V2Notification) Get(path string) gjson.Result {
 
 // NewV2Parser returns a V2Parser for apiv2Key (the 32-character APIv2 key,
 // else an error wrapping signer.ErrAPIv2KeyLength). Of the options, only
-// WithMaxBodySize and WithErrorLog apply; WithTimestampWindow, WithClock and
+// WithMaxBodySize and WithErrorLog apply; WithTimestampWindow, WithNow and
 // WithUnknownSerial are refused, because APIv2 callbacks carry no timestamp
 // and no serial (so no replay window protects them: see the package
 // documentation).
@@ -74,7 +74,7 @@ func NewV2Parser(apiv2Key string, opts ...Option) (*V2Parser, error) {
 		name string
 	}{
 		{o.window != 0, "WithTimestampWindow"},
-		{o.now != nil, "WithClock"},
+		{o.now != nil, "WithNow"},
 		{o.unknownSerial != nil, "WithUnknownSerial"},
 	} {
 		if unused.set {

@@ -238,8 +238,8 @@ func TestNewV2ParserRefuses(t *testing.T) {
 		text []string
 	}{
 		{"short key", "short", nil, []string{"32 characters"}},
-		{"APIv3-only options", testAPIv2Key, []notify.Option{notify.WithClock(time.Now), notify.WithTimestampWindow(time.Minute), notify.WithUnknownSerial(func(string) {})},
-			[]string{"WithClock", "WithTimestampWindow", "WithUnknownSerial"}},
+		{"APIv3-only options", testAPIv2Key, []notify.Option{notify.WithNow(time.Now), notify.WithTimestampWindow(time.Minute), notify.WithUnknownSerial(func(string) {})},
+			[]string{"WithNow", "WithTimestampWindow", "WithUnknownSerial"}},
 		{"zero body size", testAPIv2Key, []notify.Option{notify.WithMaxBodySize(0)}, []string{"max body size"}},
 	}
 	for _, tt := range tests {

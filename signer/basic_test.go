@@ -34,7 +34,7 @@ func TestSmokeSignVerify(t *testing.T) {
 	if err := v.Verify(h, []byte(`{"ok":false}`)); !errors.Is(err, signer.ErrBadSignature) {
 		t.Fatalf("tampered body: got %v, want ErrBadSignature", err)
 	}
-	var ve *signer.VerifyError
+	var ve *signer.SignatureError
 	if !errors.As(v.Verify(http.Header{}, body), &ve) || ve.Err != signer.ErrMissingHeader {
 		t.Fatalf("empty headers: got %v", ve)
 	}
@@ -55,8 +55,8 @@ func TestSmokeSignVerify(t *testing.T) {
 		t.Fatalf("header %q", hdr)
 	}
 
-	serial, err := signer.CertificateSerial(certPEM(t, &merchantKey.PublicKey, merchantKey, big.NewInt(0xABCDEF)))
-	if err != nil || serial != "ABCDEF" {
+	cert, err := signer.ParseCertificate([]byte(certPEM(t, &merchantKey.PublicKey, merchantKey, big.NewInt(0xABCDEF))))
+	if serial := signer.SerialOf(cert); err != nil || serial != "ABCDEF" {
 		t.Fatalf("CertificateSerial = %q, %v", serial, err)
 	}
 }

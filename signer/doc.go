@@ -7,8 +7,9 @@
 //
 // The package never makes HTTP calls. It uses net/http only for the http.Header type.
 //
-// Keys are parsed once (LoadPrivateKey, LoadPublicKey, LoadCertificate) and then
-// reused: signing and verification never parse keys per call. Errors never contain
+// Keys are parsed once and then reused: LoadPrivateKey, LoadPublicKey and
+// LoadCertificate read a file path; ParsePrivateKey, ParsePublicKey and
+// ParseCertificate take the PEM (or DER) bytes. Signing and verification never parse keys per call. Errors never contain
 // key material, the APIv3 key, plaintext of sensitive fields or signatures.
 //
 // # APIv2
@@ -40,8 +41,8 @@
 // internal/v2xml package (chain and notify use it); signer works on the
 // fields as a map[string]string.
 //
-// PKCS#1 v1.5 encryption is deliberately not provided: WeChat Pay APIv3 uses
-// RSA-OAEP (SHA-1, MGF1-SHA-1) for sensitive fields, and Encrypt refuses PKCS#1 v1.5
-// with ErrPKCS1v15Refused. (PKCS#1 v1.5 *signatures* over SHA-256 are what APIv3 uses
-// for signing, and are of course supported.)
+// Sensitive fields use RSA-OAEP (SHA-1, MGF1-SHA-1), as WeChat Pay APIv3 does:
+// EncryptOAEP and DecryptOAEP. PKCS#1 v1.5 encryption is deliberately not provided.
+// (PKCS#1 v1.5 *signatures* over SHA-256 are what APIv3 uses for signing, and are of
+// course supported.)
 package signer

@@ -2,7 +2,7 @@ package signer
 
 import "errors"
 
-// Verification failures. A *VerifyError wraps exactly one of these; test with errors.Is.
+// Verification failures. A *SignatureError wraps exactly one of these; test with errors.Is.
 var (
 	// ErrMissingHeader means one or more Wechatpay-* headers needed for verification are absent.
 	ErrMissingHeader = errors.New("signer: missing signature header")
@@ -42,9 +42,8 @@ var (
 	ErrAPIv3Key = errors.New("signer: AES-GCM authentication failed: the APIv3 key is probably wrong")
 	// ErrAPIv3KeyLength means the APIv3 key is not 32 bytes long.
 	ErrAPIv3KeyLength = errors.New("signer: the APIv3 key must be 32 bytes")
-	// ErrPKCS1v15Refused means PKCS#1 v1.5 encryption was requested; APIv3 uses RSA-OAEP only.
-	ErrPKCS1v15Refused = errors.New("signer: RSA PKCS#1 v1.5 encryption is refused; WeChat Pay APIv3 uses RSA-OAEP")
-	// ErrUnknownAlgorithm means Encrypt was asked for an algorithm it does not know, or
-	// an APIv2 signature for a sign_type other than MD5 and HMAC-SHA256.
+	// ErrUnknownAlgorithm means a payload names an encryption algorithm this module does
+	// not know (notify resources and certificate payloads must be AEAD_AES_256_GCM), or
+	// an APIv2 signature was asked for a sign_type other than MD5 and HMAC-SHA256.
 	ErrUnknownAlgorithm = errors.New("signer: unknown encryption algorithm")
 )

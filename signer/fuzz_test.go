@@ -16,7 +16,7 @@ import (
 )
 
 // FuzzVerify feeds arbitrary headers and bodies to Verifier.Verify. It must never
-// panic, must fail only with a *VerifyError holding one of the five sentinels and not
+// panic, must fail only with a *SignatureError holding one of the five sentinels and not
 // echoing the signature, and must accept only what crypto/rsa itself verifies with a
 // known key inside the window.
 func FuzzVerify(f *testing.F) {
@@ -64,9 +64,9 @@ func FuzzVerify(f *testing.F) {
 			}
 			return
 		}
-		var ve *signer.VerifyError
+		var ve *signer.SignatureError
 		if !errors.As(err, &ve) {
-			t.Fatalf("error is %T, not *VerifyError: %v", err, err)
+			t.Fatalf("error is %T, not *SignatureError: %v", err, err)
 		}
 		switch ve.Err {
 		case signer.ErrMissingHeader, signer.ErrTimestampSkew, signer.ErrUnknownSerial, signer.ErrProbeSignature, signer.ErrBadSignature:
@@ -120,9 +120,9 @@ func FuzzLoadKey(f *testing.F) {
 			src = "-----BEGIN PRIVATE KEY-----\n" + src + "\n-----END PRIVATE KEY-----\n"
 		}
 		for _, load := range []func(string) error{
-			func(s string) error { _, err := signer.LoadPrivateKey(s); return err },
-			func(s string) error { _, err := signer.LoadPublicKey(s); return err },
-			func(s string) error { _, err := signer.LoadCertificate(s); return err },
+			func(s string) error { _, err := signer.ParsePrivateKey([]byte(s)); return err },
+			func(s string) error { _, err := signer.ParsePublicKey([]byte(s)); return err },
+			func(s string) error { _, err := signer.ParseCertificate([]byte(s)); return err },
 		} {
 			err := load(src)
 			if err == nil {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 )
@@ -19,107 +18,124 @@ const MinRSABits = 2048
 // maxKeyFile bounds how much of a key file is read.
 const maxKeyFile = 1 << 20
 
-// LoadPrivateKey loads an RSA private key (the merchant API key, apiclient_key.pem) from
-// src, which is PEM text (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY"; line breaks
-// escaped as \n, as in environment variables and JSON, are accepted), a file path, or a
-// file:// URL. Files may also hold DER. Non-RSA keys (ErrNotRSA) and keys
-// under 2048 bits (ErrKeyTooSmall) are refused. Errors list the forms that were tried
-// and why each failed; they never contain key material.
-func LoadPrivateKey(src string) (*rsa.PrivateKey, error) {
-	return load("LoadPrivateKey", src, parsePrivateKey)
+// LoadPrivateKey reads the file at path and parses it as an RSA private key (the
+// merchant API key, apiclient_key.pem); see ParsePrivateKey for the accepted forms. Files
+// may also hold DER. Errors name the file; they never contain key material.
+func LoadPrivateKey(path string) (*rsa.PrivateKey, error) {
+	return load("LoadPrivateKey", path, parsePrivateKey)
 }
 
-// LoadPublicKey loads an RSA public key from src: PEM text holding an SPKI "PUBLIC KEY"
-// (the WeChat Pay public key, pub_key.pem), a PKCS#1 "RSA PUBLIC KEY", or an X.509
-// "CERTIFICATE" (a platform certificate); or a file path or file:// URL with one of
-// those (PEM or DER). Non-RSA keys and keys under 2048 bits are refused.
-func LoadPublicKey(src string) (*rsa.PublicKey, error) {
-	return load("LoadPublicKey", src, parsePublicKey)
+// LoadPublicKey reads the file at path and parses it as an RSA public key; see
+// ParsePublicKey for the accepted forms. Files may also hold DER.
+func LoadPublicKey(path string) (*rsa.PublicKey, error) {
+	return load("LoadPublicKey", path, parsePublicKey)
 }
 
-// LoadCertificate loads an X.509 certificate (PEM or, from a file, DER) from PEM text,
-// a file path or a file:// URL. The certificate must carry an RSA key of at least 2048 bits.
-func LoadCertificate(src string) (*x509.Certificate, error) {
-	return load("LoadCertificate", src, parseCertificate)
+// LoadCertificate reads the file at path (PEM or DER) and parses it as an X.509
+// certificate; see ParseCertificate.
+func LoadCertificate(path string) (*x509.Certificate, error) {
+	return load("LoadCertificate", path, parseCertificate)
 }
 
-// CertificateSerial loads a certificate (see LoadCertificate) and returns its serial
-// number as WeChat Pay prints it: upper-case hex (see SerialOf).
-func CertificateSerial(src string) (string, error) {
-	cert, err := LoadCertificate(src)
+// ParsePrivateKey parses an RSA private key from PEM (PKCS#1 "RSA PRIVATE KEY" or PKCS#8
+// "PRIVATE KEY"; line breaks escaped as \n, as in environment variables and JSON, are
+// accepted) or DER. Non-RSA keys (ErrNotRSA) and keys under 2048 bits (ErrKeyTooSmall)
+// are refused. Errors list the forms that were tried and why each failed; they never
+// contain key material.
+func ParsePrivateKey(pem []byte) (*rsa.PrivateKey, error) {
+	return parse("ParsePrivateKey", pem, parsePrivateKey)
+}
+
+// ParsePublicKey parses an RSA public key from PEM holding an SPKI "PUBLIC KEY" (the
+// WeChat Pay public key, pub_key.pem), a PKCS#1 "RSA PUBLIC KEY", or an X.509
+// "CERTIFICATE" (a platform certificate), or from DER of one of those. Non-RSA keys and
+// keys under 2048 bits are refused.
+func ParsePublicKey(pem []byte) (*rsa.PublicKey, error) {
+	return parse("ParsePublicKey", pem, parsePublicKey)
+}
+
+// ParseCertificate parses an X.509 certificate from PEM or DER. The certificate must
+// carry an RSA key of at least 2048 bits.
+func ParseCertificate(pem []byte) (*x509.Certificate, error) {
+	return parse("ParseCertificate", pem, parseCertificate)
+}
+
+// CertificateSerial loads the certificate file at path (see LoadCertificate) and returns
+// its serial number as WeChat Pay prints it: upper-case hex (see SerialOf).
+func CertificateSerial(path string) (string, error) {
+	cert, err := LoadCertificate(path)
 	if err != nil {
 		return "", err
 	}
 	return SerialOf(cert), nil
 }
 
-// load reads src (see readSource) and parses it; errors name fn and where
-// the data came from.
-func load[T any](fn, src string, parse func([]byte) (T, error)) (T, error) {
+// load reads the file at path (see readFile) and parses it; errors name fn and the file.
+func load[T any](fn, path string, parse func([]byte) (T, error)) (T, error) {
 	var zero T
-	data, origin, err := readSource(fn, src)
+	data, err := readFile(fn, path)
 	if err != nil {
 		return zero, err
 	}
 	v, err := parse(data)
 	if err != nil {
-		return zero, rewrap(fn+" from "+origin, err)
+		return zero, rewrap(fmt.Sprintf("%s from file %q", fn, path), err)
 	}
 	return v, nil
 }
 
-// readSource turns src into bytes: PEM text is used as is, anything else is a file path
-// or a file:// URL. origin describes where the data came from, for error messages; it
-// never contains key material.
-func readSource(fn, src string) (data []byte, origin string, err error) {
-	trimmed := strings.TrimSpace(src)
-	if trimmed == "" {
-		return nil, "", fmt.Errorf("signer: %s: empty source: want PEM text, a file path or a file:// URL: %w", fn, ErrNoKey)
+// parse parses data with parseFn after tidying PEM text (surrounding space, line breaks
+// escaped as \n: a backslash never occurs in PEM); errors name fn.
+func parse[T any](fn string, data []byte, parseFn func([]byte) (T, error)) (T, error) {
+	var zero T
+	if len(bytes.TrimSpace(data)) == 0 {
+		return zero, fmt.Errorf("signer: %s: empty input: %w", fn, ErrNoKey)
 	}
-	if strings.Contains(trimmed, "-----BEGIN") {
-		if strings.Contains(trimmed, `\n`) {
-			// Line breaks escaped as \n (an environment variable, a JSON or YAML string):
-			// a backslash never occurs in PEM, so turn them back into line breaks.
-			trimmed = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n").Replace(trimmed)
-		}
-		return []byte(trimmed), "PEM text", nil
-	}
-	path := trimmed
-	if strings.HasPrefix(strings.ToLower(path), "file://") {
-		u, perr := url.Parse(path)
-		if perr != nil || u.Scheme != "file" {
-			return nil, "", fmt.Errorf("signer: %s: not PEM text (no -----BEGIN line) and not a valid file:// URL: %w", fn, ErrNoKey)
-		}
-		switch u.Host {
-		case "", "localhost":
-			path = u.Path
-		default: // file://relative/path
-			path = u.Host + u.Path
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		// PEM text (DER is left as is: its bytes may look like space). Surrounding space
+		// goes; line breaks escaped as \n (an environment variable, a JSON or YAML string)
+		// become line breaks again.
+		data = bytes.TrimSpace(data)
+		if bytes.Contains(data, []byte(`\n`)) {
+			data = []byte(strings.NewReplacer(`\r\n`, "\n", `\n`, "\n").Replace(string(data)))
 		}
 	}
-	if !looksLikePath(path) {
-		// Do not echo: this may well be key material without its PEM armour.
-		return nil, "", fmt.Errorf("signer: %s: the value (not shown, it may be key material) is not PEM text (no -----BEGIN line) and not a file path: %w", fn, ErrNoKey)
+	v, err := parseFn(data)
+	if err != nil {
+		return zero, rewrap(fn, err)
+	}
+	return v, nil
+}
+
+// readFile reads the key file at path, at most maxKeyFile bytes. Errors name the file
+// unless the path looks like key material or a secret given by mistake.
+func readFile(fn, path string) ([]byte, error) {
+	if strings.TrimSpace(path) == "" {
+		return nil, fmt.Errorf("signer: %s: empty file path: %w", fn, ErrNoKey)
+	}
+	if strings.Contains(path, "-----BEGIN") || !looksLikePath(path) {
+		// Do not echo: this may well be key material.
+		return nil, fmt.Errorf("signer: %s: the value (not shown, it may be key material) is not a file path; use %s for PEM bytes: %w", fn, strings.Replace(fn, "Load", "Parse", 1), ErrNoKey)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		if mayBeSecret(path) {
 			// A one-line base64 or alphanumeric value (a bare key, an APIv3 key) that is
 			// not an existing file: do not echo it.
-			return nil, "", rewrap(fn, fmt.Errorf("%w: not PEM text (no -----BEGIN line); tried it as a file, but the name (not shown: it looks like base64 key material or a secret, not a path) cannot be opened: %w",
+			return nil, rewrap(fn, fmt.Errorf("%w: the file name (not shown: it looks like base64 key material or a secret, not a path) cannot be opened: %w",
 				ErrNoKey, unwrapPathError(err)))
 		}
-		return nil, "", rewrap(fn, fmt.Errorf("%w: not PEM text (no -----BEGIN line); tried it as a file: %w", ErrNoKey, describeFileError(path, err)))
+		return nil, rewrap(fn, fmt.Errorf("%w: %w", ErrNoKey, describeFileError(path, err)))
 	}
 	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("signer: %s: reading file %q: %w", fn, path, err)
+		return nil, fmt.Errorf("signer: %s: reading file %q: %w", fn, path, err)
 	}
 	if len(data) > maxKeyFile {
-		return nil, "", fmt.Errorf("signer: %s: file %q is larger than %d bytes; not a key file", fn, path, maxKeyFile)
+		return nil, fmt.Errorf("signer: %s: file %q is larger than %d bytes; not a key file", fn, path, maxKeyFile)
 	}
-	return data, fmt.Sprintf("file %q", path), nil
+	return data, nil
 }
 
 // looksLikePath reports whether s can be echoed in an error as a path: short, one line,

@@ -77,20 +77,19 @@ func TestLoadPrivateKey(t *testing.T) {
 		{name: "PEM on one line with spaces", src: strings.ReplaceAll(p8, "\n", " "), wantErr: signer.ErrNoKey, wantMsg: "line breaks", secret: p8},
 		{name: "certificate then key", src: certPEM(t, &merchantKey.PublicKey, merchantKey, big.NewInt(7)) + p8},
 		{name: "file path", src: path},
-		{name: "file URL", src: "file://" + path},
+		{name: "file URL is not a path", src: "file://" + path, wantErr: os.ErrNotExist, wantMsg: "file://"},
 		{name: "DER file", src: derPath},
 		{name: "PKCS#1 DER file", src: writeFile(t, "k1.der", string(x509.MarshalPKCS1PrivateKey(merchantKey)))},
 		{name: "garbage DER file", src: writeFile(t, "junk.der", "\x30\x03\x02\x01\x01"), wantErr: signer.ErrNoKey, wantMsg: "DER as PKCS#8: malformed ASN.1; DER as PKCS#1"},
 		{name: "EC DER file", src: writeFile(t, "ec.der", string(must(x509.MarshalPKCS8PrivateKey(ecKey)))), wantErr: signer.ErrNotRSA},
 		{name: "too large file", src: writeFile(t, "big.pem", strings.Repeat("A", 1<<20+1)), wantErr: nil, wantMsg: "larger than"},
 		{name: "control characters are not a path", src: "abc\x01def", wantErr: signer.ErrNoKey, wantMsg: "not shown"},
-		{name: "garbage", src: "not a key at all", wantErr: signer.ErrNoKey, wantMsg: "tried it as a file"},
+		{name: "garbage", src: "not a key at all", wantErr: signer.ErrNoKey, wantMsg: "no such file"},
 		{name: "garbage PEM", src: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", wantErr: signer.ErrNoKey, wantMsg: "as PKCS#8"},
 		{name: "PKCS#8 labelled as PKCS#1", src: strings.ReplaceAll(p8, "PRIVATE KEY", "RSA PRIVATE KEY"), wantErr: signer.ErrNoKey, wantMsg: "as PKCS#1", secret: p8},
 		{name: "public key given", src: testkeys.PublicPEM(t, &merchantKey.PublicKey), wantErr: signer.ErrNoKey, wantMsg: "not a private key block"},
 		{name: "empty", src: "  ", wantErr: signer.ErrNoKey, wantMsg: "empty"},
 		{name: "missing file", src: "/nonexistent/apiclient_key.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/apiclient_key.pem"},
-		{name: "missing file URL", src: "file:///nonexistent/k.pem", wantErr: os.ErrNotExist, wantMsg: "/nonexistent/k.pem"},
 		{name: "bare base64 body is not echoed", src: pemBody(p8), wantErr: signer.ErrNoKey, wantMsg: "not shown", secret: p8},
 		// One line of base64 short enough to pass for a path: a bare EC key, an APIv3 key.
 		{name: "one-line base64 EC key is not echoed", src: oneLineEC, wantErr: signer.ErrNoKey, wantMsg: "not shown", secret: oneLineEC},
@@ -104,7 +103,14 @@ func TestLoadPrivateKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			k, err := signer.LoadPrivateKey(tt.src)
+			// PEM text goes to ParsePrivateKey, anything else is a file path for LoadPrivateKey.
+			var k *rsa.PrivateKey
+			var err error
+			if strings.Contains(tt.src, "-----BEGIN") {
+				k, err = signer.ParsePrivateKey([]byte(tt.src))
+			} else {
+				k, err = signer.LoadPrivateKey(tt.src)
+			}
 			if tt.wantErr == nil && tt.wantMsg != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantMsg) {
 					t.Fatalf("err = %v, want %q", err, tt.wantMsg)
@@ -131,6 +137,25 @@ func TestLoadPrivateKey(t *testing.T) {
 	}
 }
 
+// TestLoadRefusesPEMText checks that the Load functions take a file path only and do not
+// echo PEM text given to them by mistake.
+func TestLoadRefusesPEMText(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	p8 := testkeys.PrivatePEM(t, merchantKey)
+	for name, load := range map[string]func(string) error{
+		"LoadPrivateKey":  func(s string) error { _, err := signer.LoadPrivateKey(s); return err },
+		"LoadPublicKey":   func(s string) error { _, err := signer.LoadPublicKey(s); return err },
+		"LoadCertificate": func(s string) error { _, err := signer.LoadCertificate(s); return err },
+	} {
+		err := load(p8)
+		if !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), "not shown") || !strings.Contains(err.Error(), "use Parse") {
+			t.Errorf("%s(PEM text) = %v, want ErrNoKey naming the Parse form", name, err)
+		}
+		assertNoKeyMaterial(t, err, p8)
+	}
+}
+
 func TestLoadPublicKey(t *testing.T) {
 	t.Parallel()
 	keys(t)
@@ -153,8 +178,7 @@ func TestLoadPublicKey(t *testing.T) {
 		{name: "RSA PUBLIC KEY PEM", src: pkcs1},
 		{name: "certificate PEM", src: cert},
 		{name: "file path", src: path},
-		{name: "file URL", src: "file://" + certPath},
-		{name: "file URL localhost", src: "file://localhost" + path},
+		{name: "file URL is not a path", src: "file://" + certPath, wantErr: os.ErrNotExist},
 		{name: "DER SPKI file", src: writeFile(t, "pub.der", string(spkiDER))},
 		{name: "garbage", src: "garbage", wantErr: signer.ErrNoKey},
 		{name: "garbage file", src: writeFile(t, "junk.pem", "hello"), wantErr: signer.ErrNoKey, wantMsg: "DER as SPKI: malformed ASN.1; DER as PKCS#1: malformed ASN.1; DER as certificate"},
@@ -167,7 +191,14 @@ func TestLoadPublicKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			k, err := signer.LoadPublicKey(tt.src)
+			// PEM text goes to ParsePublicKey, anything else is a file path for LoadPublicKey.
+			var k *rsa.PublicKey
+			var err error
+			if strings.Contains(tt.src, "-----BEGIN") {
+				k, err = signer.ParsePublicKey([]byte(tt.src))
+			} else {
+				k, err = signer.LoadPublicKey(tt.src)
+			}
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("LoadPublicKey: %v", err)
@@ -198,20 +229,20 @@ func TestLoadCertificate(t *testing.T) {
 	if !c.PublicKey.(*rsa.PublicKey).Equal(&merchantKey.PublicKey) {
 		t.Fatal("wrong key")
 	}
-	if _, err := signer.LoadCertificate(testkeys.PublicPEM(t, &merchantKey.PublicKey)); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), `not a "CERTIFICATE" block`) {
+	if _, err := signer.ParseCertificate([]byte(testkeys.PublicPEM(t, &merchantKey.PublicKey))); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), `not a "CERTIFICATE" block`) {
 		t.Fatalf("public key as certificate: %v", err)
 	}
-	if _, err := signer.LoadCertificate(certPEM(t, &smallKey.PublicKey, smallKey, big.NewInt(1))); !errors.Is(err, signer.ErrKeyTooSmall) {
+	if _, err := signer.ParseCertificate([]byte(certPEM(t, &smallKey.PublicKey, smallKey, big.NewInt(1)))); !errors.Is(err, signer.ErrKeyTooSmall) {
 		t.Fatalf("1024-bit certificate: %v", err)
 	}
-	if _, err := signer.LoadCertificate(certPEM(t, &ecKey.PublicKey, ecKey, big.NewInt(1))); !errors.Is(err, signer.ErrNotRSA) {
+	if _, err := signer.ParseCertificate([]byte(certPEM(t, &ecKey.PublicKey, ecKey, big.NewInt(1)))); !errors.Is(err, signer.ErrNotRSA) {
 		t.Fatalf("EC certificate: %v", err)
 	}
-	if _, err := signer.LoadCertificate(testkeys.PEM("CERTIFICATE", []byte{0x30, 0})); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), "as X.509") {
+	if _, err := signer.ParseCertificate([]byte(testkeys.PEM("CERTIFICATE", []byte{0x30, 0}))); !errors.Is(err, signer.ErrNoKey) || !strings.Contains(err.Error(), "as X.509") {
 		t.Fatalf("broken certificate: %v", err)
 	}
 	der, _ := pem.Decode([]byte(cert))
-	c, err = signer.LoadCertificate("file://" + writeFile(t, "cert.der", string(der.Bytes)))
+	c, err = signer.LoadCertificate(writeFile(t, "cert.der", string(der.Bytes)))
 	if err != nil || signer.SerialOf(c) != "1234" {
 		t.Fatalf("DER certificate file: %v", err)
 	}
@@ -250,7 +281,7 @@ func TestCertificateSerial(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			p := certPEM(t, &merchantKey.PublicKey, merchantKey, tt.serial)
-			got, err := signer.CertificateSerial(p)
+			got, err := signer.CertificateSerial(writeFile(t, "apiclient_cert.pem", p))
 			if err != nil {
 				t.Fatal(err)
 			}

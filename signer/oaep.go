@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Algorithm names accepted by Encrypt.
@@ -53,21 +52,4 @@ func DecryptOAEP(priv *rsa.PrivateKey, ciphertextB64 string) (string, error) {
 		return "", fmt.Errorf("signer: DecryptOAEP: %w (wrong key, or not RSA-OAEP SHA-1)", err)
 	}
 	return string(pt), nil
-}
-
-// Encrypt encrypts plaintext under pub with the named algorithm and returns base64.
-// Only RSA-OAEP (SHA-1) is supported ("RSA-OAEP", "RSA_OAEP", "OAEP", case-insensitive;
-// "" means RSA-OAEP). Any PKCS#1 v1.5 name ("RSA-PKCS1v15", "PKCS1", "RSA", ...) is
-// refused with ErrPKCS1v15Refused: it is malleable and APIv3 does not use it. Other
-// names get ErrUnknownAlgorithm.
-func Encrypt(pub *rsa.PublicKey, plaintext, algorithm string) (string, error) {
-	a := strings.ToUpper(strings.TrimSpace(algorithm))
-	a = strings.NewReplacer("_", "", "-", "", " ", "", "#", "", ".", "").Replace(a)
-	switch {
-	case a == "" || a == "RSAOAEP" || a == "OAEP" || a == "RSAOAEPSHA1":
-		return EncryptOAEP(pub, plaintext)
-	case strings.Contains(a, "PKCS1") || strings.Contains(a, "V15") || a == "RSA" || a == "RSAES":
-		return "", fmt.Errorf("%w (asked for %q)", ErrPKCS1v15Refused, algorithm)
-	}
-	return "", fmt.Errorf("%w %q: only %s is supported", ErrUnknownAlgorithm, clip(algorithm), AlgorithmOAEP)
 }

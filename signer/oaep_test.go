@@ -68,25 +68,3 @@ func TestOAEP(t *testing.T) {
 		t.Fatalf("too long: %v", err)
 	}
 }
-
-func TestEncryptAlgorithm(t *testing.T) {
-	t.Parallel()
-	keys(t)
-	for _, alg := range []string{"", "RSA-OAEP", "rsa_oaep", "OAEP"} {
-		ct, err := signer.Encrypt(&platformKey.PublicKey, "x", alg)
-		if err != nil {
-			t.Fatalf("Encrypt(%q): %v", alg, err)
-		}
-		if got, err := signer.DecryptOAEP(platformKey, ct); err != nil || got != "x" {
-			t.Fatalf("Encrypt(%q) does not decrypt as OAEP: %q, %v", alg, got, err)
-		}
-	}
-	for _, alg := range []string{"RSA-PKCS1v15", "RSA_PKCS1_V1_5", "PKCS1", "pkcs#1 v1.5", "RSA", "RSAES-PKCS1-v1_5"} {
-		if _, err := signer.Encrypt(&platformKey.PublicKey, "x", alg); !errors.Is(err, signer.ErrPKCS1v15Refused) {
-			t.Errorf("Encrypt(%q) = %v, want ErrPKCS1v15Refused", alg, err)
-		}
-	}
-	if _, err := signer.Encrypt(&platformKey.PublicKey, "x", "SM2"); !errors.Is(err, signer.ErrUnknownAlgorithm) {
-		t.Errorf("SM2: %v", err)
-	}
-}

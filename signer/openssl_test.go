@@ -105,19 +105,19 @@ func TestOpenSSLKeys(t *testing.T) {
 	if !bytes.Contains(trad, []byte("BEGIN RSA PRIVATE KEY")) {
 		t.Fatalf("openssl did not write PKCS#1: %.40s", trad)
 	}
-	k, err := signer.LoadPrivateKey(string(trad))
+	k, err := signer.ParsePrivateKey(trad)
 	if err != nil || !k.Equal(merchantKey) {
-		t.Fatalf("LoadPrivateKey(openssl PKCS#1): %v", err)
+		t.Fatalf("ParsePrivateKey(openssl PKCS#1): %v", err)
 	}
 	pub := runOpenSSL(t, bin, nil, "rsa", "-in", p8, "-pubout")
-	pk, err := signer.LoadPublicKey(string(pub))
+	pk, err := signer.ParsePublicKey(pub)
 	if err != nil || !pk.Equal(&merchantKey.PublicKey) {
-		t.Fatalf("LoadPublicKey(openssl -pubout): %v", err)
+		t.Fatalf("ParsePublicKey(openssl -pubout): %v", err)
 	}
 	rsaPub := runOpenSSL(t, bin, nil, "rsa", "-in", p8, "-RSAPublicKey_out")
-	pk, err = signer.LoadPublicKey(string(rsaPub))
+	pk, err = signer.ParsePublicKey(rsaPub)
 	if err != nil || !pk.Equal(&merchantKey.PublicKey) {
-		t.Fatalf("LoadPublicKey(openssl -RSAPublicKey_out): %v", err)
+		t.Fatalf("ParsePublicKey(openssl -RSAPublicKey_out): %v", err)
 	}
 	// A self-signed certificate made by openssl, with a serial that starts with a zero digit.
 	certPath := filepath.Join(dir, "cert.pem")
@@ -129,7 +129,7 @@ func TestOpenSSLKeys(t *testing.T) {
 	}
 	// An EC key made by openssl is refused.
 	ec := runOpenSSL(t, bin, nil, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256")
-	if _, err := signer.LoadPrivateKey(string(ec)); err == nil || !strings.Contains(err.Error(), "not RSA") {
+	if _, err := signer.ParsePrivateKey(ec); err == nil || !strings.Contains(err.Error(), "not RSA") {
 		t.Fatalf("openssl EC key: %v", err)
 	}
 }

@@ -35,18 +35,18 @@ const ProbePrefix = "WECHATPAY/SIGNTEST/"
 // DefaultWindow is the largest accepted |now − Wechatpay-Timestamp|.
 const DefaultWindow = 5 * time.Minute
 
-// VerifyError is returned by Verifier.Verify for an answer or notification that fails
+// SignatureError is returned by Verifier.Verify for an answer or notification that fails
 // verification. Err is exactly one of ErrMissingHeader, ErrTimestampSkew,
 // ErrUnknownSerial, ErrProbeSignature or ErrBadSignature; Detail says more. The message
 // holds timestamp, nonce and serial (clipped) but never the signature or key material.
-type VerifyError struct {
+type SignatureError struct {
 	Timestamp, Nonce, Serial string
 	Err                      error
 	Detail                   string
 }
 
 // Error implements error.
-func (e *VerifyError) Error() string {
+func (e *SignatureError) Error() string {
 	var b strings.Builder
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
@@ -62,7 +62,7 @@ func (e *VerifyError) Error() string {
 }
 
 // Unwrap returns the sentinel.
-func (e *VerifyError) Unwrap() error { return e.Err }
+func (e *SignatureError) Unwrap() error { return e.Err }
 
 // VerifySignature checks a base64 RSA PKCS#1 v1.5 SHA-256 signature over message. A
 // WECHATPAY/SIGNTEST/ probe gives an error wrapping ErrProbeSignature; anything else
@@ -98,7 +98,7 @@ type Verifier struct {
 // Wechatpay-Signature-Type (if sent) equal to Scheme, not a probe, a nonce without line
 // breaks or control characters (ErrBadSignature), the timestamp within
 // the window, the serial known, and the signature over "TIMESTAMP\nNONCE\nBODY\n".
-// It returns nil or a *VerifyError.
+// It returns nil or a *SignatureError.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
 	pub, ts, nonce, sig, serial, err := v.checkHeaders(h)
 	if err != nil {
@@ -106,7 +106,7 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 	}
 	if err := VerifySignature(pub, BuildVerifyMessage(ts, nonce, body), sig); err != nil {
 		detail := strings.TrimPrefix(err.Error(), ErrBadSignature.Error()+": ")
-		return &VerifyError{Timestamp: ts, Nonce: nonce, Serial: serial, Err: ErrBadSignature,
+		return &SignatureError{Timestamp: ts, Nonce: nonce, Serial: serial, Err: ErrBadSignature,
 			Detail: fmt.Sprintf("%s (over %d body bytes; verify the raw bytes, never re-serialised JSON)", detail, len(body))}
 	}
 	return nil
@@ -117,7 +117,7 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 func (v *Verifier) checkHeaders(h http.Header) (pub *rsa.PublicKey, ts, nonce, sig, serial string, err error) {
 	ts, nonce, sig, serial = h.Get(HeaderTimestamp), h.Get(HeaderNonce), h.Get(HeaderSignature), h.Get(HeaderSerial)
 	fail := func(sentinel error, format string, args ...any) error {
-		return &VerifyError{Timestamp: ts, Nonce: nonce, Serial: serial, Err: sentinel, Detail: fmt.Sprintf(format, args...)}
+		return &SignatureError{Timestamp: ts, Nonce: nonce, Serial: serial, Err: sentinel, Detail: fmt.Sprintf(format, args...)}
 	}
 	if ts == "" || nonce == "" || sig == "" || serial == "" {
 		var missing []string
@@ -221,7 +221,7 @@ func (v *Verifier) VerifyResponse(method, path string, h http.Header, body []byt
 		sum := sha1.Sum(body)
 		got := hex.EncodeToString(sum[:])
 		if subtle.ConstantTimeCompare([]byte(got), []byte(strings.ToLower(want))) != 1 {
-			return &VerifyError{Timestamp: h.Get(HeaderTimestamp), Nonce: h.Get(HeaderNonce), Serial: h.Get(HeaderSerial),
+			return &SignatureError{Timestamp: h.Get(HeaderTimestamp), Nonce: h.Get(HeaderNonce), Serial: h.Get(HeaderSerial),
 				Err: ErrBadSignature, Detail: fmt.Sprintf("statement body SHA-1 %s does not match %s %q", got, HeaderStatementSHA1, clip(want))}
 		}
 		return nil
@@ -237,11 +237,11 @@ func (v *Verifier) VerifyResponse(method, path string, h http.Header, body []byt
 func (v *Verifier) VerifyStatement(h http.Header) (string, error) {
 	sum := h.Get(HeaderStatementSHA1)
 	if sum == "" {
-		return "", &VerifyError{Timestamp: h.Get(HeaderTimestamp), Nonce: h.Get(HeaderNonce), Serial: h.Get(HeaderSerial),
+		return "", &SignatureError{Timestamp: h.Get(HeaderTimestamp), Nonce: h.Get(HeaderNonce), Serial: h.Get(HeaderSerial),
 			Err: ErrMissingHeader, Detail: HeaderStatementSHA1 + " absent"}
 	}
 	if len(sum) != 40 || !isHexString(sum) {
-		return "", &VerifyError{Timestamp: h.Get(HeaderTimestamp), Nonce: h.Get(HeaderNonce), Serial: h.Get(HeaderSerial),
+		return "", &SignatureError{Timestamp: h.Get(HeaderTimestamp), Nonce: h.Get(HeaderNonce), Serial: h.Get(HeaderSerial),
 			Err: ErrBadSignature, Detail: fmt.Sprintf("%s %q is not a hex SHA-1", HeaderStatementSHA1, clip(sum))}
 	}
 	if err := v.Verify(h, []byte(`{"sha1":"`+sum+`"}`)); err != nil {

@@ -115,9 +115,9 @@ func TestVerifyFailures(t *testing.T) {
 				}
 				return
 			}
-			var ve *signer.VerifyError
+			var ve *signer.SignatureError
 			if !errors.As(err, &ve) || ve.Err != tt.wantErr || !errors.Is(err, tt.wantErr) {
-				t.Fatalf("Verify = %v, want a *VerifyError with %v", err, tt.wantErr)
+				t.Fatalf("Verify = %v, want a *SignatureError with %v", err, tt.wantErr)
 			}
 			msg := err.Error()
 			if !strings.Contains(msg, tt.wantMsg) {
@@ -143,9 +143,9 @@ func TestVerifyFailures(t *testing.T) {
 	}
 }
 
-func TestVerifyErrorZero(t *testing.T) {
+func TestSignatureErrorZero(t *testing.T) {
 	t.Parallel()
-	e := &signer.VerifyError{Serial: "S"}
+	e := &signer.SignatureError{Serial: "S"}
 	if diff := cmp.Diff(`signer: verification failed (timestamp="" nonce="" serial="S")`, e.Error()); diff != "" {
 		t.Errorf("Error (-want +got):\n%s", diff)
 	}
@@ -374,7 +374,7 @@ func TestVerifyRefusesLineBreakInNonce(t *testing.T) {
 			body = []byte("{\"amount\":1}\n{\"amount\":100}")
 		}
 		err := f.verifier.Verify(h2, body)
-		var ve *signer.VerifyError
+		var ve *signer.SignatureError
 		if !errors.As(err, &ve) || ve.Err != signer.ErrBadSignature || !strings.Contains(err.Error(), "Wechatpay-Nonce") {
 			t.Errorf("nonce %q: Verify = %v, want ErrBadSignature naming Wechatpay-Nonce", nonce, err)
 		}

@@ -35,7 +35,7 @@ func (a *app) runCertificatesDownload(c *cobra.Command, o *certificatesOptions) 
 	if err != nil {
 		return err
 	}
-	list, err := certs.Fetch(c.Context(), client, s.APIv3Key)
+	list, err := certs.Download(c.Context(), client)
 	if err != nil {
 		if errors.Is(err, certs.ErrNoCertificates) {
 			return &exitErr{Code: exitClientError, Err: err}

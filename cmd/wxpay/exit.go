@@ -87,7 +87,7 @@ var verifySentinels = []error{signer.ErrMissingHeader, signer.ErrTimestampSkew, 
 
 // isVerifyFailure reports whether err is a verification failure.
 func isVerifyFailure(err error) bool {
-	var ve *signer.VerifyError
+	var ve *signer.SignatureError
 	if errors.As(err, &ve) {
 		return true
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/chainpay-go/wechatpay/internal/keysrc"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -16,7 +17,7 @@ func (s *settings) loadPrivateKey() (*rsa.PrivateKey, error) {
 	if err := s.need(setPrivateKey); err != nil {
 		return nil, err
 	}
-	k, err := signer.LoadPrivateKey(s.PrivateKey)
+	k, err := keysrc.PrivateKey(s.PrivateKey)
 	if err != nil {
 		return nil, &configError{fmt.Errorf("merchant private key (from %s): %w", s.from[setPrivateKey.Key], err)}
 	}
@@ -28,7 +29,7 @@ func (s *settings) loadPrivateKey() (*rsa.PrivateKey, error) {
 func (s *settings) verificationKeys() (map[string]*rsa.PublicKey, error) {
 	keys := map[string]*rsa.PublicKey{}
 	if s.PublicKeyID != "" {
-		k, err := signer.LoadPublicKey(s.PublicKey)
+		k, err := keysrc.PublicKey(s.PublicKey)
 		if err != nil {
 			return nil, &configError{fmt.Errorf("WeChat Pay public key (from %s): %w", s.from[setPublicKey.Key], err)}
 		}
@@ -39,7 +40,7 @@ func (s *settings) verificationKeys() (map[string]*rsa.PublicKey, error) {
 		return nil, &configError{fmt.Errorf("platform certificates (from %s): %w", s.from[setPlatformCerts.Key], err)}
 	}
 	for _, f := range expandPEM(files) {
-		cert, err := signer.LoadCertificate(f)
+		cert, err := keysrc.Certificate(f)
 		if err != nil {
 			return nil, &configError{fmt.Errorf("platform certificate (from %s): %w", s.from[setPlatformCerts.Key], err)}
 		}

@@ -54,7 +54,7 @@ func (a *app) runNotify(c *cobra.Command, args []string, decrypt bool) error {
 			captured.Header.Get(signer.HeaderSerial), captured.Header.Get(signer.HeaderTimestamp))
 		return writeBody(a.stdout, captured.Body, mode)
 	}
-	p, err := notify.NewParser(keys, s.APIv3Key, notify.WithClock(at), notify.WithMaxBodySize(notify.MaxCapturedSize))
+	p, err := notify.NewParser(keys, s.APIv3Key, notify.WithNow(at), notify.WithMaxBodySize(notify.MaxCapturedSize))
 	if err != nil {
 		return err
 	}
