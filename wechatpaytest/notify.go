@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -231,7 +232,7 @@ func buildNotification(p NotificationPayload, sg signer.Signer, unknownSerial fu
 		if o.unknownSerial {
 			serial = unknownSerial()
 		}
-		sh, err := signer.SignHeaders(context.Background(), sg, serial, body, ts)
+		sh, err := gateway.SignHeaders(context.Background(), sg, serial, body, ts)
 		if err != nil {
 			return nil, fmt.Errorf("wechatpaytest: notification: %w", err)
 		}
@@ -272,9 +273,9 @@ func send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// encryptAESGCM wraps signer.EncryptAESGCM with the package's error prefix.
+// encryptAESGCM wraps gateway.EncryptAESGCM with the package's error prefix.
 func encryptAESGCM(key, nonce, ad string, plaintext []byte) (string, error) {
-	ct, err := signer.EncryptAESGCM(key, nonce, ad, plaintext)
+	ct, err := gateway.EncryptAESGCM(key, nonce, ad, plaintext)
 	if err != nil {
 		return "", fmt.Errorf("wechatpaytest: encrypt: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay/catalog"
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -306,7 +307,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) (int, *ErrorBody) {
 
 // parseAuthorization checks what needs no body: the header is there, with
 // the scheme and well-formed fields.
-func parseAuthorization(r *http.Request) (*signer.Authorization, int, *ErrorBody) {
+func parseAuthorization(r *http.Request) (*gateway.Authorization, int, *ErrorBody) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return nil, http.StatusUnauthorized, signError(r, "Http头缺少Authorization (missing Authorization)", nil)
@@ -315,7 +316,7 @@ func parseAuthorization(r *http.Request) (*signer.Authorization, int, *ErrorBody
 	if scheme != signer.Scheme {
 		return nil, http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+showScheme(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
 	}
-	a, err := signer.ParseAuthorization(h)
+	a, err := gateway.ParseAuthorization(h)
 	if err != nil {
 		return nil, http.StatusUnauthorized, signError(r, "Authorization格式错误 (malformed Authorization): "+err.Error(), nil)
 	}
@@ -323,7 +324,7 @@ func parseAuthorization(r *http.Request) (*signer.Authorization, int, *ErrorBody
 }
 
 // verifyAuthorization checks the parsed header a against the server and body.
-func (s *Server) verifyAuthorization(r *http.Request, a *signer.Authorization, body []byte) (int, *ErrorBody) {
+func (s *Server) verifyAuthorization(r *http.Request, a *gateway.Authorization, body []byte) (int, *ErrorBody) {
 	// The message as the gateway sees it, reported in sign_information.
 	seen := []byte(r.Method + "\n" + r.RequestURI + "\n" + a.Timestamp + "\n" + a.Nonce + "\n" + string(body) + "\n")
 	if a.MchID != s.MchID {
@@ -416,7 +417,7 @@ func (s *Server) signInto(ctx context.Context, h http.Header, body []byte, f *fa
 	if f != nil && f.UnknownSerial {
 		serial = s.unknownSerial()
 	}
-	sh, err := signer.SignHeaders(ctx, e.signer, serial, body, now)
+	sh, err := gateway.SignHeaders(ctx, e.signer, serial, body, now)
 	if err != nil {
 		return fmt.Errorf("wechatpaytest: sign the answer: %w", err)
 	}

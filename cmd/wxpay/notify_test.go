@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
@@ -36,7 +37,7 @@ const (
 func callback(t *testing.T, plaintext string) (http.Header, []byte) {
 	t.Helper()
 	key, _ := gatewayKey(t)
-	ct, err := signer.EncryptAESGCM(testAPIv3Key, "fdasflkja484", "transaction", []byte(plaintext))
+	ct, err := gateway.EncryptAESGCM(testAPIv3Key, "fdasflkja484", "transaction", []byte(plaintext))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func callback(t *testing.T, plaintext string) (http.Header, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := signer.SignHeaders(context.Background(), sg, testPubKeyID, body, time.Now().Add(-time.Hour))
+	h, err := gateway.SignHeaders(context.Background(), sg, testPubKeyID, body, time.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
