@@ -11,7 +11,7 @@ import (
 // state is the bills' data (bills.go, not yet a scenario of its own: see
 // scenarios.go). Guarded by Server.mu. Every other scenario keeps its own.
 type state struct {
-	bills      map[string]BillSource // by "TRADE date"
+	bills      map[string]BillSource // by date (trade bills of SetBill) or "TYPE date"
 	billTokens map[string]billToken
 	tokenOrder []string
 }
