@@ -11,6 +11,7 @@ import (
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -165,7 +166,7 @@ func TestSimulatorFaults(t *testing.T) {
 		}
 		nonces := map[string]bool{}
 		for _, r := range s.Requests() {
-			a, err := signer.ParseAuthorization(r.Header.Get("Authorization"))
+			a, err := gateway.ParseAuthorization(r.Header.Get("Authorization"))
 			if err != nil {
 				t.Fatal(err)
 			}

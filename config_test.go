@@ -18,6 +18,7 @@ import (
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -178,7 +179,7 @@ func TestLogsLeakNoSecrets(t *testing.T) {
 	secrets["PEM body"] = p[30:90]
 	secrets["PEM header"] = "PRIVATE KEY"
 	for i, r := range s.Requests() {
-		a, err := signer.ParseAuthorization(r.Header.Get("Authorization"))
+		a, err := gateway.ParseAuthorization(r.Header.Get("Authorization"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -72,11 +73,11 @@ func listBody(tb testing.TB, apiv3Key string, entries ...listEntry) map[string]a
 		if alg == "" {
 			alg = "AEAD_AES_256_GCM"
 		}
-		nonce, err := signer.NewAESGCMNonce()
+		nonce, err := gateway.NewAESGCMNonce()
 		if err != nil {
 			tb.Fatal(err)
 		}
-		ct, err := signer.EncryptAESGCM(apiv3Key, nonce, "certificate", plain)
+		ct, err := gateway.EncryptAESGCM(apiv3Key, nonce, "certificate", plain)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -20,7 +20,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/chainpay-go/wechatpay/chain"
-	"github.com/chainpay-go/wechatpay/signer"
+	gw "github.com/chainpay-go/wechatpay/internal/gateway"
 )
 
 const benchAnswer = `{"appid":"wxd678efh567hg6787","mchid":"1900000001","out_order_no":"1234323JKHDFE1243252","order_id":"10000000002019091450687490728211","state":"DONE"}`
@@ -36,7 +36,7 @@ func benchServer(b *testing.B) *httptest.Server {
 			io.WriteString(w, `{"code":"SIGN_ERROR","message":"bad signature"}`)
 			return
 		}
-		h, err := signer.SignHeaders(r.Context(), platformSigner, testPlatformSerial, []byte(benchAnswer), time.Now())
+		h, err := gw.SignHeaders(r.Context(), platformSigner, testPlatformSerial, []byte(benchAnswer), time.Now())
 		if err != nil {
 			w.WriteHeader(500)
 			return

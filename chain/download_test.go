@@ -23,6 +23,7 @@ import (
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/chain"
+	gw "github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -717,7 +718,7 @@ func TestDownloadStatement(t *testing.T) {
 		mu.Lock()
 		a := ans
 		mu.Unlock()
-		h, err := signer.SignHeaders(r.Context(), sg, serial, []byte(`{"sha1":"`+a.sum+`"}`), time.Now())
+		h, err := gw.SignHeaders(r.Context(), sg, serial, []byte(`{"sha1":"`+a.sum+`"}`), time.Now())
 		if err != nil {
 			t.Error(err)
 			return
@@ -801,7 +802,7 @@ func TestDownloadRetriedAndSignedAgain(t *testing.T) {
 	}
 	var nonces []string
 	for _, r := range reqs {
-		a, err := signer.ParseAuthorization(r.Header.Get("Authorization"))
+		a, err := gw.ParseAuthorization(r.Header.Get("Authorization"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay/chain"
+	gw "github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 )
@@ -58,7 +59,7 @@ type seen struct {
 	Header   http.Header
 	Body     []byte
 	SignBody []byte // what the signature must cover (the meta part for uploads)
-	Auth     *signer.Authorization
+	Auth     *gw.Authorization
 	AuthErr  error // nil when the signature checked out
 	Upload   *upload
 }
@@ -208,7 +209,7 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 		if rep.Signed != nil {
 			signed = *rep.Signed
 		}
-		sh, err := signer.SignHeaders(context.Background(), platformSigner, serial, []byte(signed), ts)
+		sh, err := gw.SignHeaders(context.Background(), platformSigner, serial, []byte(signed), ts)
 		if err != nil {
 			http.Error(w, err.Error(), 500)
 			return
@@ -229,8 +230,8 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkAuth verifies the merchant's Authorization header the way the gateway does.
-func checkAuth(method, uri, header string, body []byte) (*signer.Authorization, error) {
-	a, err := signer.ParseAuthorization(header)
+func checkAuth(method, uri, header string, body []byte) (*gw.Authorization, error) {
+	a, err := gw.ParseAuthorization(header)
 	if err != nil {
 		return nil, err
 	}

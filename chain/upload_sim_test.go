@@ -28,7 +28,8 @@ import (
 
 func setupUploadSim(t *testing.T) (*wechatpaytest.Server, *chain.Client) {
 	t.Helper()
-	srv := wechatpaytest.NewServer()
+	// The tests read whole multipart bodies back from the records.
+	srv := wechatpaytest.NewServer(wechatpaytest.WithLimits(wechatpaytest.Limits{MaxRecordedBody: 1 << 20}))
 	t.Cleanup(srv.Close)
 	return srv, srv.Client()
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/chainpay-go/wechatpay/chain"
+	gw "github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -130,7 +131,7 @@ func (w *rawWire) serve(conn net.Conn, id int) {
 		}
 		if body == wireRefuse {
 			body = `{"code":"SIGN_ERROR","message":"nonce already used"}`
-			sh, _ := signer.SignHeaders(context.Background(), platformSigner, testPlatformSerial, []byte(body), time.Now())
+			sh, _ := gw.SignHeaders(context.Background(), platformSigner, testPlatformSerial, []byte(body), time.Now())
 			var b strings.Builder
 			fmt.Fprintf(&b, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: %d\r\n", len(body))
 			for k, v := range sh {
@@ -147,7 +148,7 @@ func (w *rawWire) serve(conn net.Conn, id int) {
 			io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{")
 			return
 		}
-		sh, err := signer.SignHeaders(context.Background(), platformSigner, testPlatformSerial, []byte(body), time.Now())
+		sh, err := gw.SignHeaders(context.Background(), platformSigner, testPlatformSerial, []byte(body), time.Now())
 		if err != nil {
 			return
 		}
@@ -287,7 +288,7 @@ func TestWireNoReplayWithTheSameNonce(t *testing.T) {
 			reqs := w.requests()
 			nonces := map[string]int{}
 			for _, r := range reqs {
-				a, err := signer.ParseAuthorization(r.Header.Get("Authorization"))
+				a, err := gw.ParseAuthorization(r.Header.Get("Authorization"))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -371,7 +372,7 @@ func TestHTTP2RequestsWithoutBodyEndTheStream(t *testing.T) {
 		mu.Lock()
 		seenReqs = append(seenReqs, got{r.Proto, r.ContentLength, string(body)})
 		mu.Unlock()
-		sh, err := signer.SignHeaders(context.Background(), platformSigner, testPlatformSerial, nil, time.Now())
+		sh, err := gw.SignHeaders(context.Background(), platformSigner, testPlatformSerial, nil, time.Now())
 		if err != nil {
 			http.Error(w, err.Error(), 500)
 			return

@@ -171,7 +171,8 @@
 //
 // # Captured callbacks
 //
-// WriteCaptured saves a callback's headers and raw body; ReadCaptured reads
-// that JSON form or plain HTTP/1.1 request text back for ParseRaw (the wxpay
-// CLI's notify verify|decrypt commands use it).
+// A callback saved with its headers and raw body (httputil.DumpRequest
+// writes one) can be checked later with ParseRaw, or with the wxpay CLI's
+// notify verify|decrypt commands, which read that HTTP/1.1 request text or
+// a JSON form {"headers":{…},"body":"<raw body>"}.
 package notify

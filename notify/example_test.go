@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
 )
@@ -19,7 +20,7 @@ import (
 // exampleNotification plays WeChat Pay: it encrypts plaintext with the
 // APIv3 key and signs the envelope with the platform key.
 func exampleNotification(platform *rsa.PrivateKey, serial, apiv3Key, plaintext string) (http.Header, []byte) {
-	ct, err := signer.EncryptAESGCM(apiv3Key, "fdasflkja484", "transaction", []byte(plaintext))
+	ct, err := gateway.EncryptAESGCM(apiv3Key, "fdasflkja484", "transaction", []byte(plaintext))
 	if err != nil {
 		panic(err)
 	}
@@ -30,7 +31,7 @@ func exampleNotification(platform *rsa.PrivateKey, serial, apiv3Key, plaintext s
 	if err != nil {
 		panic(err)
 	}
-	h, err := signer.SignHeaders(context.Background(), s, serial, body, time.Now())
+	h, err := gateway.SignHeaders(context.Background(), s, serial, body, time.Now())
 	if err != nil {
 		panic(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
@@ -83,7 +84,7 @@ func (n note) withDefaults() note {
 func (f *fixture) body(t testing.TB, n note) []byte {
 	t.Helper()
 	n = n.withDefaults()
-	ct, err := signer.EncryptAESGCM(n.apiv3Key, n.nonce, n.associatedData, []byte(n.plaintext))
+	ct, err := gateway.EncryptAESGCM(n.apiv3Key, n.nonce, n.associatedData, []byte(n.plaintext))
 	if err != nil {
 		t.Fatalf("EncryptAESGCM: %v", err)
 	}
@@ -96,7 +97,7 @@ func (f *fixture) body(t testing.TB, n note) []byte {
 // sign returns the Wechatpay-* headers for body, signed at ts under serial.
 func (f *fixture) sign(t testing.TB, body []byte, serial string, ts time.Time) http.Header {
 	t.Helper()
-	h, err := signer.SignHeaders(context.Background(), f.signer, serial, body, ts)
+	h, err := gateway.SignHeaders(context.Background(), f.signer, serial, body, ts)
 	if err != nil {
 		t.Fatalf("SignHeaders: %v", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"sync/atomic"
 	"testing"
 
@@ -193,44 +192,6 @@ func TestSimulatorHandler(t *testing.T) {
 		if err := json.Unmarshal(body, &fail); err != nil || fail.Code != "FAIL" || fail.Message == "" {
 			t.Errorf("%s: body %q, want {\"code\":\"FAIL\",\"message\":…}", tt.name, body)
 		}
-	}
-}
-
-// TestSimulatorCaptured: a simulator notification dumped as HTTP/1.1 text
-// (what a proxy log or `nc -l` gives) and as WriteCaptured JSON reads back
-// into a callback that verifies.
-func TestSimulatorCaptured(t *testing.T) {
-	t.Parallel()
-	s, p := simSetup(t)
-	req, err := s.NewNotification("http://merchant.example/notify/pay", "REFUND.SUCCESS", []byte(`{"out_refund_no":"R1","refund_status":"SUCCESS"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dump, err := httputil.DumpRequest(req, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := notify.ReadCaptured(bytes.NewReader(dump))
-	if err != nil {
-		t.Fatalf("ReadCaptured(HTTP dump): %v\n%s", err, dump)
-	}
-	n, err := p.ParseRaw(c.Header, c.Body)
-	if err != nil {
-		t.Fatalf("ParseRaw(HTTP dump): %v", err)
-	}
-	if n.EventType != "REFUND.SUCCESS" || n.Get("refund_status").String() != "SUCCESS" || n.OriginalType != "refund" {
-		t.Errorf("notification %+v", n)
-	}
-	var buf bytes.Buffer
-	if err := notify.WriteCaptured(&buf, c.Header, c.Body); err != nil {
-		t.Fatal(err)
-	}
-	c2, err := notify.ReadCaptured(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.ParseRaw(c2.Header, c2.Body); err != nil {
-		t.Errorf("ParseRaw(JSON capture): %v", err)
 	}
 }
 

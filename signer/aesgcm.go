@@ -50,22 +50,3 @@ func DecryptAESGCM(apiv3Key, nonce, associatedData, ciphertextB64 string) ([]byt
 	}
 	return pt, nil
 }
-
-// EncryptAESGCM is the inverse of DecryptAESGCM (for the simulator and tests): it
-// returns base64 of ciphertext‖tag.
-func EncryptAESGCM(apiv3Key, nonce, associatedData string, plaintext []byte) (string, error) {
-	aead, err := newGCM(apiv3Key, nonce)
-	if err != nil {
-		return "", err
-	}
-	return base64.StdEncoding.EncodeToString(aead.Seal(nil, []byte(nonce), plaintext, []byte(associatedData))), nil
-}
-
-// NewAESGCMNonce returns a fresh 12-character [0-9A-Za-z] nonce for EncryptAESGCM.
-func NewAESGCMNonce() (string, error) {
-	n, err := newNonce(nil)
-	if err != nil {
-		return "", err
-	}
-	return n[:gcmNonceLen], nil
-}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp"
 )
@@ -28,7 +29,7 @@ func TestAESGCMRoundTrip(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ct, err := signer.EncryptAESGCM(testAPIv3Key, testNonce, tt.aad, tt.plain)
+			ct, err := gateway.EncryptAESGCM(testAPIv3Key, testNonce, tt.aad, tt.plain)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -41,7 +42,7 @@ func TestAESGCMRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	n, err := signer.NewAESGCMNonce()
+	n, err := gateway.NewAESGCMNonce()
 	if err != nil || len(n) != 12 {
 		t.Fatalf("NewAESGCMNonce = %q, %v", n, err)
 	}
@@ -50,7 +51,7 @@ func TestAESGCMRoundTrip(t *testing.T) {
 func TestAESGCMFailures(t *testing.T) {
 	t.Parallel()
 	plain := []byte(`{"secret":"card number"}`)
-	ct, err := signer.EncryptAESGCM(testAPIv3Key, testNonce, testAAD, plain)
+	ct, err := gateway.EncryptAESGCM(testAPIv3Key, testNonce, testAAD, plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestAESGCMFailures(t *testing.T) {
 			}
 		})
 	}
-	if _, err := signer.EncryptAESGCM("short", testNonce, "", plain); !errors.Is(err, signer.ErrAPIv3KeyLength) {
+	if _, err := gateway.EncryptAESGCM("short", testNonce, "", plain); !errors.Is(err, signer.ErrAPIv3KeyLength) {
 		t.Fatalf("EncryptAESGCM short key: %v", err)
 	}
 }

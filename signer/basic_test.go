@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -23,7 +24,7 @@ func TestSmokeSignVerify(t *testing.T) {
 	}
 	body := []byte(`{"ok":true}`)
 	now := time.Unix(1700000000, 0)
-	h, err := signer.SignHeaders(ctx, s, "ABC123", body, now)
+	h, err := gateway.SignHeaders(ctx, s, "ABC123", body, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestSmokeSignVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, err := signer.ParseAuthorization(hdr)
+	auth, err := gateway.ParseAuthorization(hdr)
 	if err != nil {
 		t.Fatalf("ParseAuthorization(%q): %v", hdr, err)
 	}

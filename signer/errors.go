@@ -47,3 +47,11 @@ var (
 	// an APIv2 signature was asked for a sign_type other than MD5 and HMAC-SHA256.
 	ErrUnknownAlgorithm = errors.New("signer: unknown encryption algorithm")
 )
+
+// clip shortens untrusted text for error messages.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,20 +42,6 @@ func ExampleVerificationFor() {
 	// GET /hk/v3/statements?date=2024-01-01 VerifyStatementSHA1
 }
 
-func ExampleParseAuthorization() {
-	a, err := signer.ParseAuthorization(`WECHATPAY2-SHA256-RSA2048 mchid="1900009191",nonce_str="593BEC0C930BF1AFEB40B4A08C8FB242",signature="dGVzdA==",timestamp="1554208460",serial_no="1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C"`)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(a.MchID, a.Timestamp, a.Serial)
-	_, err = signer.ParseAuthorization(`WECHATPAY2-SHA256-RSA2048 mchid="1900009191"`)
-	fmt.Println(err)
-	// Output:
-	// 1900009191 1554208460 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C
-	// signer: malformed Authorization header: missing nonce_str, signature, timestamp, serial_no
-}
-
 func ExampleNormalizeSerial() {
 	s, _ := signer.NormalizeSerial(" 5157f09efdc096de15ebe81a47057a7232f1b8e1 ")
 	fmt.Println(s)
@@ -65,18 +52,6 @@ func ExampleNormalizeSerial() {
 	// 5157F09EFDC096DE15EBE81A47057A7232F1B8E1
 	// true
 	// signer: serial number looks decimal; WeChat Pay expects hex: "463503411316297389371048587431917787163208448225" has 48 digits; its hex form is 51303637F91112D93F0C63FE073AAB5BE4AFF8E1
-}
-
-func ExampleEncryptAESGCM() {
-	const apiv3Key = "0123456789abcdefghijklmnopqrstuv" // 32 bytes
-	ct, _ := signer.EncryptAESGCM(apiv3Key, "fdasflkja484", "transaction", []byte(`{"trade_state":"SUCCESS"}`))
-	pt, _ := signer.DecryptAESGCM(apiv3Key, "fdasflkja484", "transaction", ct)
-	fmt.Println(string(pt))
-	_, err := signer.DecryptAESGCM("vutsrqponmlkjihgfedcba9876543210", "fdasflkja484", "transaction", ct)
-	fmt.Println(errors.Is(err, signer.ErrAPIv3Key))
-	// Output:
-	// {"trade_state":"SUCCESS"}
-	// true
 }
 
 func ExampleAuthorizer() {
@@ -91,13 +66,24 @@ func ExampleAuthorizer() {
 		Rand: bytes.NewReader(make([]byte, 64)),
 	}
 	h, _ := a.Authorize(context.Background(), "GET", "/v3/certificates", nil)
-	p, _ := signer.ParseAuthorization(h)
-	fmt.Println(strings.SplitN(h, " ", 2)[0])
-	fmt.Println(p.MchID, p.Nonce, p.Timestamp, p.Serial)
-	fmt.Println(signer.VerifySignature(&key.PublicKey, p.Message("GET", "/v3/certificates", nil), p.Signature))
+	scheme, params, _ := strings.Cut(h, " ")
+	fmt.Println(scheme)
+	var sig string
+	for _, p := range strings.Split(params, ",") {
+		if v, ok := strings.CutPrefix(p, `signature="`); ok {
+			sig = strings.TrimSuffix(v, `"`)
+			continue
+		}
+		fmt.Println(p)
+	}
+	msg := signer.BuildMessage("GET", "/v3/certificates", 1554208460, "00000000000000000000000000000000", nil)
+	fmt.Println(signer.VerifySignature(&key.PublicKey, msg, sig))
 	// Output:
 	// WECHATPAY2-SHA256-RSA2048
-	// 1900009191 00000000000000000000000000000000 1554208460 408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB
+	// mchid="1900009191"
+	// nonce_str="00000000000000000000000000000000"
+	// timestamp="1554208460"
+	// serial_no="408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB"
 	// <nil>
 }
 
@@ -105,7 +91,14 @@ func ExampleVerifier_Verify() {
 	platform, _ := rsa.GenerateKey(rand.Reader, 2048) // WeChat Pay's key, in tests
 	ps, _ := signer.NewRSASigner(platform)
 	body := []byte(`{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}`)
-	h, _ := signer.SignHeaders(context.Background(), ps, "PUB_KEY_ID_0114232134912410000000000000", body, time.Now())
+	// The answer's headers, as WeChat Pay signs them.
+	ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), "593BEC0C930BF1AFEB40B4A08C8FB242"
+	sig, _ := ps.Sign(context.Background(), signer.BuildVerifyMessage(ts, nonce, body))
+	h := http.Header{}
+	h.Set(signer.HeaderTimestamp, ts)
+	h.Set(signer.HeaderNonce, nonce)
+	h.Set(signer.HeaderSignature, sig)
+	h.Set(signer.HeaderSerial, "PUB_KEY_ID_0114232134912410000000000000")
 
 	v := &signer.Verifier{Keys: signer.NewKeyStore(map[string]*rsa.PublicKey{
 		"PUB_KEY_ID_0114232134912410000000000000": &platform.PublicKey,

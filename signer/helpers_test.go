@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -116,7 +117,7 @@ func setup(t testing.TB) *fixture {
 // signed returns headers for body signed by the platform key at the fixture's time.
 func (f *fixture) signed(t testing.TB, body []byte) http.Header {
 	t.Helper()
-	h, err := signer.SignHeaders(f.ctx, f.platform, f.platformSerial, body, time.Unix(f.now, 0))
+	h, err := gateway.SignHeaders(f.ctx, f.platform, f.platformSerial, body, time.Unix(f.now, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp"
 )
@@ -95,7 +96,7 @@ func TestAuthorizeFreshNonce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := signer.ParseAuthorization(h)
+		p, err := gateway.ParseAuthorization(h)
 		if err != nil {
 			t.Fatal(err)
 		}

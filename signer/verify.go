@@ -1,7 +1,6 @@
 package signer
 
 import (
-	"context"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -260,32 +259,4 @@ func isHexString(s string) bool {
 		}
 	}
 	return true
-}
-
-// SignHeaders is the gateway side of verification (for the simulator and tests): it
-// signs body with s and returns Wechatpay-Timestamp (now), a fresh Wechatpay-Nonce,
-// Wechatpay-Signature, Wechatpay-Serial (serial) and Wechatpay-Signature-Type.
-func SignHeaders(ctx context.Context, s Signer, serial string, body []byte, now time.Time) (http.Header, error) {
-	if s == nil {
-		return nil, errors.New("signer: SignHeaders: Signer is nil")
-	}
-	if serial == "" {
-		return nil, errors.New("signer: SignHeaders: serial is empty")
-	}
-	nonce, err := NewNonce()
-	if err != nil {
-		return nil, err
-	}
-	ts := strconv.FormatInt(now.Unix(), 10)
-	sig, err := s.Sign(ctx, BuildVerifyMessage(ts, nonce, body))
-	if err != nil {
-		return nil, fmt.Errorf("signer: SignHeaders: %w", err)
-	}
-	h := make(http.Header, 5)
-	h.Set(HeaderTimestamp, ts)
-	h.Set(HeaderNonce, nonce)
-	h.Set(HeaderSignature, sig)
-	h.Set(HeaderSerial, serial)
-	h.Set(HeaderSignatureType, Scheme)
-	return h, nil
 }

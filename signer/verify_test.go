@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp"
 )
@@ -244,10 +245,10 @@ func TestSignHeaders(t *testing.T) {
 	if h.Get(signer.HeaderTimestamp) != strconv.FormatInt(f.now, 10) || h.Get(signer.HeaderSignatureType) != signer.Scheme || h.Get(signer.HeaderSerial) != f.platformSerial {
 		t.Errorf("headers %v", h)
 	}
-	if _, err := signer.SignHeaders(f.ctx, nil, "S", nil, time.Now()); err == nil {
+	if _, err := gateway.SignHeaders(f.ctx, nil, "S", nil, time.Now()); err == nil {
 		t.Error("nil signer accepted")
 	}
-	if _, err := signer.SignHeaders(f.ctx, f.platform, "", nil, time.Now()); err == nil {
+	if _, err := gateway.SignHeaders(f.ctx, f.platform, "", nil, time.Now()); err == nil {
 		t.Error("empty serial accepted")
 	}
 }

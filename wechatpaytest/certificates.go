@@ -5,9 +5,15 @@ import (
 	"net/http"
 )
 
-func (s *Server) registerCertificates() {
-	s.handle("GET", "/v3/certificates", s.certificates)
-}
+// certificateScenario serves /v3/certificates from the server's platform
+// keys; it has no state of its own.
+type certificateScenario struct{}
+
+func (certificateScenario) register(s *Server) { s.Handle("GET", "/v3/certificates", s.certificates) }
+
+func (certificateScenario) reset() {}
+
+func (certificateScenario) event(string, string) (any, string, error) { return nil, "", errNoEvent }
 
 // certificates serves the platform certificates encrypted with the APIv3 key
 // (certificate mode), or 404 RESOURCE_NOT_EXISTS (public-key mode).

@@ -3,15 +3,17 @@ package wechatpaytest
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 )
 
 // Handler answers one authenticated request. It returns the HTTP status and
-// the body: nil (no body), []byte or string (sent as is), or any other value
-// (sent as compact JSON). The server signs whatever it returns. Use
-// Error / ParamError for error bodies.
+// the body: nil (no body), []byte or string (sent as is), a *Download
+// (streamed unsigned, as the gateway's file downloads are), or any other
+// value (sent as compact JSON). The server signs whatever it returns but a
+// Download. Use Error / ParamError for error bodies.
 type Handler func(r *Request) (status int, body any)
 
 // Request is an authenticated request as a Handler sees it.
@@ -38,6 +40,8 @@ type Request struct {
 	ctx     context.Context
 	pattern string
 	fault   *faultEntry
+	srv     *Server
+	rec     *RecordedRequest
 }
 
 // Upload is the parsed content of a multipart upload.
@@ -52,6 +56,18 @@ type Upload struct {
 	File []byte
 }
 
+// Download is a Handler body the server streams as it is, unsigned, like
+// the gateway's bill and image downloads. Of the injected faults only
+// Tamper applies: it flips the first byte.
+type Download struct {
+	// ContentType is the answer's Content-Type (default application/octet-stream).
+	ContentType string
+	// Size is the content length, or -1 when unknown (the answer is chunked).
+	Size int64
+	// Body is the content.
+	Body io.Reader
+}
+
 // Context returns the request's context.
 func (r *Request) Context() context.Context { return r.ctx }
 
@@ -61,6 +77,17 @@ func (r *Request) Param(name string) string { return r.Params[name] }
 // Pattern returns the route pattern the request matched, e.g.
 // "/v3/payscore/payafter-orders/{out_order_no}/sync".
 func (r *Request) Pattern() string { return r.pattern }
+
+// Note adds a remark to the request's record (RecordedRequest.Notes), e.g.
+// that a check the gateway may make was let pass.
+func (r *Request) Note(note string) {
+	if r.srv == nil || r.rec == nil {
+		return
+	}
+	r.srv.mu.Lock()
+	defer r.srv.mu.Unlock()
+	r.rec.Notes = append(r.rec.Notes, note) // notes are not counted in the record budget
+}
 
 // DecodeJSON decodes the body into v.
 func (r *Request) DecodeJSON(v any) error { return json.Unmarshal(r.Body, v) }
@@ -105,10 +132,11 @@ type route struct {
 
 // Handle adds a route for method and pattern ("/v3/foo/{id}/bar"; a
 // segment "{name}" matches one path segment, decoded, available as
-// r.Param(name)). User routes take precedence over the built-in ones,
-// and a later Handle for the same method and pattern replaces an earlier
-// one. The server authenticates the request before calling h and signs
-// the answer.
+// r.Param(name)). Where patterns overlap the route added last wins, so a
+// user's route takes precedence over the built-in scenarios (which are
+// added with Handle when the server starts); a later Handle for the same
+// method and pattern replaces an earlier one. The server authenticates the
+// request before calling h and signs the answer.
 func (s *Server) Handle(method, pattern string, h Handler) {
 	rt := newRoute(method, pattern)
 	rt.h = h
@@ -144,11 +172,16 @@ func (s *Server) handleRaw(method, pattern string, h func(w http.ResponseWriter,
 	s.builtin = append(s.builtin, rt)
 }
 
-// match finds the route for method and the raw (still escaped) path.
+// match finds the route for method and the raw (still escaped) path: the
+// routes added with Handle, the last added first, then the built-in ones.
 func (s *Server) match(method, rawPath string) (*route, map[string]string, bool) {
 	segs := strings.Split(strings.TrimPrefix(rawPath, "/"), "/")
 	s.mu.Lock()
-	routes := append(append([]*route(nil), s.routes...), s.builtin...)
+	routes := make([]*route, 0, len(s.routes)+len(s.builtin))
+	for i := len(s.routes) - 1; i >= 0; i-- {
+		routes = append(routes, s.routes[i])
+	}
+	routes = append(routes, s.builtin...)
 	s.mu.Unlock()
 	pathKnown := false
 	for _, rt := range routes {

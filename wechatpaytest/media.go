@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 type mediaItem struct {
@@ -24,11 +26,32 @@ var (
 	videoExts = []string{".avi", ".wmv", ".mpeg", ".mp4", ".mov", ".mkv", ".flv", ".f4v", ".m4v", ".rmvb"}
 )
 
-func (s *Server) registerMedia() {
-	s.handle("POST", "/v3/merchant/media/upload", func(r *Request) (int, any) { return s.upload(r, imageExts, 2<<20, false) })
-	s.handle("POST", "/v3/merchant/media/video_upload", func(r *Request) (int, any) { return s.upload(r, videoExts, 5<<20, false) })
-	s.handle("POST", "/v3/marketing/favor/media/image-upload", func(r *Request) (int, any) { return s.upload(r, imageExts, 2<<20, true) })
-	s.handleRaw("GET", "/v3/merchant-service/images/{media_id}", s.imageDownload)
+// mediaScenario keeps uploads (the last maxMedia) for the image download.
+type mediaScenario struct {
+	mu    sync.Mutex
+	media map[string]mediaItem
+	order []string // oldest first
+}
+
+func newMediaScenario(*Server) *mediaScenario {
+	m := &mediaScenario{}
+	m.reset()
+	return m
+}
+
+func (m *mediaScenario) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.media, m.order = map[string]mediaItem{}, nil
+}
+
+func (m *mediaScenario) event(string, string) (any, string, error) { return nil, "", errNoEvent }
+
+func (m *mediaScenario) register(s *Server) {
+	s.Handle("POST", "/v3/merchant/media/upload", func(r *Request) (int, any) { return m.upload(r, imageExts, 2<<20, false) })
+	s.Handle("POST", "/v3/merchant/media/video_upload", func(r *Request) (int, any) { return m.upload(r, videoExts, 5<<20, false) })
+	s.Handle("POST", "/v3/marketing/favor/media/image-upload", func(r *Request) (int, any) { return m.upload(r, imageExts, 2<<20, true) })
+	s.Handle("GET", "/v3/merchant-service/images/{media_id}", m.imageDownload)
 }
 
 // newMediaID makes an id shaped like the gateway's base64 ids, always with
@@ -43,7 +66,7 @@ func newMediaID() string {
 	return string(id)
 }
 
-func (s *Server) upload(r *Request, exts []string, limit int, marketing bool) (int, any) {
+func (m *mediaScenario) upload(r *Request, exts []string, limit int, marketing bool) (int, any) {
 	if r.Upload == nil {
 		return http.StatusBadRequest, Error("INVALID_REQUEST", "请使用multipart/form-data上传 (use multipart/form-data with meta and file parts)")
 	}
@@ -80,14 +103,14 @@ func (s *Server) upload(r *Request, exts []string, limit int, marketing bool) (i
 	if ct == "" || ct == "application/octet-stream" {
 		ct = http.DetectContentType(r.Upload.File)
 	}
-	s.mu.Lock()
-	s.st.media[id] = mediaItem{data: r.Upload.File, contentType: ct}
-	s.st.mediaOrder = append(s.st.mediaOrder, id)
-	if len(s.st.mediaOrder) > maxMedia {
-		delete(s.st.media, s.st.mediaOrder[0])
-		s.st.mediaOrder = s.st.mediaOrder[1:]
+	m.mu.Lock()
+	m.media[id] = mediaItem{data: r.Upload.File, contentType: ct}
+	m.order = append(m.order, id)
+	if len(m.order) > maxMedia {
+		delete(m.media, m.order[0])
+		m.order = m.order[1:]
 	}
-	s.mu.Unlock()
+	m.mu.Unlock()
 	if marketing {
 		return http.StatusOK, map[string]string{"media_url": "https://wxpaylogo.qpic.cn/wxpaylogo/" + strings.NewReplacer("/", "_", "+", "-", "=", "").Replace(id) + "/0"}
 	}
@@ -96,28 +119,20 @@ func (s *Server) upload(r *Request, exts []string, limit int, marketing bool) (i
 
 // MediaIDs returns the ids of the uploads the server keeps, oldest first.
 func (s *Server) MediaIDs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.st.mediaOrder...)
+	m := s.media
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.order...)
 }
 
 // imageDownload serves an uploaded image, unsigned. The media id must
 // arrive as one path segment ('/' escaped as %2F); it is decoded once.
-func (s *Server) imageDownload(w http.ResponseWriter, r *Request) {
-	s.mu.Lock()
-	m, ok := s.st.media[r.Param("media_id")]
-	s.mu.Unlock()
+func (m *mediaScenario) imageDownload(r *Request) (int, any) {
+	m.mu.Lock()
+	item, ok := m.media[r.Param("media_id")]
+	m.mu.Unlock()
 	if !ok {
-		s.respond(w, r, w.Header().Get("Request-ID"), http.StatusNotFound, Error("RESOURCE_NOT_EXISTS", "图片不存在 (no media with this id)"), nil)
-		return
+		return http.StatusNotFound, Error("RESOURCE_NOT_EXISTS", "图片不存在 (no media with this id)")
 	}
-	data := m.data
-	if r.fault != nil && r.fault.Tamper && len(data) > 0 {
-		data = append([]byte(nil), data...)
-		data[0] ^= 0x01
-	}
-	w.Header().Set("Content-Type", m.contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	return http.StatusOK, &Download{ContentType: item.contentType, Size: int64(len(item.data)), Body: bytes.NewReader(item.data)}
 }

@@ -3,11 +3,13 @@ package wechatpaytest
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
@@ -86,38 +88,6 @@ type notificationResource struct {
 	Nonce          string `json:"nonce"`
 }
 
-// eventDefaults derives original_type and summary from an event type.
-func eventDefaults(eventType string) (originalType, summary string) {
-	prefix, _, _ := strings.Cut(eventType, ".")
-	switch prefix {
-	case "TRANSACTION":
-		originalType = "transaction"
-	case "REFUND":
-		originalType = "refund"
-	case "PAYSCORE":
-		originalType = "payscore"
-	default:
-		originalType = strings.ToLower(prefix)
-	}
-	switch eventType {
-	case "TRANSACTION.SUCCESS":
-		summary = "支付成功"
-	case "REFUND.SUCCESS":
-		summary = "退款成功"
-	case "REFUND.ABNORMAL":
-		summary = "退款异常"
-	case "REFUND.CLOSED":
-		summary = "退款关闭"
-	case "PAYSCORE.USER_CONFIRM":
-		summary = "用户确认成功"
-	case "PAYSCORE.USER_PAID":
-		summary = "支付分订单支付成功"
-	default:
-		summary = eventType
-	}
-	return originalType, summary
-}
-
 // NewNotification builds the POST WeChat Pay would send to url for an event
 // (e.g. "TRANSACTION.SUCCESS"): plaintext (the resource's JSON) is encrypted
 // with the APIv3 key (AEAD_AES_256_GCM, a random 12-character nonce,
@@ -126,13 +96,93 @@ func eventDefaults(eventType string) (originalType, summary string) {
 // resource{original_type, algorithm, ciphertext, associated_data, nonce}},
 // and signed with the current platform key (Wechatpay-* headers). Options
 // make broken notifications. The request is not sent; its Body can be read
-// once (GetBody gives it again).
+// once (GetBody gives it again). EventNotification makes the resource from
+// the server's state; NewTestNotification needs no server.
 func (s *Server) NewNotification(url, eventType string, plaintext []byte, opts ...NotificationOption) (*http.Request, error) {
-	if eventType == "" {
+	e := s.signingEntry()
+	return buildNotification(NotificationPayload{
+		URL: url, EventType: eventType, Resource: plaintext, APIv3Key: s.APIv3Key,
+		PlatformKey: e.key, PlatformSerial: e.serial, Time: s.now(),
+	}, e.signer, s.unknownSerial, opts)
+}
+
+// NotificationPayload is what NewTestNotification builds a notification
+// from, as stripe-go's webhook.UnsignedPayload is for its test payloads.
+type NotificationPayload struct {
+	// URL is where the request goes (default "http://127.0.0.1/notify").
+	URL string
+	// EventType is the event, e.g. "TRANSACTION.SUCCESS" (required).
+	EventType string
+	// Resource is the plaintext resource JSON (default: the event's
+	// ExampleResource with variant "").
+	Resource []byte
+	// APIv3Key encrypts the resource (required, 32 bytes).
+	APIv3Key string
+	// PlatformKey signs the notification (required).
+	PlatformKey *rsa.PrivateKey
+	// PlatformSerial names PlatformKey in Wechatpay-Serial: a
+	// PUB_KEY_ID_… or a platform certificate serial (required).
+	PlatformSerial string
+	// Time stamps and signs the notification (default time.Now()).
+	Time time.Time
+}
+
+// NewTestNotification builds a signed, encrypted notification request from
+// p without a running server, for a webhook handler's unit test (like
+// stripe-go's webhook.GenerateTestSignedPayload): configure the handler
+// with p.PlatformKey's public key under p.PlatformSerial and p.APIv3Key,
+// and serve it the request with httptest.NewRecorder. Options make broken
+// notifications, as with NewNotification. Every missing field of p is
+// named in one error.
+func NewTestNotification(p NotificationPayload, opts ...NotificationOption) (*http.Request, error) {
+	var problems []string
+	if p.EventType == "" {
+		problems = append(problems, "EventType is empty")
+	}
+	if len(p.APIv3Key) != 32 {
+		problems = append(problems, fmt.Sprintf("APIv3Key must be 32 bytes, got %d", len(p.APIv3Key)))
+	}
+	if p.PlatformKey == nil {
+		problems = append(problems, "PlatformKey is nil")
+	}
+	if p.PlatformSerial == "" {
+		problems = append(problems, "PlatformSerial is empty")
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("wechatpaytest: NewTestNotification: %s", strings.Join(problems, "; "))
+	}
+	if p.URL == "" {
+		p.URL = "http://127.0.0.1/notify"
+	}
+	if p.Resource == nil {
+		res, err := ExampleResource(p.EventType, "")
+		if err != nil {
+			return nil, err
+		}
+		p.Resource = res
+	}
+	if p.Time.IsZero() {
+		p.Time = time.Now()
+	}
+	sg, err := signer.NewRSASigner(p.PlatformKey)
+	if err != nil {
+		return nil, fmt.Errorf("wechatpaytest: NewTestNotification: %w", err)
+	}
+	unknown := func() string { return "PUB_KEY_ID_0" + randomString(27, digits) }
+	if !strings.HasPrefix(p.PlatformSerial, "PUB_KEY_ID_") {
+		unknown = func() string { return randomString(40, hexUp) }
+	}
+	return buildNotification(p, sg, unknown, opts)
+}
+
+// buildNotification makes the request of p, signed by sg; unknownSerial
+// makes a serial nobody knows, for NotifyUnknownSerial.
+func buildNotification(p NotificationPayload, sg signer.Signer, unknownSerial func() string, opts []NotificationOption) (*http.Request, error) {
+	if p.EventType == "" {
 		return nil, fmt.Errorf("wechatpaytest: notification: event type is empty")
 	}
-	o := notifyOptions{now: s.now()}
-	o.originalType, o.summary = eventDefaults(eventType)
+	o := notifyOptions{now: p.Time}
+	o.originalType, o.summary = eventDefaults(p.EventType)
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -143,12 +193,12 @@ func (s *Server) NewNotification(url, eventType string, plaintext []byte, opts .
 	if !o.adSet {
 		o.associatedData = o.originalType
 	}
-	key := s.APIv3Key
+	key := p.APIv3Key
 	if o.wrongKey {
 		key = randomString(32, alnum)
 	}
 	nonce := randomString(12, alnum)
-	ct, err := encryptAESGCM(key, nonce, o.associatedData, plaintext)
+	ct, err := encryptAESGCM(key, nonce, o.associatedData, p.Resource)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +207,7 @@ func (s *Server) NewNotification(url, eventType string, plaintext []byte, opts .
 		ID:           o.id,
 		CreateTime:   rfc3339CN(o.now),
 		ResourceType: "encrypt-resource",
-		EventType:    eventType,
+		EventType:    p.EventType,
 		Summary:      o.summary,
 		Resource: notificationResource{
 			OriginalType:   o.originalType,
@@ -174,31 +224,29 @@ func (s *Server) NewNotification(url, eventType string, plaintext []byte, opts .
 	h.Set("Content-Type", "application/json")
 	h.Set("User-Agent", "Mozilla/4.0")
 	if !o.unsigned {
-		f := &faultEntry{Fault: Fault{StaleTimestamp: o.stale, UnknownSerial: o.unknownSerial, ProbeSignature: o.probe}}
-		e := s.signingEntry()
 		ts := o.now
-		if f.StaleTimestamp {
+		if o.stale {
 			ts = ts.Add(-2 * window)
 		}
-		serial := e.serial
-		if f.UnknownSerial {
-			serial = s.unknownSerial()
+		serial := p.PlatformSerial
+		if o.unknownSerial {
+			serial = unknownSerial()
 		}
-		sh, err := signer.SignHeaders(context.Background(), e.signer, serial, body, ts)
+		sh, err := gateway.SignHeaders(context.Background(), sg, serial, body, ts)
 		if err != nil {
 			return nil, fmt.Errorf("wechatpaytest: notification: %w", err)
 		}
 		for k, v := range sh {
 			h[k] = v
 		}
-		if f.ProbeSignature {
+		if o.probe {
 			h.Set(signer.HeaderSignature, probeSignature())
 		}
 	}
 	if o.tamper {
 		body = tamper(body)
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, p.URL, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: notification: %w", err)
 	}
@@ -213,6 +261,11 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, pl
 	if err != nil {
 		return nil, err
 	}
+	return send(ctx, req)
+}
+
+// send POSTs a notification with ctx.
+func send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("wechatpaytest: send notification: %w", err)
@@ -220,9 +273,9 @@ func (s *Server) SendNotification(ctx context.Context, url, eventType string, pl
 	return resp, nil
 }
 
-// encryptAESGCM wraps signer.EncryptAESGCM with the package's error prefix.
+// encryptAESGCM wraps gateway.EncryptAESGCM with the package's error prefix.
 func encryptAESGCM(key, nonce, ad string, plaintext []byte) (string, error) {
-	ct, err := signer.EncryptAESGCM(key, nonce, ad, plaintext)
+	ct, err := gateway.EncryptAESGCM(key, nonce, ad, plaintext)
 	if err != nil {
 		return "", fmt.Errorf("wechatpaytest: encrypt: %w", err)
 	}

@@ -26,6 +26,8 @@ type options struct {
 	tls            bool
 	listener       net.Listener
 	addr           string
+	limits         Limits
+	control        bool
 }
 
 // WithMchID sets the merchant id the server expects (default DefaultMchID).
@@ -76,3 +78,63 @@ func WithListener(l net.Listener) Option { return func(o *options) { o.listener 
 // WithAddr listens on addr (e.g. "127.0.0.1:8080") instead of a random
 // 127.0.0.1 port. NewServer panics when it cannot listen.
 func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
+
+// Limits bound what one client can make a server hold: `wxpay sandbox` is a
+// server people leave running. A zero field takes its default.
+type Limits struct {
+	// ReadHeaderTimeout is how long a connection may take to send a
+	// request's headers (default 10 s).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout is how long a connection may take to send a whole
+	// request, body included (default 60 s).
+	ReadTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its
+	// next request (default 120 s).
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds a request's headers (default 64 KiB).
+	MaxHeaderBytes int
+	// MaxBody bounds a request body (default 8 MiB: the largest real
+	// upload is a 5 MB video). A larger declared Content-Length is refused
+	// before any of the body is read; a longer body is refused once it
+	// passes the limit.
+	MaxBody int64
+	// MaxRecordedBody is how much of each authenticated request's body
+	// Requests keeps (default 4 KiB).
+	MaxRecordedBody int
+	// MaxRecordedBytes bounds the bodies and headers Requests keeps in
+	// total (default 4 MiB); past it the oldest records are dropped.
+	MaxRecordedBytes int
+}
+
+// Default limits (see Limits).
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultMaxBody           = 8 << 20
+	DefaultMaxRecordedBody   = 4 << 10
+	DefaultMaxRecordedBytes  = 4 << 20
+)
+
+// withDefaults fills the zero fields of l.
+func (l Limits) withDefaults() Limits {
+	orDefault(&l.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	orDefault(&l.ReadTimeout, DefaultReadTimeout)
+	orDefault(&l.IdleTimeout, DefaultIdleTimeout)
+	orDefault(&l.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	orDefault(&l.MaxBody, DefaultMaxBody)
+	orDefault(&l.MaxRecordedBody, DefaultMaxRecordedBody)
+	orDefault(&l.MaxRecordedBytes, DefaultMaxRecordedBytes)
+	return l
+}
+
+// orDefault sets *v to def unless it is positive.
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
+// WithLimits sets the server's timeouts and size limits (see Limits).
+func WithLimits(l Limits) Option { return func(o *options) { o.limits = l } }

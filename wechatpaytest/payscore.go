@@ -3,8 +3,10 @@ package wechatpaytest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -41,8 +43,28 @@ type serviceOrder struct {
 	last   *idem                      // the last successful operation, replayed for an identical repeat
 }
 
+// payscoreScenario is the payscore service order flow.
+type payscoreScenario struct {
+	srv    *Server
+	mu     sync.Mutex
+	orders map[string]*serviceOrder // by out_order_no
+}
+
+func newPayscoreScenario(s *Server) *payscoreScenario {
+	p := &payscoreScenario{srv: s}
+	p.reset()
+	return p
+}
+
+func (p *payscoreScenario) reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.orders = map[string]*serviceOrder{}
+}
+
 // PutServiceOrder adds or replaces a payscore service order.
 func (s *Server) PutServiceOrder(o ServiceOrder) {
+	p := s.payscore
 	if o.OrderID == "" {
 		o.OrderID = newID("1000000000201909", 32)
 	}
@@ -50,35 +72,37 @@ func (s *Server) PutServiceOrder(o ServiceOrder) {
 		o.State = "CREATED"
 	}
 	if o.CreatedAt.IsZero() {
-		o.CreatedAt = s.now()
+		o.CreatedAt = s.Now()
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.st.orders[o.OutOrderNo] = &serviceOrder{ServiceOrder: o, fields: map[string]json.RawMessage{}}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.orders[o.OutOrderNo] = &serviceOrder{ServiceOrder: o, fields: map[string]json.RawMessage{}}
 }
 
 // ServiceOrder returns the payscore order out_order_no as it is now.
 func (s *Server) ServiceOrder(outOrderNo string) (ServiceOrder, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.st.orders[outOrderNo]
+	p := s.payscore
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o, ok := p.orders[outOrderNo]
 	if !ok {
 		return ServiceOrder{}, false
 	}
-	s.expire(o)
+	p.expire(o)
 	return o.ServiceOrder, true
 }
 
 // ConfirmServiceOrder simulates the user confirming a CREATED order in WeChat:
 // it moves to DOING / USER_CONFIRM.
 func (s *Server) ConfirmServiceOrder(outOrderNo string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.st.orders[outOrderNo]
+	p := s.payscore
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o, ok := p.orders[outOrderNo]
 	if !ok {
 		return fmt.Errorf("wechatpaytest: no service order %q", outOrderNo)
 	}
-	s.expire(o)
+	p.expire(o)
 	if o.State != "CREATED" {
 		return fmt.Errorf("wechatpaytest: service order %q is %s, not CREATED", outOrderNo, o.State)
 	}
@@ -86,9 +110,9 @@ func (s *Server) ConfirmServiceOrder(outOrderNo string) error {
 	return nil
 }
 
-// expire applies the 30-day expiry of CREATED orders. Called with s.mu held.
-func (s *Server) expire(o *serviceOrder) {
-	if o.State == "CREATED" && s.now().Sub(o.CreatedAt) > 30*24*time.Hour {
+// expire applies the 30-day expiry of CREATED orders. Called with p.mu held.
+func (p *payscoreScenario) expire(o *serviceOrder) {
+	if o.State == "CREATED" && p.srv.Now().Sub(o.CreatedAt) > 30*24*time.Hour {
 		o.State, o.StateDescription = "EXPIRED", ""
 	}
 }
@@ -96,10 +120,10 @@ func (s *Server) expire(o *serviceOrder) {
 var outNoPattern = regexp.MustCompile(`^[0-9A-Za-z_\-|*@]{1,32}$`)
 
 // document is the order as the gateway returns it.
-func (s *Server) document(o *serviceOrder) map[string]any {
+func (p *payscoreScenario) document(o *serviceOrder) map[string]any {
 	d := map[string]any{
 		"appid":                o.AppID,
-		"mchid":                s.MchID,
+		"mchid":                p.srv.MchID,
 		"service_id":           o.ServiceID,
 		"out_order_no":         o.OutOrderNo,
 		"service_introduction": o.ServiceIntroduction,
@@ -133,17 +157,17 @@ func (s *Server) document(o *serviceOrder) map[string]any {
 	return d
 }
 
-func (s *Server) registerPayscore() {
-	s.handle("POST", "/v3/payscore/serviceorder", s.payscoreCreate)
-	s.handle("GET", "/v3/payscore/serviceorder", s.payscoreQuery)
-	s.handle("POST", "/v3/payscore/serviceorder/{out_order_no}/modify", s.payscoreModify)
-	s.handle("POST", "/v3/payscore/serviceorder/{out_order_no}/complete", s.payscoreComplete)
-	s.handle("POST", "/v3/payscore/serviceorder/{out_order_no}/cancel", s.payscoreCancel)
-	s.handle("POST", "/v3/payscore/serviceorder/{out_order_no}/sync", s.payscoreSync)
-	s.handle("POST", "/v3/payscore/payafter-orders/{out_order_no}/sync", s.payscoreSync)
+func (p *payscoreScenario) register(s *Server) {
+	s.Handle("POST", "/v3/payscore/serviceorder", p.payscoreCreate)
+	s.Handle("GET", "/v3/payscore/serviceorder", p.payscoreQuery)
+	s.Handle("POST", "/v3/payscore/serviceorder/{out_order_no}/modify", p.payscoreModify)
+	s.Handle("POST", "/v3/payscore/serviceorder/{out_order_no}/complete", p.payscoreComplete)
+	s.Handle("POST", "/v3/payscore/serviceorder/{out_order_no}/cancel", p.payscoreCancel)
+	s.Handle("POST", "/v3/payscore/serviceorder/{out_order_no}/sync", p.payscoreSync)
+	s.Handle("POST", "/v3/payscore/payafter-orders/{out_order_no}/sync", p.payscoreSync)
 }
 
-func (s *Server) payscoreCreate(r *Request) (int, any) {
+func (p *payscoreScenario) payscoreCreate(r *Request) (int, any) {
 	f := newFields(r.Body)
 	no := f.str("out_order_no")
 	appid := f.str("appid")
@@ -167,9 +191,9 @@ func (s *Server) payscoreCreate(r *Request) (int, any) {
 	}
 	key := idemKey("create", r.Body)
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if o, ok := s.st.orders[no]; ok {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if o, ok := p.orders[no]; ok {
 		if d := o.last; d != nil && d.key == key {
 			return d.status, d.body
 		}
@@ -178,7 +202,7 @@ func (s *Server) payscoreCreate(r *Request) (int, any) {
 	o := &serviceOrder{
 		ServiceOrder: ServiceOrder{
 			OutOrderNo: no, AppID: appid, ServiceID: serviceID, ServiceIntroduction: intro,
-			OrderID: newID("1000000000201909", 32), State: "CREATED", NotifyURL: notify, CreatedAt: s.now(),
+			OrderID: newID("1000000000201909", 32), State: "CREATED", NotifyURL: notify, CreatedAt: p.srv.Now(),
 		},
 		fields: map[string]json.RawMessage{},
 	}
@@ -186,18 +210,18 @@ func (s *Server) payscoreCreate(r *Request) (int, any) {
 		o.State, o.StateDescription = "DOING", "USER_CONFIRM"
 	}
 	o.keep(r.Body, "post_payments", "post_discounts", "risk_fund", "time_range", "location", "attach")
-	s.st.orders[no] = o
-	d := s.document(o)
+	p.orders[no] = o
+	d := p.document(o)
 	if confirm {
 		d["package"] = "DJIOSQPYWDxsjdldeskfajkdlsfjalDHKSDJFLKSDHFLKDSFH" + o.OrderID
 	}
-	return s.remember(o, key, http.StatusOK, d)
+	return p.remember(o, key, http.StatusOK, d)
 }
 
 // remember stores a successful answer so that a repeat of the same request,
 // with nothing done to the order in between (a client retry), gets it
-// again. Called with s.mu held.
-func (s *Server) remember(o *serviceOrder, key string, status int, body any) (int, any) {
+// again. Called with p.mu held.
+func (p *payscoreScenario) remember(o *serviceOrder, key string, status int, body any) (int, any) {
 	b, err := encodeBody(body)
 	if err != nil {
 		return http.StatusInternalServerError, Error("SYSTEM_ERROR", err.Error())
@@ -206,7 +230,7 @@ func (s *Server) remember(o *serviceOrder, key string, status int, body any) (in
 	return status, b
 }
 
-func (s *Server) payscoreQuery(r *Request) (int, any) {
+func (p *payscoreScenario) payscoreQuery(r *Request) (int, any) {
 	no := r.Query.Get("out_order_no")
 	if no == "" && r.Query.Get("query_id") == "" {
 		return http.StatusBadRequest, ParamError("query", "out_order_no", "out_order_no 与 query_id 必填其一 (one of out_order_no and query_id is required)")
@@ -219,13 +243,13 @@ func (s *Server) payscoreQuery(r *Request) (int, any) {
 	if eb != nil {
 		return http.StatusBadRequest, eb
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var o *serviceOrder
 	if no != "" {
-		o = s.st.orders[no]
+		o = p.orders[no]
 	} else {
-		for _, c := range s.st.orders {
+		for _, c := range p.orders {
 			if c.OrderID == r.Query.Get("query_id") {
 				o = c
 			}
@@ -234,19 +258,19 @@ func (s *Server) payscoreQuery(r *Request) (int, any) {
 	if o == nil || o.ServiceID != serviceID || o.AppID != appid {
 		return http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
 	}
-	s.expire(o)
-	return http.StatusOK, s.document(o)
+	p.expire(o)
+	return http.StatusOK, p.document(o)
 }
 
 // findOrder loads the path's order and checks appid and service_id of the
-// body against it. Called with s.mu held.
-func (s *Server) findOrder(r *Request, f *fields) (*serviceOrder, int, *ErrorBody) {
+// body against it. Called with p.mu held.
+func (p *payscoreScenario) findOrder(r *Request, f *fields) (*serviceOrder, int, *ErrorBody) {
 	appid := f.str("appid")
 	serviceID := f.str("service_id")
 	if f.err != nil {
 		return nil, http.StatusBadRequest, f.err
 	}
-	o, ok := s.st.orders[r.Param("out_order_no")]
+	o, ok := p.orders[r.Param("out_order_no")]
 	if !ok {
 		return nil, http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
 	}
@@ -256,7 +280,7 @@ func (s *Server) findOrder(r *Request, f *fields) (*serviceOrder, int, *ErrorBod
 	if o.ServiceID != serviceID {
 		return nil, http.StatusBadRequest, Error("INVALID_REQUEST", "service_id与创单时不一致 (service_id differs from the order's)")
 	}
-	s.expire(o)
+	p.expire(o)
 	return o, 0, nil
 }
 
@@ -304,15 +328,15 @@ func checkAmounts(f *fields) int64 {
 }
 
 // changeOrder is the common part of the order changes (complete, modify,
-// cancel, sync): with s.mu held it loads the path's order (findOrder),
+// cancel, sync): with p.mu held it loads the path's order (findOrder),
 // answers an identical repeat of the order's last successful change as
 // before (a client retry), and otherwise runs change, remembering a 200
 // answer for such a repeat.
-func (s *Server) changeOrder(r *Request, op string, change func(f *fields, o *serviceOrder) (int, any)) (int, any) {
+func (p *payscoreScenario) changeOrder(r *Request, op string, change func(f *fields, o *serviceOrder) (int, any)) (int, any) {
 	f := newFields(r.Body)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, status, eb := s.findOrder(r, f)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o, status, eb := p.findOrder(r, f)
 	if eb != nil {
 		return status, eb
 	}
@@ -324,7 +348,7 @@ func (s *Server) changeOrder(r *Request, op string, change func(f *fields, o *se
 	if status != http.StatusOK {
 		return status, body
 	}
-	return s.remember(o, key, status, body)
+	return p.remember(o, key, status, body)
 }
 
 // keep stores those of the members keys that the JSON body has.
@@ -336,8 +360,8 @@ func (o *serviceOrder) keep(body []byte, keys ...string) {
 	}
 }
 
-func (s *Server) payscoreComplete(r *Request) (int, any) {
-	return s.changeOrder(r, "complete", func(f *fields, o *serviceOrder) (int, any) {
+func (p *payscoreScenario) payscoreComplete(r *Request) (int, any) {
+	return p.changeOrder(r, "complete", func(f *fields, o *serviceOrder) (int, any) {
 		total := checkAmounts(f)
 		if f.err != nil {
 			return http.StatusBadRequest, f.err
@@ -347,12 +371,12 @@ func (s *Server) payscoreComplete(r *Request) (int, any) {
 		}
 		o.StateDescription, o.TotalAmount = "MCH_COMPLETE", total
 		o.keep(r.Body, "post_payments", "post_discounts", "time_range", "location")
-		return http.StatusOK, s.document(o)
+		return http.StatusOK, p.document(o)
 	})
 }
 
-func (s *Server) payscoreModify(r *Request) (int, any) {
-	return s.changeOrder(r, "modify", func(f *fields, o *serviceOrder) (int, any) {
+func (p *payscoreScenario) payscoreModify(r *Request) (int, any) {
+	return p.changeOrder(r, "modify", func(f *fields, o *serviceOrder) (int, any) {
 		total := checkAmounts(f)
 		f.str("reason")
 		if f.err != nil {
@@ -363,12 +387,12 @@ func (s *Server) payscoreModify(r *Request) (int, any) {
 		}
 		o.TotalAmount = total
 		o.keep(r.Body, "post_payments", "post_discounts")
-		return http.StatusOK, s.document(o)
+		return http.StatusOK, p.document(o)
 	})
 }
 
-func (s *Server) payscoreCancel(r *Request) (int, any) {
-	return s.changeOrder(r, "cancel", func(f *fields, o *serviceOrder) (int, any) {
+func (p *payscoreScenario) payscoreCancel(r *Request) (int, any) {
+	return p.changeOrder(r, "cancel", func(f *fields, o *serviceOrder) (int, any) {
 		f.str("reason")
 		if f.err != nil {
 			return http.StatusBadRequest, f.err
@@ -378,15 +402,15 @@ func (s *Server) payscoreCancel(r *Request) (int, any) {
 		}
 		o.State, o.StateDescription = "REVOKED", ""
 		return http.StatusOK, map[string]any{
-			"appid": o.AppID, "mchid": s.MchID, "out_order_no": o.OutOrderNo, "service_id": o.ServiceID, "order_id": o.OrderID,
+			"appid": o.AppID, "mchid": p.srv.MchID, "out_order_no": o.OutOrderNo, "service_id": o.ServiceID, "order_id": o.OrderID,
 		}
 	})
 }
 
 var paidTimePattern = regexp.MustCompile(`^\d{8}(\d{6})?$`)
 
-func (s *Server) payscoreSync(r *Request) (int, any) {
-	return s.changeOrder(r, "sync", func(f *fields, o *serviceOrder) (int, any) {
+func (p *payscoreScenario) payscoreSync(r *Request) (int, any) {
+	return p.changeOrder(r, "sync", func(f *fields, o *serviceOrder) (int, any) {
 		f.oneOf("type", "Order_Paid")
 		f.object("detail")
 		paid := f.str("detail.paid_time")
@@ -409,6 +433,39 @@ func (s *Server) payscoreSync(r *Request) (int, any) {
 			paid += "000000"
 		}
 		o.State, o.StateDescription, o.PaidTime = "DONE", "", paid
-		return http.StatusOK, s.document(o)
+		return http.StatusOK, p.document(o)
 	})
+}
+
+func (p *payscoreScenario) event(eventType, id string) (any, string, error) {
+	switch eventType {
+	case "PAYSCORE.USER_OPEN_SERVICE", "PAYSCORE.USER_CLOSE_SERVICE":
+		// About a user's authorization (id: the openid); no order.
+		res := maps.Clone(events[eventType].examples[""])
+		res["mchid"], res["openid"] = p.srv.MchID, id
+		res["openorclose_time"] = p.srv.Now().In(cst).Format("20060102150405")
+		return res, "", nil
+	case "PAYSCORE.USER_CONFIRM", "PAYSCORE.USER_PAID":
+	default:
+		return nil, "", errNoEvent
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o, ok := p.orders[id]
+	if !ok {
+		return nil, "", errNoEvent
+	}
+	p.expire(o)
+	confirmed := o.State == "DOING" || o.State == "DONE"
+	if eventType == "PAYSCORE.USER_CONFIRM" && !confirmed {
+		return nil, "", fmt.Errorf("the order is %s: the user has not confirmed it (ConfirmServiceOrder)", o.State)
+	}
+	if eventType == "PAYSCORE.USER_PAID" && o.State != "DONE" {
+		return nil, "", fmt.Errorf("the order is %s, not DONE", o.State)
+	}
+	d := p.document(o)
+	if eventType == "PAYSCORE.USER_CONFIRM" {
+		d["openid"] = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+	}
+	return d, o.NotifyURL, nil
 }

@@ -5,10 +5,7 @@ import (
 	"time"
 )
 
-// maxRecordedBody bounds the body copy kept per recorded request.
-const maxRecordedBody = 1 << 20
-
-// RecordedRequest is a request as the server received it, before any check.
+// RecordedRequest is a request as the server received it.
 type RecordedRequest struct {
 	// Time is the server clock's time of arrival.
 	Time time.Time
@@ -18,46 +15,75 @@ type RecordedRequest struct {
 	URI string
 	// Header is a copy of the request header.
 	Header http.Header
-	// Body is a copy of the body (at most 1 MiB; see Truncated).
+	// Authenticated reports that the request passed authentication.
+	Authenticated bool
+	// Body is a copy of the first Limits.MaxRecordedBody bytes of an
+	// authenticated request's body (see Truncated). A request that failed
+	// authentication (or was refused before it) is kept without its body.
 	Body []byte
-	// Truncated reports that Body holds only the first 1 MiB.
+	// BodySize is the size of the body as received (0 when it was not read).
+	BodySize int
+	// Truncated reports that Body holds only the first part of the body.
 	Truncated bool
 	// RequestID is the Request-ID the server answered with.
 	RequestID string
+	// Notes are remarks the server (or a Handler, through Request.Note)
+	// made about the request, e.g. a check the simulator let pass where
+	// the catalogue and the gateway may disagree.
+	Notes []string
 }
 
-// recordRing keeps the last limit requests.
-type recordRing struct {
-	limit int
-	buf   []RecordedRequest
-	next  int // where the next record goes once buf is full
-}
-
-func (r *recordRing) add(rec RecordedRequest) {
-	if len(r.buf) < r.limit {
-		r.buf = append(r.buf, rec)
-		return
+// size is what a record costs in the record budget.
+func (r *RecordedRequest) size() int {
+	n := len(r.Method) + len(r.URI) + len(r.Body) + len(r.RequestID)
+	for k, vs := range r.Header {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
 	}
-	r.buf[r.next] = rec
-	r.next = (r.next + 1) % r.limit
+	return n // notes are a few short lines per request and not counted
 }
+
+// recordRing keeps the last limit requests, of at most maxBytes in total.
+type recordRing struct {
+	limit    int
+	maxBytes int
+	buf      []*RecordedRequest // oldest first
+	bytes    int
+}
+
+func (r *recordRing) add(rec *RecordedRequest) {
+	r.buf = append(r.buf, rec)
+	r.bytes += rec.size()
+	drop := 0
+	for len(r.buf)-drop > r.limit || (r.bytes > r.maxBytes && len(r.buf)-drop > 1) {
+		r.bytes -= r.buf[drop].size()
+		r.buf[drop] = nil
+		drop++
+	}
+	r.buf = r.buf[drop:] // append reallocates, copying only the records kept
+}
+
+func (r *recordRing) reset() { r.buf, r.bytes = nil, 0 }
 
 // list returns deep copies of the records, oldest first.
 func (r *recordRing) list() []RecordedRequest {
-	out := make([]RecordedRequest, 0, len(r.buf))
-	out = append(out, r.buf[r.next:]...)
-	out = append(out, r.buf[:r.next]...)
-	for i := range out {
-		out[i].Header = out[i].Header.Clone()
-		out[i].Body = append([]byte(nil), out[i].Body...)
+	out := make([]RecordedRequest, len(r.buf))
+	for i, rec := range r.buf {
+		out[i] = *rec
+		out[i].Header = rec.Header.Clone()
+		out[i].Body = append([]byte(nil), rec.Body...)
+		out[i].Notes = append([]string(nil), rec.Notes...)
 	}
 	return out
 }
 
 // Requests returns the requests received so far, oldest first: at most the
-// record limit (DefaultRecordLimit unless WithRecordLimit), the oldest being
-// dropped first. Every request is recorded, refused ones included. The
-// records are copies the caller may change.
+// record limit (DefaultRecordLimit unless WithRecordLimit) and
+// Limits.MaxRecordedBytes in all, the oldest being dropped first. Every
+// request is recorded, refused ones included. The records are copies the
+// caller may change.
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -68,25 +94,30 @@ func (s *Server) Requests() []RecordedRequest {
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.records.buf, s.records.next = nil, 0
+	s.records.reset()
 }
 
-func (s *Server) record(r *http.Request, body []byte, requestID string) {
-	rec := RecordedRequest{
-		Time:      s.now(),
-		Method:    r.Method,
-		URI:       r.RequestURI,
-		Header:    r.Header.Clone(),
-		RequestID: requestID,
+// record keeps r; body (nil when not to be kept) is cut to
+// Limits.MaxRecordedBody. It returns the record, for notes.
+func (s *Server) record(r *http.Request, authenticated bool, body []byte, size int, requestID string) *RecordedRequest {
+	rec := &RecordedRequest{
+		Time:          s.now(),
+		Method:        r.Method,
+		URI:           r.RequestURI,
+		Header:        r.Header.Clone(),
+		Authenticated: authenticated,
+		BodySize:      size,
+		RequestID:     requestID,
 	}
-	if len(body) > maxRecordedBody {
-		rec.Body, rec.Truncated = append([]byte(nil), body[:maxRecordedBody]...), true
-	} else {
+	if n := s.limits.MaxRecordedBody; len(body) > n {
+		rec.Body, rec.Truncated = append([]byte(nil), body[:n]...), true
+	} else if body != nil {
 		rec.Body = append([]byte(nil), body...)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.records.add(rec)
+	return rec
 }
 
 // nonceCache remembers the nonces of accepted requests for the timestamp

@@ -16,18 +16,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/catalog"
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
 // window is the accepted clock skew of a request timestamp.
 const window = 300 * time.Second
 
-// serveHTTP is the gateway pipeline: record, parse uploads, authenticate,
-// route, apply faults, run the handler, sign.
+// serveHTTP is the gateway pipeline: authenticate (the header first, then
+// the signature over the body, read up to its limit), record, route, apply
+// faults, run the handler, sign.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	s.record(r, body, requestID)
 	rawPath, rawQuery, _ := strings.Cut(r.RequestURI, "?")
 	query, _ := url.ParseQuery(rawQuery)
 	req := &Request{
@@ -36,46 +37,82 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:           r.URL.Path,
 		Query:          query,
 		Header:         r.Header,
-		Body:           body,
 		ResponseHeader: http.Header{},
 		ctx:            r.Context(),
+		srv:            s,
 	}
+	// refuse records a request that failed before authentication, without its body.
+	refuse := func(size, status int, eb *ErrorBody) {
+		req.rec = s.record(r, false, nil, size, requestID)
+		s.respond(w, req, requestID, status, eb, nil)
+	}
+
+	// A request that carries no well-formed Authorization is refused before
+	// any of its body is read.
+	a, status, eb := parseAuthorization(r)
+	if eb != nil {
+		refuse(0, status, eb)
+		return
+	}
+	if r.ContentLength > s.limits.MaxBody {
+		refuse(0, http.StatusRequestEntityTooLarge, Error("INVALID_REQUEST", "请求体过大 (the body is over "+strconv.FormatInt(s.limits.MaxBody, 10)+" bytes)"))
+		return
+	}
+	body, err := readBody(http.MaxBytesReader(w, r.Body, s.limits.MaxBody), r.ContentLength)
 	if err != nil {
-		s.respond(w, req, requestID, http.StatusBadRequest, Error("INVALID_REQUEST", "读取请求体失败"), nil)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			refuse(len(body), http.StatusRequestEntityTooLarge, Error("INVALID_REQUEST", "请求体过大 (the body is over "+strconv.FormatInt(s.limits.MaxBody, 10)+" bytes)"))
+		} else {
+			refuse(len(body), http.StatusBadRequest, Error("INVALID_REQUEST", "读取请求体失败"))
+		}
 		return
 	}
-	if len(body) > maxBody {
-		s.respond(w, req, requestID, http.StatusRequestEntityTooLarge, Error("INVALID_REQUEST", "请求体过大"), nil)
-		return
-	}
+	req.Body = body
 
 	// An upload's signature covers its meta part.
 	signed := body
 	if mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "multipart/form-data" {
 		up, err := parseUpload(body, params["boundary"])
 		if err != nil {
-			s.respond(w, req, requestID, http.StatusBadRequest, ParamError("body", "meta", err.Error()), nil)
+			refuse(len(body), http.StatusBadRequest, ParamError("body", "meta", err.Error()))
 			return
 		}
 		req.Upload = up
 		signed = up.Meta
 	}
 
-	if status, eb := s.authenticate(r, signed); eb != nil {
-		s.respond(w, req, requestID, status, eb, nil)
+	if status, eb := s.verifyAuthorization(r, a, signed); eb != nil {
+		refuse(len(body), status, eb)
 		return
 	}
+	req.rec = s.record(r, true, body, len(body), requestID)
 
-	// Encrypted fields name the platform key they were encrypted for.
+	// Encrypted fields name the platform key they were encrypted for: a
+	// route's request is refused at once, the generic responder's after
+	// its other checks (the gateway checks this header last).
+	var badSerial *ErrorBody
 	if ws := r.Header.Get(signer.HeaderSerial); ws != "" && !s.knowsPlatformSerial(ws) {
-		s.respond(w, req, requestID, http.StatusBadRequest, &ErrorBody{Code: "PARAM_ERROR", Message: "Wechatpay-Serial 不是有效的平台证书序列号或公钥ID",
-			Detail: FieldDetail{Field: signer.HeaderSerial, Value: ws, Issue: "unknown platform serial", Location: "header"}}, nil)
-		return
+		badSerial = &ErrorBody{Code: "PARAM_ERROR", Message: "Wechatpay-Serial 不是有效的平台证书序列号或公钥ID",
+			Detail: FieldDetail{Field: signer.HeaderSerial, Value: ws, Issue: "unknown platform serial", Location: "header"}}
 	}
 
 	rt, params, pathKnown := s.match(r.Method, rawPath)
-	if rt != nil {
+	var op *catalog.Operation
+	switch {
+	case rt != nil:
 		req.Params, req.pattern = params, rt.pattern
+		if badSerial != nil {
+			s.respond(w, req, requestID, http.StatusBadRequest, badSerial, nil)
+			return
+		}
+	default:
+		if o, vars, ok := genericOperation(r.Method, rawPath); ok {
+			op, req.Params, req.pattern = o, vars, "/"+o.Template
+		} else if badSerial != nil {
+			s.respond(w, req, requestID, http.StatusBadRequest, badSerial, nil)
+			return
+		}
 	}
 	f := s.takeFault(r.Method, req.pattern, req.Path)
 	req.fault = f
@@ -116,6 +153,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	switch {
+	case rt == nil && op != nil:
+		status, out := s.generic(req, op, req.Params, badSerial)
+		s.respond(w, req, requestID, status, out, f)
 	case rt == nil && pathKnown:
 		s.respond(w, req, requestID, http.StatusMethodNotAllowed, Error("INVALID_REQUEST", "不支持的请求方法 "+r.Method), f)
 	case rt == nil:
@@ -125,8 +165,49 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.raw(w, req)
 	default:
 		status, out := rt.h(req)
+		if d, ok := out.(*Download); ok {
+			w.Header().Set(signer.HeaderRequestID, requestID)
+			stream(w, req, status, d)
+			return
+		}
 		s.respond(w, req, requestID, status, out, f)
 	}
+}
+
+// stream writes a Download, unsigned; a Tamper fault flips its first byte.
+func stream(w http.ResponseWriter, req *Request, status int, d *Download) {
+	h := w.Header()
+	for k, v := range req.ResponseHeader {
+		h[k] = v
+	}
+	ct := d.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	if d.Size >= 0 {
+		h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	}
+	var src io.Reader = d.Body
+	if src == nil {
+		src = strings.NewReader("")
+	}
+	if req.fault != nil && req.fault.Tamper {
+		src = &tamperReader{r: src}
+	}
+	w.WriteHeader(status)
+	_, _ = io.Copy(w, src)
+}
+
+// readBody reads a body of the declared length n (-1: unknown, 0 with no
+// body) into one buffer of that size.
+func readBody(rd io.Reader, n int64) ([]byte, error) {
+	if n <= 0 {
+		return io.ReadAll(rd)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+	_, err := buf.ReadFrom(rd)
+	return buf.Bytes(), err
 }
 
 // knowsPlatformSerial reports whether serial names one of the platform keys.
@@ -217,18 +298,33 @@ func truncateSignMessage(msg []byte) string {
 // authenticate checks the Authorization header like the gateway: scheme,
 // fields, mchid, serial, timestamp window, signature, then nonce replay.
 func (s *Server) authenticate(r *http.Request, body []byte) (int, *ErrorBody) {
+	a, status, eb := parseAuthorization(r)
+	if eb != nil {
+		return status, eb
+	}
+	return s.verifyAuthorization(r, a, body)
+}
+
+// parseAuthorization checks what needs no body: the header is there, with
+// the scheme and well-formed fields.
+func parseAuthorization(r *http.Request) (*gateway.Authorization, int, *ErrorBody) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return http.StatusUnauthorized, signError(r, "Http头缺少Authorization (missing Authorization)", nil)
+		return nil, http.StatusUnauthorized, signError(r, "Http头缺少Authorization (missing Authorization)", nil)
 	}
 	scheme, _, _ := strings.Cut(h, " ")
 	if scheme != signer.Scheme {
-		return http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+showScheme(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
+		return nil, http.StatusUnauthorized, signError(r, "错误的签名认证类型 "+showScheme(scheme)+" (unsupported scheme, want "+signer.Scheme+")", nil)
 	}
-	a, err := signer.ParseAuthorization(h)
+	a, err := gateway.ParseAuthorization(h)
 	if err != nil {
-		return http.StatusUnauthorized, signError(r, "Authorization格式错误 (malformed Authorization): "+err.Error(), nil)
+		return nil, http.StatusUnauthorized, signError(r, "Authorization格式错误 (malformed Authorization): "+err.Error(), nil)
 	}
+	return a, 0, nil
+}
+
+// verifyAuthorization checks the parsed header a against the server and body.
+func (s *Server) verifyAuthorization(r *http.Request, a *gateway.Authorization, body []byte) (int, *ErrorBody) {
 	// The message as the gateway sees it, reported in sign_information.
 	seen := []byte(r.Method + "\n" + r.RequestURI + "\n" + a.Timestamp + "\n" + a.Nonce + "\n" + string(body) + "\n")
 	if a.MchID != s.MchID {
@@ -321,7 +417,7 @@ func (s *Server) signInto(ctx context.Context, h http.Header, body []byte, f *fa
 	if f != nil && f.UnknownSerial {
 		serial = s.unknownSerial()
 	}
-	sh, err := signer.SignHeaders(ctx, e.signer, serial, body, now)
+	sh, err := gateway.SignHeaders(ctx, e.signer, serial, body, now)
 	if err != nil {
 		return fmt.Errorf("wechatpaytest: sign the answer: %w", err)
 	}

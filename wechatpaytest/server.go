@@ -20,9 +20,6 @@ const DefaultMchID = "1900000001"
 // DefaultRecordLimit is how many requests Requests keeps unless WithRecordLimit is given.
 const DefaultRecordLimit = 1000
 
-// maxBody bounds a request body the server reads (the largest real upload is a 5 MB video).
-const maxBody = 32 << 20
-
 // Server is a running loopback WeChat Pay gateway. Its exported fields are
 // set by NewServer and must not be changed.
 type Server struct {
@@ -54,6 +51,8 @@ type Server struct {
 	ts        *httptest.Server
 	now       func() time.Time
 	certMode  bool
+	control   bool // WithControlRoutes
+	limits    Limits
 	closing   chan struct{} // closed by Close: injected delays end at once
 	closeOnce sync.Once
 
@@ -65,7 +64,17 @@ type Server struct {
 	faults    []*faultEntry
 	nonces    nonceCache
 	records   recordRing
-	st        *state
+	st        *state // the bills' state
+
+	// The scenarios, set once by NewServer; each guards its own state.
+	scenarios []scenario
+	payscore  *payscoreScenario
+	trades    *tradeScenario
+	refunds   *refundScenario
+	partner   *partnerScenario
+	combine   *combineScenario
+	transfers *transferScenario
+	media     *mediaScenario
 }
 
 // platformEntry is one platform key.
@@ -97,7 +106,7 @@ func newServer(opts ...Option) (*Server, error) {
 	if o.recordLimit <= 0 {
 		o.recordLimit = DefaultRecordLimit
 	}
-	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, closing: make(chan struct{})}
+	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, control: o.control, limits: o.limits.withDefaults(), closing: make(chan struct{})}
 
 	// Merchant identity.
 	if o.merchantKey != nil {
@@ -176,9 +185,9 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("wechatpaytest: the APIv3 key must be 32 bytes, got %d", len(s.APIv3Key))
 	}
 
-	s.records.limit = o.recordLimit
+	s.records.limit, s.records.maxBytes = o.recordLimit, s.limits.MaxRecordedBytes
 	s.st = newState()
-	s.registerBuiltins()
+	s.registerScenarios()
 	if !o.noFixtures {
 		s.loadFixtures()
 	}
@@ -191,6 +200,12 @@ func newServer(opts ...Option) (*Server, error) {
 		}
 	}
 	s.ts = httptest.NewUnstartedServer(s.rootHandler())
+	// Slow or idle connections are closed: no client can hold the server's
+	// connections (or its goroutines) for as long as it likes.
+	s.ts.Config.ReadHeaderTimeout = s.limits.ReadHeaderTimeout
+	s.ts.Config.ReadTimeout = s.limits.ReadTimeout
+	s.ts.Config.IdleTimeout = s.limits.IdleTimeout
+	s.ts.Config.MaxHeaderBytes = s.limits.MaxHeaderBytes
 	if l != nil {
 		_ = s.ts.Listener.Close()
 		s.ts.Listener = l

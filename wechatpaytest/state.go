@@ -8,28 +8,18 @@ import (
 	"time"
 )
 
-// state is the simulated merchant's data. Guarded by Server.mu.
+// state is the bills' data (bills.go, not yet a scenario of its own: see
+// scenarios.go). Guarded by Server.mu. Every other scenario keeps its own.
 type state struct {
-	orders     map[string]*serviceOrder // by out_order_no
-	trades     map[string]*trade        // by out_trade_no
-	tradeIDs   map[string]string        // transaction_id → out_trade_no
-	refunds    map[string]*refund       // by out_refund_no
-	bills      map[string]BillSource    // by date (trade bills of SetBill) or "TYPE date"
+	bills      map[string]BillSource // by date (trade bills of SetBill) or "TYPE date"
 	billTokens map[string]billToken
 	tokenOrder []string
-	media      map[string]mediaItem
-	mediaOrder []string
 }
 
 func newState() *state {
 	return &state{
-		orders:     map[string]*serviceOrder{},
-		trades:     map[string]*trade{},
-		tradeIDs:   map[string]string{},
-		refunds:    map[string]*refund{},
 		bills:      map[string]BillSource{},
 		billTokens: map[string]billToken{},
-		media:      map[string]mediaItem{},
 	}
 }
 
@@ -77,12 +67,15 @@ func rfc3339CN(t time.Time) string {
 
 var cst = time.FixedZone("CST", 8*3600)
 
-// ResetFixtures forgets every order, transaction, refund, bill and upload and
-// reloads the demo fixtures.
+// ResetFixtures forgets every order, transaction, refund, transfer, bill
+// and upload and reloads the demo fixtures.
 func (s *Server) ResetFixtures() {
 	s.mu.Lock()
 	s.st = newState()
 	s.mu.Unlock()
+	for _, sc := range s.scenarios {
+		sc.reset()
+	}
 	s.loadFixtures()
 }
 
@@ -102,7 +95,7 @@ const (
 
 // loadFixtures adds the demo data.
 func (s *Server) loadFixtures() {
-	now := s.now()
+	now := s.Now()
 	s.PutServiceOrder(ServiceOrder{
 		OutOrderNo:          DemoOutOrderNo,
 		AppID:               DemoAppID,

@@ -138,3 +138,6 @@ func queryParam(r *Request, name string) (string, *ErrorBody) {
 	}
 	return v, nil
 }
+
+// fieldPresent reports whether the JSON body has a member at path.
+func fieldPresent(body []byte, path string) bool { return gjson.GetBytes(body, path).Exists() }

@@ -95,8 +95,8 @@ func (a *app) notifyCommand() *cobra.Command {
 		Use:   "notify",
 		Short: "Verify or decrypt a captured WeChat Pay callback",
 		Long: `notify reads a captured callback (notification) from FILE, or stdin when FILE
-is - or absent. Two forms are accepted: the JSON that notify.WriteCaptured
-writes ({"headers":{...},"body":"<raw body>"}), or the raw HTTP/1.1 request
+is - or absent. Two forms are accepted: the JSON form
+({"headers":{...},"body":"<raw body>"}), or the raw HTTP/1.1 request
 text (request line, headers, blank line, body).`,
 	})
 	verify := &cobra.Command{

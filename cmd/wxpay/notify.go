@@ -54,7 +54,7 @@ func (a *app) runNotify(c *cobra.Command, args []string, decrypt bool) error {
 			captured.Header.Get(signer.HeaderSerial), captured.Header.Get(signer.HeaderTimestamp))
 		return writeBody(a.stdout, captured.Body, mode)
 	}
-	p, err := notify.NewParser(keys, s.APIv3Key, notify.WithNow(at), notify.WithMaxBodySize(notify.MaxCapturedSize))
+	p, err := notify.NewParser(keys, s.APIv3Key, notify.WithNow(at), notify.WithMaxBodySize(maxCapturedSize))
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (a *app) runNotify(c *cobra.Command, args []string, decrypt bool) error {
 }
 
 // readCapture reads the captured callback from FILE or stdin.
-func (a *app) readCapture(args []string) (*notify.Captured, string, error) {
+func (a *app) readCapture(args []string) (*capturedCallback, string, error) {
 	var (
 		r    io.Reader = a.stdin
 		name           = "stdin"
@@ -83,7 +83,7 @@ func (a *app) readCapture(args []string) (*notify.Captured, string, error) {
 		defer f.Close()
 		r, name = f, args[0]
 	}
-	c, err := notify.ReadCaptured(r)
+	c, err := readCaptured(r)
 	if errors.Is(err, notify.ErrMalformed) || errors.Is(err, notify.ErrBodyTooLarge) {
 		// Like --json with invalid JSON: what the user gave is not a capture.
 		return nil, "", usageErrorf("%s: %w", name, err)

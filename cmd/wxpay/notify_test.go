@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/internal/testkeys"
-	"github.com/chainpay-go/wechatpay/notify"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -36,7 +36,7 @@ const (
 func callback(t *testing.T, plaintext string) (http.Header, []byte) {
 	t.Helper()
 	key, _ := gatewayKey(t)
-	ct, err := signer.EncryptAESGCM(testAPIv3Key, "fdasflkja484", "transaction", []byte(plaintext))
+	ct, err := gateway.EncryptAESGCM(testAPIv3Key, "fdasflkja484", "transaction", []byte(plaintext))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func callback(t *testing.T, plaintext string) (http.Header, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := signer.SignHeaders(context.Background(), sg, testPubKeyID, body, time.Now().Add(-time.Hour))
+	h, err := gateway.SignHeaders(context.Background(), sg, testPubKeyID, body, time.Now().Add(-time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestNotify(t *testing.T) {
 	const plaintext = `{"out_trade_no":"1217752501201407033233368018","trade_state":"SUCCESS","payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}}`
 	hdr, body := callback(t, plaintext)
 	var jsonCapture bytes.Buffer
-	if err := notify.WriteCaptured(&jsonCapture, hdr, body); err != nil {
+	if err := writeCaptured(&jsonCapture, hdr, body); err != nil {
 		t.Fatal(err)
 	}
 	var httpCapture strings.Builder
@@ -72,11 +72,11 @@ func TestNotify(t *testing.T) {
 	tamperedHdr := hdr.Clone()
 	tamperedBody := bytes.Replace(body, []byte("支付成功"), []byte("支付失败"), 1)
 	var tampered bytes.Buffer
-	_ = notify.WriteCaptured(&tampered, tamperedHdr, tamperedBody)
+	_ = writeCaptured(&tampered, tamperedHdr, tamperedBody)
 	otherSerial := hdr.Clone()
 	otherSerial.Set(signer.HeaderSerial, "PUB_KEY_ID_9999")
 	var unknown bytes.Buffer
-	_ = notify.WriteCaptured(&unknown, otherSerial, body)
+	_ = writeCaptured(&unknown, otherSerial, body)
 
 	h := setup(t)
 	jsonFile := writeFile(t, h.dir, "cb.json", jsonCapture.String(), 0o600)
@@ -150,7 +150,7 @@ func TestNotifyFromSimulator(t *testing.T) {
 		body, _ := req.GetBody()
 		raw, _ := io.ReadAll(body)
 		var j bytes.Buffer
-		if err := notify.WriteCaptured(&j, req.Header, raw); err != nil {
+		if err := writeCaptured(&j, req.Header, raw); err != nil {
 			t.Fatal(err)
 		}
 		return string(dump), j.String()

@@ -114,6 +114,7 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	}
 	fmt.Fprintf(w, "wxpay sandbox: WeChat Pay gateway simulator listening on %s (merchant %s, %s); Ctrl-C stops it\n", base, id.mchID, mode)
 	fmt.Fprintf(w, "\nPoint a client at it:\n\n  set -a; . %s; set +a\n\nthen try the seed call:\n\n  %s\n\n", shellQuote(envPath), seedCall)
+	fmt.Fprintf(w, "Every catalogued v3 operation answers. Act as the user, or send a notification, with:\n\n%s\n", controlHelp)
 	// The env file path alone on stdout, for scripts.
 	fmt.Fprintln(a.stdout, envPath)
 
@@ -128,6 +129,15 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 const publicKeyIDComment = "# public-key mode (without --certificate-mode): "
 
 const seedCall = `wxpay post 'v3/payscore/payafter-orders/{out_order_no}/sync' out_order_no=1234323JKHDFE1243252 appid=wxd678efh567hg6787 service_id=500001 type=Order_Paid detail.paid_time=20091225091010`
+
+// controlHelp lists the sandbox's control routes (wechatpaytest.WithControlRoutes).
+const controlHelp = `  wxpay post 'sandbox/transactions/{out_trade_no}/pay' out_trade_no=…
+  wxpay post 'sandbox/partner/transactions/{sub_mchid}/{out_trade_no}/pay' sub_mchid=… out_trade_no=…
+  wxpay post 'sandbox/combine-transactions/{combine_out_trade_no}/pay' combine_out_trade_no=…
+  wxpay post 'sandbox/payscore/serviceorder/{out_order_no}/confirm' out_order_no=…
+  wxpay post 'sandbox/transfer-bills/{out_bill_no}/confirm' out_bill_no=…
+  wxpay post sandbox/notifications event_type=TRANSACTION.SUCCESS id=OUT_TRADE_NO url=http://127.0.0.1:8080/notify
+`
 
 // newSandboxServer starts the simulator with the sandbox's keys. NewServer
 // panics when it cannot start; that becomes an error here.
@@ -145,6 +155,7 @@ func newSandboxServer(id *sandboxIdentity, ln net.Listener) (srv *wechatpaytest.
 		wechatpaytest.WithAPIv2Key(id.apiv2Key),
 		wechatpaytest.WithClientCertificate(id.merchantCert),
 		wechatpaytest.WithListener(ln),
+		wechatpaytest.WithControlRoutes(),
 	}
 	if id.tls {
 		opts = append(opts, wechatpaytest.WithTLS())

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,6 +102,19 @@ func TestSandboxInProcess(t *testing.T) {
 	if r.Code != exitOK || gjson.Get(r.Stdout, "state").String() != "DONE" {
 		t.Errorf("seed call against the sandbox: exit %d, stdout %s, stderr %s", r.Code, r.Stdout, r.Stderr)
 	}
+	// The control routes: a notification about the order the seed call finished.
+	got := make(chan string, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("Wechatpay-Serial")
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+	r = client.run("", "post", "sandbox/notifications", "event_type=PAYSCORE.USER_PAID", "id="+wechatpaytest.DemoOutOrderNo, "url="+hook.URL)
+	if r.Code != exitOK || gjson.Get(r.Stdout, "status").Int() != http.StatusNoContent {
+		t.Errorf("notification from the sandbox: exit %d, stdout %s, stderr %s", r.Code, r.Stdout, r.Stderr)
+	} else if serial := <-got; serial != first["WECHATPAY_PUBLIC_KEY_ID"] {
+		t.Errorf("the notification names key %q, want the sandbox's %q", serial, first["WECHATPAY_PUBLIC_KEY_ID"])
+	}
 	// Bills too: the download_url names the sandbox's own address.
 	r = client.run("", "download", "bill", "--date", wechatpaytest.DemoBillDate)
 	if r.Code != exitOK || r.Stdout == "" {
@@ -109,7 +124,7 @@ func TestSandboxInProcess(t *testing.T) {
 	if sr.Code != exitOK {
 		t.Errorf("sandbox exit %d; stderr %s", sr.Code, sr.Stderr)
 	}
-	for _, want := range []string{"set -a; . " + filepath.Join(dir, sandboxEnv) + "; set +a", seedCall, "made merchant_key.pem"} {
+	for _, want := range []string{"set -a; . " + filepath.Join(dir, sandboxEnv) + "; set +a", seedCall, "made merchant_key.pem", controlHelp} {
 		if !strings.Contains(sr.Stderr, want) {
 			t.Errorf("sandbox stderr lacks %q:\n%s", want, sr.Stderr)
 		}

@@ -1,4 +1,4 @@
-package notify
+package main
 
 import (
 	"bufio"
@@ -12,14 +12,16 @@ import (
 	"net/textproto"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/chainpay-go/wechatpay/notify"
 )
 
-// MaxCapturedSize bounds what ReadCaptured reads.
-const MaxCapturedSize = 8 << 20
+// maxCapturedSize bounds what readCaptured reads.
+const maxCapturedSize = 8 << 20
 
-// Captured is a callback saved for later verification or inspection
+// capturedCallback is a callback saved for later verification or inspection
 // (wxpay notify verify|decrypt, tests, bug reports).
-type Captured struct {
+type capturedCallback struct {
 	Header http.Header
 	Body   []byte
 }
@@ -30,12 +32,12 @@ type capturedJSON struct {
 	Body    json.RawMessage            `json:"body"`
 }
 
-// ReadCaptured reads a captured callback in one of two forms, told apart by
+// readCaptured reads a captured callback in one of two forms, told apart by
 // the first non-blank byte:
 //
 // JSON ('{'): {"headers":{"Wechatpay-Timestamp":"…",…},"body":"…"}. A header
 // value is a string or an array of strings. body is best a JSON string holding
-// the raw body exactly as received (WriteCaptured writes that); a JSON object
+// the raw body exactly as received (writeCaptured writes that); a JSON object
 // is also accepted and taken byte for byte as it appears in the file, so it
 // verifies only if pasted unchanged.
 //
@@ -43,17 +45,17 @@ type capturedJSON struct {
 // blank line, then the body; line ends may be CRLF or LF. With a
 // Content-Length header the body is exactly that many bytes; without one it
 // is the rest of the input minus one trailing line end (editors add one).
-func ReadCaptured(r io.Reader) (*Captured, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxCapturedSize+1))
+func readCaptured(r io.Reader) (*capturedCallback, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxCapturedSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("notify: reading captured callback: %w", err)
+		return nil, fmt.Errorf("wxpay: reading captured callback: %w", err)
 	}
-	if len(data) > MaxCapturedSize {
-		return nil, fmt.Errorf("%w: captured callback larger than %d bytes", ErrBodyTooLarge, MaxCapturedSize)
+	if len(data) > maxCapturedSize {
+		return nil, fmt.Errorf("%w: captured callback larger than %d bytes", notify.ErrBodyTooLarge, maxCapturedSize)
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) == 0 {
-		return nil, fmt.Errorf("%w: empty captured callback", ErrMalformed)
+		return nil, fmt.Errorf("%w: empty captured callback", notify.ErrMalformed)
 	}
 	if trimmed[0] == '{' {
 		return readCapturedJSON(trimmed)
@@ -61,18 +63,18 @@ func ReadCaptured(r io.Reader) (*Captured, error) {
 	return readCapturedHTTP(trimmed)
 }
 
-func readCapturedJSON(data []byte) (*Captured, error) {
+func readCapturedJSON(data []byte) (*capturedCallback, error) {
 	var cj capturedJSON
 	if err := json.Unmarshal(data, &cj); err != nil {
-		return nil, fmt.Errorf("%w: captured callback JSON: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: captured callback JSON: %v", notify.ErrMalformed, err)
 	}
 	if cj.Headers == nil {
-		return nil, fmt.Errorf("%w: captured callback: missing \"headers\"", ErrMalformed)
+		return nil, fmt.Errorf("%w: captured callback: missing \"headers\"", notify.ErrMalformed)
 	}
 	if len(cj.Body) == 0 || string(cj.Body) == "null" {
-		return nil, fmt.Errorf("%w: captured callback: missing \"body\"", ErrMalformed)
+		return nil, fmt.Errorf("%w: captured callback: missing \"body\"", notify.ErrMalformed)
 	}
-	c := &Captured{Header: http.Header{}}
+	c := &capturedCallback{Header: http.Header{}}
 	for name, raw := range cj.Headers {
 		var one string
 		if err := json.Unmarshal(raw, &one); err == nil {
@@ -81,7 +83,7 @@ func readCapturedJSON(data []byte) (*Captured, error) {
 		}
 		var many []string
 		if err := json.Unmarshal(raw, &many); err != nil {
-			return nil, fmt.Errorf("%w: captured callback: header %q must be a string or an array of strings", ErrMalformed, name)
+			return nil, fmt.Errorf("%w: captured callback: header %q must be a string or an array of strings", notify.ErrMalformed, name)
 		}
 		for _, v := range many {
 			c.Header.Add(name, v)
@@ -91,31 +93,31 @@ func readCapturedJSON(data []byte) (*Captured, error) {
 	case '"':
 		var s string
 		if err := json.Unmarshal(cj.Body, &s); err != nil {
-			return nil, fmt.Errorf("%w: captured callback body: %v", ErrMalformed, err)
+			return nil, fmt.Errorf("%w: captured callback body: %v", notify.ErrMalformed, err)
 		}
 		c.Body = []byte(s)
 	case '{', '[':
 		c.Body = append([]byte(nil), cj.Body...)
 	default:
-		return nil, fmt.Errorf("%w: captured callback: \"body\" must be a string or an object", ErrMalformed)
+		return nil, fmt.Errorf("%w: captured callback: \"body\" must be a string or an object", notify.ErrMalformed)
 	}
 	return c, nil
 }
 
-func readCapturedHTTP(data []byte) (*Captured, error) {
+func readCapturedHTTP(data []byte) (*capturedCallback, error) {
 	br := bufio.NewReader(bytes.NewReader(data))
 	req, err := http.ReadRequest(br)
 	if err != nil {
-		return nil, fmt.Errorf("%w: captured callback is neither JSON nor an HTTP/1.1 request: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: captured callback is neither JSON nor an HTTP/1.1 request: %v", notify.ErrMalformed, err)
 	}
 	var body []byte
 	if req.Header.Get("Content-Length") != "" || len(req.TransferEncoding) > 0 {
 		body, err = io.ReadAll(req.Body)
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				return nil, fmt.Errorf("%w: captured callback body is shorter than its Content-Length %d", ErrMalformed, req.ContentLength)
+				return nil, fmt.Errorf("%w: captured callback body is shorter than its Content-Length %d", notify.ErrMalformed, req.ContentLength)
 			}
-			return nil, fmt.Errorf("%w: captured callback body: %v", ErrMalformed, err)
+			return nil, fmt.Errorf("%w: captured callback body: %v", notify.ErrMalformed, err)
 		}
 	} else {
 		body, _ = io.ReadAll(br) // a bytes.Reader never fails
@@ -129,17 +131,17 @@ func readCapturedHTTP(data []byte) (*Captured, error) {
 	if body == nil {
 		body = []byte{}
 	}
-	return &Captured{Header: req.Header, Body: body}, nil
+	return &capturedCallback{Header: req.Header, Body: body}, nil
 }
 
-// WriteCaptured writes header and body in ReadCaptured's JSON form (headers
+// writeCaptured writes header and body in readCaptured's JSON form (headers
 // sorted, body as a JSON string holding the raw bytes), one line each.
 // Capture in a handler before parsing, e.g.
 //
 //	body, _ := io.ReadAll(r.Body)
-//	notify.WriteCaptured(f, r.Header, body)
+//	notify.writeCaptured(f, r.Header, body)
 //	n, err := p.ParseRaw(r.Header, body)
-func WriteCaptured(w io.Writer, header http.Header, body []byte) error {
+func writeCaptured(w io.Writer, header http.Header, body []byte) error {
 	names := slices.Sorted(maps.Keys(header))
 	var buf bytes.Buffer
 	buf.WriteString("{\"headers\":{")
@@ -154,7 +156,7 @@ func WriteCaptured(w io.Writer, header http.Header, body []byte) error {
 		vals := header[name]
 		for _, v := range vals {
 			if !utf8.ValidString(v) {
-				return fmt.Errorf("notify: writing captured callback: header %q is not valid UTF-8", name)
+				return fmt.Errorf("wxpay: writing captured callback: header %q is not valid UTF-8", name)
 			}
 		}
 		var v []byte
@@ -168,12 +170,12 @@ func WriteCaptured(w io.Writer, header http.Header, body []byte) error {
 	buf.WriteString("\n},\n\"body\":")
 	b, err := marshalNoEscape(string(body))
 	if err != nil {
-		return fmt.Errorf("notify: writing captured callback: %w", err)
+		return fmt.Errorf("wxpay: writing captured callback: %w", err)
 	}
 	buf.Write(b)
 	buf.WriteString("}\n")
 	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("notify: writing captured callback: %w", err)
+		return fmt.Errorf("wxpay: writing captured callback: %w", err)
 	}
 	return nil
 }

@@ -1,23 +1,25 @@
-package signer
+package gateway
 
 import (
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/chainpay-go/wechatpay/signer"
 )
 
 // ErrAuthorization is wrapped by every ParseAuthorization error.
-var ErrAuthorization = errors.New("signer: malformed Authorization header")
+var ErrAuthorization = errors.New("gateway: malformed Authorization header")
 
 // Authorization holds the fields of an APIv3 Authorization header.
 type Authorization struct {
 	MchID, Nonce, Signature, Timestamp, Serial string
 }
 
-// String formats a back into a header value (see FormatAuthorization).
+// String formats a back into a header value (see signer.FormatAuthorization).
 func (a *Authorization) String() string {
-	return FormatAuthorization(a.MchID, a.Nonce, a.Signature, a.Timestamp, a.Serial)
+	return signer.FormatAuthorization(a.MchID, a.Nonce, a.Signature, a.Timestamp, a.Serial)
 }
 
 // Message returns the signing message the header's signature should cover for a
@@ -28,7 +30,7 @@ func (a *Authorization) Message(method, requestTarget string, body []byte) []byt
 	b = append(b, '\n')
 	b = append(b, requestTarget...)
 	b = append(b, '\n')
-	return append(b, BuildVerifyMessage(a.Timestamp, a.Nonce, body)...)
+	return append(b, signer.BuildVerifyMessage(a.Timestamp, a.Nonce, body)...)
 }
 
 // authFields maps a header parameter name to its Authorization field.
@@ -50,10 +52,10 @@ var authFields = [...]struct {
 // comma or backslash inside a value, and a timestamp of decimal digits. Errors wrap
 // ErrAuthorization and never contain the signature.
 func ParseAuthorization(header string) (*Authorization, error) {
-	rest, ok := strings.CutPrefix(header, Scheme+" ")
+	rest, ok := strings.CutPrefix(header, signer.Scheme+" ")
 	if !ok {
 		scheme, _, _ := strings.Cut(header, " ")
-		return nil, fmt.Errorf("%w: scheme %s, want %q followed by one space", ErrAuthorization, showName(scheme, 40), Scheme)
+		return nil, fmt.Errorf("%w: scheme %s, want %q followed by one space", ErrAuthorization, showName(scheme, 40), signer.Scheme)
 	}
 	a := &Authorization{}
 	var seen [len(authFields)]bool
@@ -124,4 +126,26 @@ func clip(s string) string {
 		return s[:64] + "…"
 	}
 	return s
+}
+
+// headerSafe reports whether s can sit inside a quoted Authorization parameter:
+// printable ASCII without '"', ',' or '\\' (as signer's Authorizer writes them).
+func headerSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == '"' || c == ',' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// allDigits reports whether s is a non-empty run of ASCII digits.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return len(s) > 0
 }

@@ -1,4 +1,4 @@
-package signer_test
+package gateway_test
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chainpay-go/wechatpay/internal/gateway"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/google/go-cmp/cmp"
 )
@@ -15,11 +16,11 @@ const goodAuth = `WECHATPAY2-SHA256-RSA2048 mchid="1900009191",nonce_str="593BEC
 
 func TestParseAuthorization(t *testing.T) {
 	t.Parallel()
-	want := &signer.Authorization{MchID: "1900009191", Nonce: "593BEC0C930BF1AFEB40B4A08C8FB242", Signature: "dGVzdA==",
+	want := &gateway.Authorization{MchID: "1900009191", Nonce: "593BEC0C930BF1AFEB40B4A08C8FB242", Signature: "dGVzdA==",
 		Timestamp: "1554208460", Serial: "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C"}
 	reordered := `WECHATPAY2-SHA256-RSA2048 serial_no="1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C",timestamp="1554208460",signature="dGVzdA==",nonce_str="593BEC0C930BF1AFEB40B4A08C8FB242",mchid="1900009191"`
 	for _, h := range []string{goodAuth, reordered} {
-		got, err := signer.ParseAuthorization(h)
+		got, err := gateway.ParseAuthorization(h)
 		if err != nil {
 			t.Fatalf("ParseAuthorization(%q): %v", h, err)
 		}
@@ -51,8 +52,8 @@ func TestParseAuthorization(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := signer.ParseAuthorization(tt.header)
-			if !errors.Is(err, signer.ErrAuthorization) || !strings.Contains(err.Error(), tt.msg) {
+			got, err := gateway.ParseAuthorization(tt.header)
+			if !errors.Is(err, gateway.ErrAuthorization) || !strings.Contains(err.Error(), tt.msg) {
 				t.Fatalf("ParseAuthorization(%q) = %+v, %v; want ErrAuthorization containing %q", tt.header, got, err, tt.msg)
 			}
 			if strings.Contains(err.Error(), "dGVzdA==") {
@@ -69,9 +70,9 @@ func FuzzParseAuthorization(f *testing.F) {
 	f.Add("Basic abc")
 	f.Add(signer.Scheme + ` mchid="1",nonce_str="n",signature="s",timestamp="1",serial_no="S",`)
 	f.Fuzz(func(t *testing.T, header string) {
-		a, err := signer.ParseAuthorization(header)
+		a, err := gateway.ParseAuthorization(header)
 		if err != nil {
-			if !errors.Is(err, signer.ErrAuthorization) {
+			if !errors.Is(err, gateway.ErrAuthorization) {
 				t.Fatalf("error does not wrap ErrAuthorization: %v", err)
 			}
 			return
@@ -82,7 +83,7 @@ func FuzzParseAuthorization(f *testing.F) {
 			}
 		}
 		// Round trip: the canonical form parses to the same fields.
-		b, err := signer.ParseAuthorization(a.String())
+		b, err := gateway.ParseAuthorization(a.String())
 		if err != nil {
 			t.Fatalf("canonical form %q of %q does not parse: %v", a.String(), header, err)
 		}
@@ -111,8 +112,8 @@ func TestParseAuthorizationHidesSignature(t *testing.T) {
 		`signature="` + sig[:40] + `",` + sig[40:],
 	} {
 		h := strings.Replace(base, "SIG", bad, 1)
-		_, err := signer.ParseAuthorization(h)
-		if !errors.Is(err, signer.ErrAuthorization) {
+		_, err := gateway.ParseAuthorization(h)
+		if !errors.Is(err, gateway.ErrAuthorization) {
 			t.Fatalf("ParseAuthorization(%q) = %v, want ErrAuthorization", h, err)
 		}
 		for i := 0; i+12 <= len(sig); i += 12 {
