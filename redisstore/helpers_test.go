@@ -4,12 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net"
-	"net/http"
 	"os/exec"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -104,36 +100,4 @@ func query(ctx context.Context, reg *merchants.Registry, mchid string) (*chain.R
 		"out_trade_no": wechatpaytest.DemoOutTradeNo,
 		"query":        map[string]string{"mchid": mchid},
 	})
-}
-
-func countCertificates(srv *wechatpaytest.Server) int {
-	n := 0
-	for _, r := range srv.Requests() {
-		if r.Method == http.MethodGet && strings.HasPrefix(r.URI, "/v3/certificates") {
-			n++
-		}
-	}
-	return n
-}
-
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func newLogger() (*slog.Logger, *logBuffer) {
-	lb := &logBuffer{}
-	return slog.New(slog.NewTextHandler(lb, nil)), lb
 }
