@@ -42,10 +42,28 @@ type Source interface {
 // "/console/") with http.StripPrefix or a mux pattern of that prefix.
 func Handler(src Source, prefix string) http.Handler {
 	mux := http.NewServeMux()
+	token := newToken()
+	actor, canAct := src.(Actor)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = page.Execute(w, struct{ Prefix string }{prefix})
+		_ = page.Execute(w, struct {
+			Prefix, Token string
+			Actions       bool
+		}{prefix, token, canAct})
 	})
+	if canAct {
+		var sent deliveries
+		mux.HandleFunc("GET /api/notifications", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, sent.newestFirst())
+		})
+		mux.HandleFunc("POST /api/actions/pay", func(w http.ResponseWriter, r *http.Request) {
+			if !allowed(r, token) {
+				writeJSON(w, http.StatusForbidden, map[string]string{"error": "console: cross-site or token-less action refused"})
+				return
+			}
+			pay(w, r, actor, &sent)
+		})
+	}
 	mux.Handle("GET /assets/", http.FileServerFS(assets))
 	mux.HandleFunc("GET /api/requests", func(w http.ResponseWriter, r *http.Request) {
 		list(w, r, src)

@@ -125,3 +125,61 @@ func TestRequestsMaskSignatures(t *testing.T) {
 		t.Errorf("the signature leaks into the console's answer")
 	}
 }
+
+func TestActionsRefuseCrossSite(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	ts := serve(t, srv)
+	tests := []struct {
+		name   string
+		header map[string]string
+	}{
+		{"no token", nil},
+		{"wrong token", map[string]string{console.TokenHeader: "guess"}},
+		{"cross-site fetch", map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{"other origin", map[string]string{"Origin": "https://evil.example"}},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/pay", strings.NewReader(`{"out_trade_no":"X"}`))
+		for k, v := range tt.header {
+			req.Header.Set(k, v)
+		}
+		if tt.name != "no token" && tt.name != "wrong token" {
+			req.Header.Set(console.TokenHeader, pageToken(t, ts.URL))
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", tt.name, res.StatusCode)
+		}
+	}
+	// With the page's token, same origin: the action runs (and fails on
+	// the unknown order, which is the simulator's answer, not a refusal).
+	req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/pay", strings.NewReader(`{"out_trade_no":"X"}`))
+	req.Header.Set(console.TokenHeader, pageToken(t, ts.URL))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("own action: status %d, want 409 for an unknown order", res.StatusCode)
+	}
+}
+
+// pageToken reads the action token from the console page.
+func pageToken(t *testing.T, base string) string {
+	t.Helper()
+	_, body := get(t, base+"/console/")
+	s := string(body)
+	i := strings.Index(s, `data-token="`)
+	if i < 0 {
+		t.Fatalf("no token in the page:\n%s", s)
+	}
+	s = s[i+len(`data-token="`):]
+	return s[:strings.IndexByte(s, '"')]
+}

@@ -48,6 +48,40 @@
       (total === 0 ? 0 : offset + 1) + "–" + (offset + page.records.length) + " of " + total;
   }
 
+  async function loadNotifications() {
+    const tbody = document.querySelector("#notifications tbody");
+    if (!tbody) return;
+    const res = await fetch(prefix + "api/notifications");
+    const list = await res.json();
+    tbody.replaceChildren();
+    for (const n of list) {
+      const tr = document.createElement("tr");
+      cell(tr, n.time);
+      cell(tr, n.event_type);
+      cell(tr, n.id);
+      cell(tr, n.url);
+      cell(tr, n.error ? n.error : String(n.status), n.error || n.status >= 300 ? "bad" : "ok");
+      tbody.appendChild(tr);
+    }
+  }
+
+  const payForm = document.getElementById("pay-form");
+  if (payForm) {
+    payForm.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const res = await fetch(prefix + "api/actions/pay", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Wxpay-Console-Token": document.body.dataset.token },
+        body: JSON.stringify({ out_trade_no: document.getElementById("pay-no").value }),
+      });
+      const out = await res.json();
+      document.getElementById("pay-result").textContent = res.ok ? "paid; notification " + (out.error || out.status) : out.error;
+      loadNotifications();
+      load();
+    });
+  }
+  loadNotifications();
+
   document.getElementById("prev").addEventListener("click", () => { offset = Math.max(0, offset - size); load(); });
   document.getElementById("next").addEventListener("click", () => { if (offset + size < total) { offset += size; load(); } });
   document.getElementById("reload").addEventListener("click", load);
