@@ -41,7 +41,8 @@ func (s *Server) registerScenarios() {
 	s.transfers = newTransferScenario(s)
 	s.media = newMediaScenario(s)
 	s.bills = newBillScenario(s)
-	s.scenarios = []scenario{s.payscore, s.trades, s.refunds, s.partner, s.combine, s.transfers, s.media, s.bills, certificateScenario{}}
+	s.encBills = newEncBillScenario(s)
+	s.scenarios = []scenario{s.payscore, s.trades, s.refunds, s.partner, s.combine, s.transfers, s.media, s.bills, s.encBills, certificateScenario{}}
 	for _, sc := range s.scenarios {
 		sc.register(s)
 	}

@@ -74,6 +74,7 @@ type Server struct {
 	transfers *transferScenario
 	media     *mediaScenario
 	bills     *billScenario
+	encBills  *encBillScenario
 }
 
 // platformEntry is one platform key.
