@@ -3,12 +3,15 @@ package wechatpaytest_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rsa"
 	"crypto/sha1"
 	"encoding/base64"
+	"encoding/hex"
 	"io"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/tidwall/gjson"
 
+	"github.com/chainpay-go/wechatpay/internal/gcmstream"
 	"github.com/chainpay-go/wechatpay/signer"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -248,4 +252,99 @@ func TestEncryptedBillEmpty(t *testing.T) {
 	if plain, err := openPart(t, e.srv.MerchantKey, list[0], d.Body, false); err != nil || len(plain) != 0 || len(d.Body) != 16 {
 		t.Errorf("empty part: %v, %d bytes of plaintext, %d of file (want the 16-byte tag)", err, len(plain), len(d.Body))
 	}
+}
+
+// BenchmarkEncryptedBill downloads a 100 MB fund bill, plain (the peer)
+// and encrypted, and reads it to the end in bounded memory: the encrypted
+// part is decrypted as it streams (internal/gcmstream) and its tag
+// checked. B/op is the whole process's (server and client): a bill held in
+// memory would show as 100 MB.
+func BenchmarkEncryptedBill(b *testing.B) {
+	const rows = 640000 // ≈ 104 MB
+	src := wechatpaytest.GeneratedBill(wechatpaytest.BillFund, rows)
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	srv.SetBillSourceFor(wechatpaytest.BillFund, "2026-11-27", src)
+	srv.SetSubMerchantBill("1900000109", "BASIC", "2026-11-27", src)
+	e := &env{srv: srv, t: &testing.T{}}
+	sg, _ := signer.NewRSASigner(srv.MerchantKey)
+	e.auth = &signer.Authorizer{MchID: srv.MchID, Serial: srv.MerchantSerial, Signer: sg, Now: srv.Now}
+	get := func(b *testing.B, target string) *http.Response {
+		authz, err := e.auth.Authorize(context.Background(), "GET", target, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", srv.URL+target, nil)
+		req.Header.Set("Authorization", authz)
+		resp, err := srv.HTTPClient().Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%s: %v %v", target, err, resp.Status)
+		}
+		return resp
+	}
+	list := func(b *testing.B, target string) gjson.Result {
+		resp := get(b, target)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return gjson.ParseBytes(body)
+	}
+	rel := func(u string) string { p, _ := url.Parse(u); return p.RequestURI() }
+	size := int64(0)
+
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			info := list(b, "/v3/bill/fundflowbill?bill_date=2026-11-27")
+			resp := get(b, rel(info.Get("download_url").String()))
+			h := sha1.New()
+			n, err := io.Copy(h, resp.Body)
+			resp.Body.Close()
+			if err != nil || hex.EncodeToString(h.Sum(nil)) != info.Get("hash_value").String() {
+				b.Fatalf("%d bytes, %v", n, err)
+			}
+			size = n
+		}
+		b.SetBytes(size)
+	})
+	const target = "/v3/bill/sub-merchant-fundflowbill?sub_mchid=1900000109&bill_date=2026-11-27&account_type=BASIC&algorithm=AEAD_AES_256_GCM"
+	list(b, target) // the part hashes are computed once, outside the loop
+	b.Run("encrypted", func(b *testing.B) {
+		for b.Loop() {
+			part := list(b, target).Get("download_bill_list.0")
+			key, err := signer.DecryptOAEP(srv.MerchantKey, part.Get("encrypt_key").String())
+			if err != nil {
+				b.Fatal(err)
+			}
+			block, _ := aes.NewCipher([]byte(key))
+			d, err := gcmstream.NewOpener(block, []byte(part.Get("nonce").String()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			resp := get(b, rel(part.Get("download_url").String()))
+			h := sha1.New()
+			buf := make([]byte, gcmstream.TagSize+64<<10)
+			have := 0 // bytes in buf; the last TagSize of them held back (they may be the tag)
+			var n int64
+			for {
+				k, err := resp.Body.Read(buf[have:])
+				have += k
+				if have > gcmstream.TagSize {
+					body := buf[:have-gcmstream.TagSize]
+					_ = d.Open(body, body)
+					h.Write(body)
+					n += int64(len(body))
+					have = copy(buf, buf[len(body):have])
+				}
+				if err != nil {
+					break
+				}
+			}
+			tail := buf[:have]
+			resp.Body.Close()
+			if err := d.Verify(tail); err != nil || hex.EncodeToString(h.Sum(nil)) != part.Get("hash_value").String() {
+				b.Fatalf("%d bytes: %v", n, err)
+			}
+			size = n
+		}
+		b.SetBytes(size)
+	})
 }
