@@ -5,18 +5,23 @@
 //
 // Every value a request carries reaches the page as JSON and is put into
 // the DOM with textContent, and every answer carries a
-// Content-Security-Policy that forbids inline script.
+// Content-Security-Policy that forbids inline script. Secrets are masked:
+// the Authorization signature, Wechatpay-Signature and cookies in headers,
+// and in JSON bodies the personal data members (name, mobile,
+// id_card_number, …) and every member the catalogue marks encrypted for
+// the operation (format base64 or x-is-sensitive).
+//
+// The console answers only requests addressed to an IP address or
+// localhost (421 otherwise): a DNS name another site controls could point
+// at it and let that site's pages read the log (DNS rebinding).
 package console
 
 import (
 	"embed"
-	"encoding/json"
 	"html/template"
+	"net"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -76,74 +81,21 @@ func secure(h http.Handler) http.Handler {
 		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "no-referrer")
+		if !literalHost(r.Host) {
+			writeJSON(w, http.StatusMisdirectedRequest, map[string]string{"error": "console: serve it by IP address or localhost, not by a DNS name (no DNS rebinding)"})
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// Record is one request as the console shows it, secrets masked.
-type Record struct {
-	Seq           int                 `json:"seq"`
-	Time          time.Time           `json:"time"`
-	Method        string              `json:"method"`
-	URI           string              `json:"uri"`
-	Authenticated bool                `json:"authenticated"`
-	RequestID     string              `json:"request_id"`
-	Header        map[string][]string `json:"header"`
-	Body          string              `json:"body"`
-	BodySize      int                 `json:"body_size"`
-	Truncated     bool                `json:"truncated"`
-	Notes         []string            `json:"notes"`
-}
-
-// Page is one page of records, newest first.
-type Page struct {
-	Total   int      `json:"total"`
-	Offset  int      `json:"offset"`
-	Records []Record `json:"records"`
-}
-
-func list(w http.ResponseWriter, r *http.Request, src Source) {
-	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
-	if err != nil || limit <= 0 {
-		limit = 50
+// literalHost reports that host (with or without a port) is an IP address
+// or localhost: a name that no other site can point at this console (DNS
+// rebinding), so that a page elsewhere cannot read the log.
+func literalHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
 	}
-	limit = min(limit, MaxPage)
-	all := src.Requests()
-	offset = max(0, min(offset, len(all)))
-	p := Page{Total: len(all), Offset: offset, Records: []Record{}}
-	for i := len(all) - 1 - offset; i >= 0 && len(p.Records) < limit; i-- {
-		p.Records = append(p.Records, mask(i+1, all[i]))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(p)
-}
-
-var signatureParam = regexp.MustCompile(`(signature=")[^"]*(")`)
-
-// secretHeaders are masked whole.
-var secretHeaders = map[string]bool{"Wechatpay-Signature": true, "Cookie": true, "Set-Cookie": true}
-
-// mask copies rec for display: the Authorization signature and other
-// secret headers are replaced by "***".
-func mask(seq int, rec wechatpaytest.RecordedRequest) Record {
-	h := make(map[string][]string, len(rec.Header))
-	for k, vs := range rec.Header {
-		out := make([]string, len(vs))
-		for i, v := range vs {
-			switch {
-			case secretHeaders[k]:
-				out[i] = "***"
-			case k == "Authorization":
-				out[i] = signatureParam.ReplaceAllString(v, `${1}***${2}`)
-			default:
-				out[i] = v
-			}
-		}
-		h[k] = out
-	}
-	return Record{Seq: seq, Time: rec.Time, Method: rec.Method, URI: rec.URI, Authenticated: rec.Authenticated,
-		RequestID: rec.RequestID, Header: h, Body: string(rec.Body), BodySize: rec.BodySize,
-		Truncated: rec.Truncated, Notes: rec.Notes}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil
 }

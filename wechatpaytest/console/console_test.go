@@ -183,3 +183,52 @@ func pageToken(t *testing.T, base string) string {
 	s = s[i+len(`data-token="`):]
 	return s[:strings.IndexByte(s, '"')]
 }
+
+func TestRequestsMaskPersonalData(t *testing.T) {
+	t.Parallel()
+	body := `{"appid":"wxd678efh567hg6787","out_bill_no":"T1","openid":"o-1","user_name":"ciphertext==","contact":{"mobile":"13800138000","name":"张三"}}`
+	ts := serve(t, records{{Method: "POST", URI: "/v3/fund-app/mch-transfer/transfer-bills", Body: []byte(body), BodySize: len(body)}})
+	_, got := get(t, ts.URL+"/console/api/requests")
+	var p console.Page
+	if err := json.Unmarshal(got, &p); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"appid":"wxd678efh567hg6787","out_bill_no":"T1","openid":"o-1","user_name":"***","contact":{"mobile":"***","name":"***"}}`
+	if diff := cmp.Diff(want, p.Records[0].Body); diff != "" {
+		t.Errorf("masked body (-want +got):\n%s", diff)
+	}
+	for _, secret := range []string{"13800138000", "张三", "ciphertext=="} {
+		if strings.Contains(string(got), secret) {
+			t.Errorf("%q leaks into the console's answer", secret)
+		}
+	}
+}
+
+func TestRefusesDNSNames(t *testing.T) {
+	t.Parallel()
+	ts := serve(t, records(nil))
+	tests := []struct {
+		host string
+		want int
+	}{
+		{"", http.StatusOK}, // the test server's 127.0.0.1:port
+		{"localhost:8080", http.StatusOK},
+		{"[::1]:8080", http.StatusOK},
+		{"rebind.example:8080", http.StatusMisdirectedRequest},
+		{"rebind.example", http.StatusMisdirectedRequest},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("GET", ts.URL+"/console/api/requests", nil)
+		if tt.host != "" {
+			req.Host = tt.host
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("Host %q: status %d, want %d", tt.host, res.StatusCode, tt.want)
+		}
+	}
+}
