@@ -49,12 +49,13 @@ func Handler(src Source, prefix string) http.Handler {
 	mux := http.NewServeMux()
 	token := newToken()
 	actor, canAct := src.(Actor)
+	_, live := src.(Changes)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = page.Execute(w, struct {
 			Prefix, Token string
-			Actions       bool
-		}{prefix, token, canAct})
+			Actions, Live bool
+		}{prefix, token, canAct, live})
 	})
 	if canAct {
 		var sent deliveries
@@ -68,6 +69,9 @@ func Handler(src Source, prefix string) http.Handler {
 			}
 			pay(w, r, actor, &sent)
 		})
+	}
+	if ch, ok := src.(Changes); ok {
+		mux.Handle("GET /api/events", newStreamer(ch))
 	}
 	mux.Handle("GET /assets/", http.FileServerFS(assets))
 	mux.HandleFunc("GET /api/requests", func(w http.ResponseWriter, r *http.Request) {

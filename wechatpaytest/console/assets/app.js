@@ -82,6 +82,24 @@
   }
   loadNotifications();
 
+  // Live updates: the server sends a "change" event after each change (at
+  // most a few a second); the page re-fetches what it shows. One fetch at a
+  // time: a change during a fetch triggers one more.
+  let busy = false, again = false;
+  async function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      do { again = false; await Promise.all([load(), loadNotifications()]); } while (again);
+    } finally { busy = false; }
+  }
+  if (document.body.dataset.live === "true") {
+    const es = new EventSource(prefix + "api/events");
+    es.addEventListener("change", refresh);
+    es.addEventListener("open", () => { document.getElementById("live").textContent = "live"; });
+    es.addEventListener("error", () => { document.getElementById("live").textContent = "reconnecting…"; });
+  }
+
   document.getElementById("prev").addEventListener("click", () => { offset = Math.max(0, offset - size); load(); });
   document.getElementById("next").addEventListener("click", () => { if (offset + size < total) { offset += size; load(); } });
   document.getElementById("reload").addEventListener("click", load);
