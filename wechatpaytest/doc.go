@@ -184,6 +184,27 @@
 // they are a *chain.VerifyError (2xx) or an unverified *chain.APIError.
 // ExampleFault_cutAndDrop shows it.
 //
+// # Steering the answers
+//
+// Faults break the transport; outcomes make the gateway answer a business
+// error. The request header OutcomeHeader (Wechatpay-Sandbox-Outcome:
+// status=500, code=SYSTEM_ERROR; a code alone takes its status, a status
+// alone its code) forces the answer of that one request. AddOutcomeRule
+// does it for the next Times calls of a route ("POST
+// /v3/refund/domestic/refunds", as Fault.Route). Either way the request is
+// authenticated and validated first (against the API catalogue, so a
+// malformed request gets its PARAM_ERROR, never the outcome), the forced
+// answer is signed like any other and the handler is not called: no order
+// or refund changes. The record shows it (RecordedRequest.Outcome).
+//
+// Magic values steer a test with no header at all (amounts in fen):
+//
+//	MagicTotalSystemError      5001  creating a payment of this amount.total answers 500 SYSTEM_ERROR, every time
+//	MagicTotalPayError         4002  the payment is created, but paying it fails: trade_state PAYERROR
+//	MagicTotalRefundNotEnough  4031  a refund with this amount.total is refused 403 NOT_ENOUGH
+//
+// The header wins over the rules, the rules over the magic values.
+//
 // # Notifications
 //
 // NewNotification builds and SendNotification posts a notification as

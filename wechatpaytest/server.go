@@ -63,6 +63,12 @@ type Server struct {
 	faults    []*faultEntry
 	nonces    nonceCache
 	records   recordRing
+	recordSeq uint64 // the last RecordedRequest.Seq
+
+	sb       sandboxState // outcome rules, clock, deliveries (sandbox_*.go)
+	chmu     sync.Mutex   // guards changed and revision (sandbox_changes.go)
+	changed  chan struct{}
+	revision uint64
 
 	// The scenarios, set once by NewServer; each guards its own state.
 	scenarios []scenario

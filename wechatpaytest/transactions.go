@@ -16,7 +16,7 @@ type Transaction struct {
 	TransactionID string // "" → generated when paid
 	AppID         string
 	TradeType     string // JSAPI, NATIVE, APP, MWEB
-	TradeState    string // NOTPAY ("" too), SUCCESS, CLOSED, REFUND
+	TradeState    string // NOTPAY ("" too), SUCCESS, CLOSED, REFUND, PAYERROR
 	Description   string
 	Total         int64 // fen
 	Currency      string
@@ -93,6 +93,10 @@ func (b *tradeBook) pay(s *Server, key, name string) (string, error) {
 	}
 	if t.TradeState != "NOTPAY" {
 		return "", fmt.Errorf("wechatpaytest: transaction %q is %s, not NOTPAY", name, t.TradeState)
+	}
+	if t.Total == MagicTotalPayError { // outcome.go
+		t.TradeState = "PAYERROR"
+		return "", fmt.Errorf("wechatpaytest: transaction %q: the payment failed (PAYERROR: magic amount.total %d)", name, MagicTotalPayError)
 	}
 	t.TradeState = "SUCCESS"
 	markPaid(s, &t.Transaction)
@@ -199,7 +203,7 @@ func (b *tradeBook) close(key string) (int, any) {
 		return http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
 	}
 	switch t.TradeState {
-	case "NOTPAY", "CLOSED": // closing twice is accepted, as the gateway does
+	case "NOTPAY", "CLOSED", "PAYERROR": // closing twice is accepted, as the gateway does
 		t.TradeState = "CLOSED"
 		return http.StatusNoContent, nil
 	default:
@@ -292,6 +296,8 @@ func paidFields(d map[string]any, t *trade, payer map[string]string) {
 		}
 	case "CLOSED":
 		d["trade_state_desc"] = "订单已关闭"
+	case "PAYERROR":
+		d["trade_state_desc"] = "支付失败，请重新下单支付"
 	default:
 		d["trade_state_desc"] = "订单未支付"
 	}

@@ -1,0 +1,50 @@
+package wechatpaytest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
+)
+
+// A request that carries OutcomeHeader gets the answer it asks for, signed
+// like any other, so the client verifies it and returns a *chain.APIError.
+// The request is still authenticated and validated, and nothing changes:
+// the refund is not made.
+func ExampleOutcomeHeader() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	refund := c.Chain("v3/refund/domestic/refunds")
+	opts := chain.O{
+		"headers": map[string]string{wechatpaytest.OutcomeHeader: "status=403, code=NOT_ENOUGH"},
+		"json": chain.O{"out_trade_no": wechatpaytest.DemoOutTradeNo, "out_refund_no": "R1",
+			"amount": chain.O{"refund": 100, "total": 100, "currency": "CNY"}},
+	}
+	_, err := refund.Post(context.Background(), opts)
+	var apiErr *chain.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Code, "verified:", apiErr.Verified)
+	}
+	tx, _ := srv.Transaction(wechatpaytest.DemoOutTradeNo)
+	fmt.Println("refunded:", tx.Refunded)
+
+	// The same for the next call without a header, through a rule.
+	_, _ = srv.AddOutcomeRule(wechatpaytest.OutcomeRule{Route: "POST /v3/refund/domestic/refunds", Outcome: wechatpaytest.Outcome{Code: "NOT_ENOUGH"}})
+	delete(opts, "headers")
+	_, err = refund.Post(context.Background(), opts)
+	fmt.Println(errors.As(err, &apiErr), apiErr.Code)
+	resp, err := refund.Post(context.Background(), opts)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println("the rule was for once:", resp.Get("status"))
+	// Output:
+	// 403 NOT_ENOUGH verified: true
+	// refunded: 0
+	// true NOT_ENOUGH
+	// the rule was for once: PROCESSING
+}

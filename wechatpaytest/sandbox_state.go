@@ -1,0 +1,11 @@
+package wechatpaytest
+
+import "sync"
+
+// sandboxState is what steers the simulator (outcome rules, the business
+// clock, deliveries), under its own lock.
+type sandboxState struct {
+	mu      sync.Mutex
+	rules   []*ruleEntry
+	ruleSeq int
+}
