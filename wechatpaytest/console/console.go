@@ -77,6 +77,9 @@ func Handler(src Source, prefix string) http.Handler {
 	mux.HandleFunc("GET /api/requests", func(w http.ResponseWriter, r *http.Request) {
 		list(w, r, src)
 	})
+	mux.HandleFunc("GET /api/requests/{seq}", func(w http.ResponseWriter, r *http.Request) {
+		detail(w, r, src)
+	})
 	return http.StripPrefix(strings.TrimSuffix(prefix, "/"), secure(mux))
 }
 

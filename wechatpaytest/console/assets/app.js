@@ -14,15 +14,23 @@
     row.appendChild(td);
   }
 
-  function show(rec) {
+  async function show(seq) {
+    const res = await fetch(prefix + "api/requests/" + seq);
+    const rec = await res.json();
     document.getElementById("detail").hidden = false;
-    document.getElementById("detail-seq").textContent = String(rec.seq);
-    const lines = [];
-    for (const k of Object.keys(rec.header).sort()) {
+    document.getElementById("detail-seq").textContent = String(seq);
+    if (!res.ok) {
+      document.getElementById("detail-header").textContent = rec.error;
+      document.getElementById("detail-body").textContent = "";
+      return;
+    }
+    const lines = [rec.method + " " + rec.uri, ""];
+    for (const k of Object.keys(rec.header || {}).sort()) {
       for (const v of rec.header[k]) lines.push(k + ": " + v);
     }
+    for (const n of rec.notes || []) lines.push("note: " + n);
     document.getElementById("detail-header").textContent = lines.join("\n");
-    let body = rec.body;
+    let body = rec.body || "";
     if (rec.truncated) body += "\n… (" + rec.body_size + " bytes in all)";
     document.getElementById("detail-body").textContent = body;
   }
@@ -38,10 +46,14 @@
       cell(tr, String(rec.seq));
       cell(tr, rec.time);
       cell(tr, rec.method);
-      cell(tr, rec.uri);
+      cell(tr, rec.pattern || rec.uri);
+      cell(tr, rec.status ? String(rec.status) : "no answer", rec.status >= 200 && rec.status < 300 ? "ok" : "bad");
       cell(tr, rec.authenticated ? "verified" : "refused", rec.authenticated ? "" : "bad");
+      cell(tr, rec.duration_ms.toFixed(1) + " ms");
+      cell(tr, rec.outcome || "");
       cell(tr, rec.request_id);
-      tr.addEventListener("click", () => show(rec));
+      tr.title = rec.uri;
+      tr.addEventListener("click", () => show(rec.seq));
       tbody.appendChild(tr);
     }
     document.getElementById("pos").textContent =
@@ -98,6 +110,9 @@
     es.addEventListener("change", refresh);
     es.addEventListener("open", () => { document.getElementById("live").textContent = "live"; });
     es.addEventListener("error", () => { document.getElementById("live").textContent = "reconnecting…"; });
+    // Leaving the page (or its entering the back-forward cache) frees the
+    // server's stream slot at once.
+    window.addEventListener("pagehide", () => es.close());
   }
 
   document.getElementById("prev").addEventListener("click", () => { offset = Math.max(0, offset - size); load(); });

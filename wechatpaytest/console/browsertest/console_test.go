@@ -43,8 +43,17 @@ func browser(t *testing.T) context.Context {
 
 // screenshotOnFailure saves the page when the test fails, to a path the
 // output names (WXPAY_SCREENSHOT_DIR, or the test's temporary folder).
+// Then it leaves the page, so that its live-update stream ends before the
+// test's servers close (httptest.Server.Close waits for open requests).
 func screenshotOnFailure(t *testing.T, ctx context.Context) {
 	t.Cleanup(func() {
+		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		defer func() {
+			if err := chromedp.Do(lctx, chromedp.Navigate("about:blank")); err != nil {
+				t.Logf("leaving the page: %v", err)
+			}
+		}()
 		if !t.Failed() {
 			return
 		}
