@@ -218,6 +218,19 @@
 // NotifyUnsigned, NotifyWrongAPIv3Key; and NotifyID, NotifyTime,
 // NotifySummary, NotifyAssociatedData, NotifyOriginalType set fields.
 //
+// Deliver sends an event's notification the way the gateway does: in the
+// background, at once, then again on DeliverySchedule (15 s, 15 s, 30 s,
+// 3 min, … 6 h: 16 attempts over about 21 hours) until the receiver
+// answers 2xx, each attempt signed afresh on the real clock and recorded
+// with its time, status, error, the start of the answer and its duration
+// (Deliveries, Delivery; Resend posts one again now). SetForwardURL sends
+// every delivery to one URL instead of the notify_url (what `wxpay sandbox
+// listen --forward-to` uses). Trigger runs a fixture of real, signed API
+// calls and delivers its notification: TRANSACTION.SUCCESS creates a
+// native payment and pays it as the user, REFUND.SUCCESS refunds one
+// (TriggerEvents). Deliveries are kept to Limits.MaxDeliveries and
+// MaxDeliveryAge; WithNotificationClient sets the HTTP client they use.
+//
 // # Bills, uploads and images
 //
 // GET /v3/bill/tradebill answers hash_value, the SHA-1 of the uncompressed

@@ -64,6 +64,7 @@ func (r *RecordedRequest) size() int {
 type recordRing struct {
 	limit    int
 	maxBytes int
+	maxAge   time.Duration
 	buf      []*RecordedRequest // oldest first
 	bytes    int
 }
@@ -78,6 +79,20 @@ func (r *recordRing) add(rec *RecordedRequest) {
 		drop++
 	}
 	r.buf = r.buf[drop:] // append reallocates, copying only the records kept
+}
+
+// expire drops the records older than maxAge at now.
+func (r *recordRing) expire(now time.Time) {
+	if r.maxAge <= 0 {
+		return
+	}
+	cutoff, drop := now.Add(-r.maxAge), 0
+	for drop < len(r.buf) && r.buf[drop].Time.Before(cutoff) {
+		r.bytes -= r.buf[drop].size()
+		r.buf[drop] = nil
+		drop++
+	}
+	r.buf = r.buf[drop:]
 }
 
 func (r *recordRing) reset() { r.buf, r.bytes = nil, 0 }
@@ -98,13 +113,15 @@ func copyRecords(recs []*RecordedRequest) []RecordedRequest {
 }
 
 // Requests returns the requests received so far, oldest first: at most the
-// record limit (DefaultRecordLimit unless WithRecordLimit) and
-// Limits.MaxRecordedBytes in all, the oldest being dropped first. Every
+// record limit (DefaultRecordLimit unless WithRecordLimit),
+// Limits.MaxRecordedBytes in all and none older than Limits.MaxRecordAge,
+// the oldest being dropped first. Every
 // request is recorded, refused ones included. The records are copies the
 // caller may change.
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.records.expire(s.now())
 	return s.records.list()
 }
 
@@ -136,6 +153,7 @@ func (s *Server) record(r *http.Request, authenticated bool, body []byte, size i
 	s.mu.Lock()
 	s.recordSeq++
 	rec.Seq = s.recordSeq
+	s.records.expire(rec.Time)
 	s.records.add(rec)
 	s.mu.Unlock()
 	s.touch()

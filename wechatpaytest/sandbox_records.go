@@ -9,6 +9,7 @@ import "sort"
 func (s *Server) RequestsAfter(seq uint64, limit int) []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.records.expire(s.now())
 	buf := s.records.buf
 	i := sort.Search(len(buf), func(i int) bool { return buf[i].Seq > seq })
 	buf = buf[i:]

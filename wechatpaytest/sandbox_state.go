@@ -8,4 +8,9 @@ type sandboxState struct {
 	mu      sync.Mutex
 	rules   []*ruleEntry
 	ruleSeq int
+
+	deliveries   []*deliveryEntry // oldest first
+	deliveryByID map[string]*deliveryEntry
+	forward      string // SetForwardURL
+	closed       bool   // Close: no more attempts
 }

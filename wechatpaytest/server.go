@@ -48,13 +48,14 @@ type Server struct {
 
 	v2 *v2Sim // the APIv2 side (v2.go)
 
-	ts        *httptest.Server
-	now       func() time.Time
-	certMode  bool
-	control   bool // WithControlRoutes
-	limits    Limits
-	closing   chan struct{} // closed by Close: injected delays end at once
-	closeOnce sync.Once
+	ts           *httptest.Server
+	now          func() time.Time
+	certMode     bool
+	control      bool         // WithControlRoutes
+	notifyClient *http.Client // deliveries (deliver.go)
+	limits       Limits
+	closing      chan struct{} // closed by Close: injected delays end at once
+	closeOnce    sync.Once
 
 	mu        sync.Mutex
 	platforms []*platformEntry // every platform key the server knows, in order of addition
@@ -113,6 +114,10 @@ func newServer(opts ...Option) (*Server, error) {
 		o.recordLimit = DefaultRecordLimit
 	}
 	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, control: o.control, limits: o.limits.withDefaults(), closing: make(chan struct{})}
+	s.notifyClient = o.notifyClient
+	if s.notifyClient == nil {
+		s.notifyClient = defaultNotifyClient()
+	}
 
 	// Merchant identity.
 	if o.merchantKey != nil {
@@ -191,7 +196,7 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("wechatpaytest: the APIv3 key must be 32 bytes, got %d", len(s.APIv3Key))
 	}
 
-	s.records.limit, s.records.maxBytes = o.recordLimit, s.limits.MaxRecordedBytes
+	s.records.limit, s.records.maxBytes, s.records.maxAge = o.recordLimit, s.limits.MaxRecordedBytes, s.limits.MaxRecordAge
 	s.registerScenarios()
 	if !o.noFixtures {
 		s.loadFixtures()
@@ -259,9 +264,12 @@ func (e *platformEntry) init() error {
 
 // Close shuts the server down and blocks until all requests are done. A
 // request waiting in an injected Delay is not waited for: its connection is
-// dropped at once.
+// dropped at once. Pending deliveries make no more attempts.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
+	s.sb.mu.Lock()
+	s.sb.closed = true // pending attempts do nothing when their timers fire
+	s.sb.mu.Unlock()
 	s.ts.Close()
 }
 
