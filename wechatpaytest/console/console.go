@@ -58,16 +58,14 @@ func Handler(src Source, prefix string) http.Handler {
 		}{prefix, token, canAct, live})
 	})
 	if canAct {
-		var sent deliveries
 		mux.HandleFunc("GET /api/notifications", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusOK, sent.newestFirst())
+			writeJSON(w, http.StatusOK, notifications(actor))
 		})
-		mux.HandleFunc("POST /api/actions/pay", func(w http.ResponseWriter, r *http.Request) {
-			if !allowed(r, token) {
-				writeJSON(w, http.StatusForbidden, map[string]string{"error": "console: cross-site or token-less action refused"})
-				return
-			}
-			pay(w, r, actor, &sent)
+		mux.HandleFunc("GET /api/state", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, state(actor))
+		})
+		mux.HandleFunc("POST /api/actions/{name}", func(w http.ResponseWriter, r *http.Request) {
+			serveAction(w, r, actor, token)
 		})
 	}
 	if ch, ok := src.(Changes); ok {
