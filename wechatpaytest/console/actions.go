@@ -256,13 +256,13 @@ func resendAction(ctx context.Context, a Actor, in *actionInput) (any, error) {
 }
 
 func clockAction(_ context.Context, a Actor, in *actionInput) (any, error) {
-	c, ok := a.(clock)
-	if !ok {
-		return nil, errors.New("console: this simulator has no business clock")
-	}
 	d, err := time.ParseDuration(in.Duration)
 	if err != nil || d < 0 {
 		return nil, errInput("duration must be a Go duration such as 2h, not negative")
+	}
+	c, ok := a.(clock)
+	if !ok {
+		return nil, errors.New("console: this simulator has no business clock")
 	}
 	now, err := c.Advance(d)
 	if err != nil {
