@@ -59,6 +59,19 @@ func (e *EnvError) Error() string {
 // Unwrap returns the individual problems.
 func (e *EnvError) Unwrap() []error { return e.Problems }
 
+// EnvProblem is one problem of an EnvError about a malformed variable:
+// Var names the variable, so a program that layers its own sources over
+// the environment (wxpay's flags and profiles) can name where it came from.
+type EnvProblem struct {
+	Var string
+	Err error
+}
+
+func (e *EnvProblem) Error() string { return e.Var + ": " + e.Err.Error() }
+
+// Unwrap returns the problem's cause.
+func (e *EnvProblem) Unwrap() error { return e.Err }
+
 // missingEnv is one problem of an EnvError about a variable not set.
 type missingEnv struct{ msg string }
 
@@ -81,7 +94,7 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	missing := func(format string, args ...any) {
 		probs = append(probs, &missingEnv{msg: fmt.Sprintf(format, args...)})
 	}
-	bad := func(name string, err error) { probs = append(probs, fmt.Errorf("%s: %w", name, err)) }
+	bad := func(name string, err error) { probs = append(probs, &EnvProblem{Var: name, Err: err}) }
 
 	cfg := Config{MchID: get(EnvMchID), Serial: get(EnvSerial), APIv3Key: get(EnvAPIv3Key), BaseURL: get(EnvBaseURL)}
 	switch {
