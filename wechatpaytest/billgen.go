@@ -326,3 +326,109 @@ func (g *billGen) appendSummary(l []byte) []byte {
 	}
 	return append(l, '\n')
 }
+
+var (
+	syntheticMu   sync.Mutex
+	syntheticSums = map[int64]string{}
+)
+
+// SyntheticBill returns a trade bill of exactly size bytes (a header line,
+// then as many transaction rows as fit, padded with a comment line). The
+// content is deterministic and never held in memory; its SHA-1 is computed
+// once per size per process (about a second for 100 MB). For a benchmark:
+// s.SetBillSource(date, wechatpaytest.SyntheticBill(100<<20)).
+func SyntheticBill(size int64) BillSource {
+	open := func() io.Reader { return io.LimitReader(&billRows{left: size}, size) }
+	syntheticMu.Lock()
+	defer syntheticMu.Unlock()
+	if sum, ok := syntheticSums[size]; ok {
+		return BillSource{Open: open, SHA1: sum}
+	}
+	h := sha1.New()
+	if _, err := io.Copy(h, open()); err != nil {
+		panic("wechatpaytest: synthetic bill: " + err.Error())
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	syntheticSums[size] = sum
+	return BillSource{Open: open, SHA1: sum}
+}
+
+// billRows generates synthetic bill rows.
+type billRows struct {
+	left    int64 // bytes still to produce
+	row     int
+	buf     []byte // the unread rest of the current line
+	scratch []byte // reused line storage
+}
+
+const billHeader = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n"
+
+func (b *billRows) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && b.left > 0 {
+		if len(b.buf) == 0 {
+			b.nextRow()
+		}
+		c := copy(p[n:], b.buf)
+		b.buf = b.buf[c:]
+		b.left -= int64(c)
+		n += c
+	}
+	return n, nil
+}
+
+// nextRow fills buf with the next line (never longer than what is left).
+func (b *billRows) nextRow() {
+	line := b.scratch[:0]
+	if b.row == 0 {
+		line = append(line, billHeader...)
+	} else {
+		n := b.row
+		two := func(v int) { line = append(line, byte('0'+v/10), byte('0'+v%10)) }
+		line = append(line, "`2019-06-11 "...)
+		two(n / 3600 % 24)
+		line = append(line, ':')
+		two(n / 60 % 60)
+		line = append(line, ':')
+		two(n % 60)
+		line = append(line, ",`"+DemoAppID+",`1900000001,`0,`,`42000003072019061"...)
+		line = appendPadded(line, n, 11)
+		line = append(line, ",`SIM"...)
+		line = appendPadded(line, n, 17)
+		line = append(line, ",`oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,`JSAPI,`SUCCESS,`OTHERS,`CNY,`"...)
+		amount := func() {
+			line = strconv.AppendInt(line, int64(n%1000), 10)
+			line = append(line, '.')
+			two(n % 100)
+		}
+		amount()
+		line = append(line, ",`0.00,`0,`0,`0.00,`0.00,`,`,`模拟商品,`,`0.00600,`0.60%,`"...)
+		amount()
+		line = append(line, ",`0.00,`\n"...)
+	}
+	b.row++
+	if int64(len(line)) > b.left {
+		// Pad the tail with a comment line of the right length.
+		line = line[:0]
+		line = append(line, '#')
+		for int64(len(line)) < b.left {
+			line = append(line, '-')
+		}
+		line = line[:b.left]
+	}
+	b.scratch = line
+	b.buf = line
+}
+
+// appendPadded appends n in decimal, zero-padded to width.
+func appendPadded(dst []byte, n, width int) []byte {
+	var tmp [20]byte
+	d := strconv.AppendInt(tmp[:0], int64(n), 10)
+	for i := len(d); i < width; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, d...)
+}

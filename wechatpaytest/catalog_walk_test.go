@@ -24,10 +24,13 @@ import (
 // scenario that, like the gateway, needs the object to exist first (the
 // walk's made-up ids name none), or checks more than the catalogue says.
 var walkExceptions = map[string]string{
-	"GET v3/certificates":        "public-key mode: the merchant has no platform certificates (WithCertificateMode serves them); 404 RESOURCE_NOT_EXISTS as the gateway answers",
-	"GET v3/bill/tradebill":      "stateful (bills): needs a bill for the date (SetBill); the fresh server has none: NO_STATEMENT_EXIST",
-	"GET v3/bill/fundflowbill":   "stateful (bills): needs a fund bill for the date (SetBillSourceFor); the fresh server has none: NO_STATEMENT_EXIST",
-	"GET v3/profitsharing/bills": "stateful (bills): needs a profit-sharing bill for the date (SetBillSourceFor); the fresh server has none: NO_STATEMENT_EXIST",
+	"GET v3/certificates":                   "public-key mode: the merchant has no platform certificates (WithCertificateMode serves them); 404 RESOURCE_NOT_EXISTS as the gateway answers",
+	"GET v3/bill/tradebill":                 "stateful (bills): needs a bill for the date (SetBill); the fresh server has none: NO_STATEMENT_EXIST",
+	"GET v3/bill/fundflowbill":              "stateful (bills): needs a fund bill for the date (SetBillSourceFor); the fresh server has none: NO_STATEMENT_EXIST",
+	"GET v3/profitsharing/bills":            "stateful (bills): needs a profit-sharing bill for the date (SetBillSourceFor); the fresh server has none: NO_STATEMENT_EXIST",
+	"GET v3/bill/sub-merchant-fundflowbill": "stateful (encrypted bills): needs the sub-merchant's bill for the date (SetSubMerchantBill); the fresh server has none: NO_STATEMENT_EXIST",
+	"GET v3/ecommerce/bill/fundflowbill":    "stateful (encrypted bills): needs the platform's bill for the date (SetSubMerchantBill with no sub-merchant); the fresh server has none: NO_STATEMENT_EXIST",
+	"GET v3/payscore/merchant-bill":         "stateful (encrypted bills): needs the service's bill for the date (SetPayscoreBill); the fresh server has none: NO_STATEMENT_EXIST",
 
 	"GET v3/pay/transactions/id/{transaction_id}":                                     needsObject,
 	"GET v3/pay/transactions/out-trade-no/{out_trade_no}":                             needsObject,

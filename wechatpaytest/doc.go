@@ -84,8 +84,8 @@
 // of the platform keys, else 400 PARAM_ERROR with detail.location "header".
 // Every answer, errors included, carries Request-ID and the
 // Wechatpay-Timestamp/Nonce/Signature/Serial/Signature-Type headers, except
-// the unsigned downloads (GET /v3/billdownload/file and
-// GET /v3/merchant-service/images/{media_id}).
+// the unsigned downloads (GET /v3/billdownload/file, the encrypted bills'
+// download_url and GET /v3/merchant-service/images/{media_id}).
 //
 // # Built-in routes and fixtures
 //
@@ -101,6 +101,9 @@
 //	              GET  /v3/refund/domestic/refunds/{out_refund_no}
 //	bills         GET  /v3/bill/tradebill?bill_date=YYYY-MM-DD[&tar_type=GZIP] ({hash_type:"SHA1", hash_value, download_url})
 //	              GET  /v3/billdownload/file?token=… (unsigned)
+//	              GET  /v3/bill/sub-merchant-fundflowbill, /v3/ecommerce/bill/fundflowbill,
+//	                   /v3/payscore/merchant-bill ({download_bill_count, download_bill_list})
+//	              GET  /v3/bill/downloadurl?token=…, /v3/payscore/bill/downloadurl?token=… (unsigned, encrypted)
 //	media         POST /v3/merchant/media/upload, /v3/merchant/media/video_upload,
 //	                   /v3/marketing/favor/media/image-upload
 //	              GET  /v3/merchant-service/images/{media_id} (unsigned)
@@ -207,6 +210,20 @@
 // profit-sharing bills; SetBillSourceFor(typ, date, src) serves them from
 // v3/bill/tradebill?bill_type=…, v3/bill/fundflowbill and
 // v3/profitsharing/bills.
+//
+// Encrypted bills: SetSubMerchantBill(subMchID, accountType, date, src)
+// serves a sub-merchant's fund bill at v3/bill/sub-merchant-fundflowbill
+// (with subMchID "" and accountType "ALL", the e-commerce platform's at
+// v3/ecommerce/bill/fundflowbill), SetPayscoreBill(serviceID, date, src) a
+// payscore bill at v3/payscore/merchant-bill. The answer lists the bill's
+// parts (SetBillPartSize, DefaultBillPartSize) in download_bill_list: each
+// downloads, unsigned, as the AES-256-GCM ciphertext‖tag of its bytes
+// (gzip-compressed first with tar_type=GZIP; no associated data; the
+// entry's nonce string is the nonce), its encrypt_key is the part's key
+// RSA-OAEP-encrypted under the merchant public key, its hash_value the
+// SHA-1 of its uncompressed bytes. The parts are generated and encrypted as
+// they stream: a bill of any size is served in bounded memory. SM4_GCM is
+// refused (400 PARAM_ERROR naming algorithm).
 //
 // Uploads are multipart (meta + file); the signature covers the meta JSON,
 // and meta.sha256 must equal the file's SHA-256 (else 400 PARAM_ERROR).

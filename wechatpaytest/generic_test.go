@@ -16,7 +16,7 @@ import (
 
 // scenarioPrefixes are the templates stateful scenarios answer.
 var scenarioPrefixes = []string{"v3/pay/", "v3/payscore/", "v3/refund/domestic/", "v3/combine-transactions", "v3/fund-app/mch-transfer/transfer-bills",
-	"v3/merchant/media", "v3/certificates", "v3/bill/", "v3/billdownload", "v3/marketing/favor/media", "v3/merchant-service/images"}
+	"v3/merchant/media", "v3/certificates", "v3/bill/", "v3/billdownload", "v3/ecommerce/bill/", "v3/marketing/favor/media", "v3/merchant-service/images"}
 
 // genericOp returns the first catalogued operation the generic responder
 // answers for which pred holds.

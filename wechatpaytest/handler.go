@@ -66,6 +66,10 @@ type Download struct {
 	Size int64
 	// Body is the content.
 	Body io.Reader
+	// Gzip compresses Body with gzip as it streams (the gateway's bills
+	// with tar_type=GZIP); Size is then ignored. Tamper changes the
+	// content before compression.
+	Gzip bool
 }
 
 // Context returns the request's context.
@@ -127,7 +131,6 @@ type route struct {
 	pattern string
 	segs    []string
 	h       Handler
-	raw     func(w http.ResponseWriter, r *Request) // unsigned streaming answers (downloads)
 }
 
 // Handle adds a route for method and pattern ("/v3/foo/{id}/bar"; a
@@ -158,30 +161,16 @@ func newRoute(method, pattern string) *route {
 	return &route{method: strings.ToUpper(method), pattern: pattern, segs: strings.Split(pattern[1:], "/")}
 }
 
-// handle registers a built-in route.
-func (s *Server) handle(method, pattern string, h Handler) {
-	rt := newRoute(method, pattern)
-	rt.h = h
-	s.builtin = append(s.builtin, rt)
-}
-
-// handleRaw registers a built-in route whose answer is streamed unsigned.
-func (s *Server) handleRaw(method, pattern string, h func(w http.ResponseWriter, r *Request)) {
-	rt := newRoute(method, pattern)
-	rt.raw = h
-	s.builtin = append(s.builtin, rt)
-}
-
 // match finds the route for method and the raw (still escaped) path: the
-// routes added with Handle, the last added first, then the built-in ones.
+// routes added with Handle (the scenarios' and the user's), the last added
+// first.
 func (s *Server) match(method, rawPath string) (*route, map[string]string, bool) {
 	segs := strings.Split(strings.TrimPrefix(rawPath, "/"), "/")
 	s.mu.Lock()
-	routes := make([]*route, 0, len(s.routes)+len(s.builtin))
+	routes := make([]*route, 0, len(s.routes))
 	for i := len(s.routes) - 1; i >= 0; i-- {
 		routes = append(routes, s.routes[i])
 	}
-	routes = append(routes, s.builtin...)
 	s.mu.Unlock()
 	pathKnown := false
 	for _, rt := range routes {

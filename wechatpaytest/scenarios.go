@@ -1,10 +1,15 @@
 package wechatpaytest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
 )
 
 // A scenario is a stateful flow the server starts with (payscore orders,
@@ -35,13 +40,12 @@ func (s *Server) registerScenarios() {
 	s.combine = newCombineScenario(s)
 	s.transfers = newTransferScenario(s)
 	s.media = newMediaScenario(s)
-	s.scenarios = []scenario{s.payscore, s.trades, s.refunds, s.partner, s.combine, s.transfers, s.media, certificateScenario{}}
+	s.bills = newBillScenario(s)
+	s.encBills = newEncBillScenario(s)
+	s.scenarios = []scenario{s.payscore, s.trades, s.refunds, s.partner, s.combine, s.transfers, s.media, s.bills, s.encBills, certificateScenario{}}
 	for _, sc := range s.scenarios {
 		sc.register(s)
 	}
-	// The bills are built in the older way (bills.go is being extended on
-	// its own branch); they stay registered as built-in routes for now.
-	s.registerBills()
 	if s.control {
 		s.registerControl()
 	}
@@ -91,3 +95,49 @@ func (s *Server) SendEvent(ctx context.Context, url, eventType, id string, opts 
 	}
 	return send(ctx, req)
 }
+
+// Helpers the scenarios share.
+
+// idem remembers a successful answer so a repeated identical request gets it again.
+type idem struct {
+	key    string
+	status int
+	body   []byte
+}
+
+// idemKey canonicalises a JSON body for comparison: white space and the
+// order of object members do not matter (the same business parameters are
+// the same request), numbers keep their text.
+func idemKey(op string, body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return op + "\x00" + string(body)
+	}
+	canon, err := json.Marshal(v) // maps marshal with sorted keys
+	if err != nil {
+		return op + "\x00" + string(body)
+	}
+	return op + "\x00" + string(canon)
+}
+
+var idSeq atomic.Int64
+
+// newID makes a numeric id of n digits that starts with prefix and ends in a
+// process-wide sequence number, so ids never repeat.
+func newID(prefix string, n int) string {
+	seq := strconv.FormatInt(idSeq.Add(1), 10)
+	mid := n - len(prefix) - len(seq)
+	if mid < 0 {
+		mid = 0
+	}
+	return prefix + randomString(mid, digits) + seq
+}
+
+// rfc3339CN formats t as the gateway does (China Standard Time, RFC 3339).
+func rfc3339CN(t time.Time) string {
+	return t.In(cst).Format(time.RFC3339)
+}
+
+var cst = time.FixedZone("CST", 8*3600)

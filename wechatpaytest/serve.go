@@ -2,6 +2,7 @@ package wechatpaytest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -160,9 +161,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.respond(w, req, requestID, http.StatusMethodNotAllowed, Error("INVALID_REQUEST", "不支持的请求方法 "+r.Method), f)
 	case rt == nil:
 		s.respond(w, req, requestID, http.StatusNotFound, Error("RESOURCE_NOT_EXISTS", "请求的资源不存在"), f)
-	case rt.raw != nil:
-		w.Header().Set(signer.HeaderRequestID, requestID)
-		rt.raw(w, req)
 	default:
 		status, out := rt.h(req)
 		if d, ok := out.(*Download); ok {
@@ -185,7 +183,7 @@ func stream(w http.ResponseWriter, req *Request, status int, d *Download) {
 		ct = "application/octet-stream"
 	}
 	h.Set("Content-Type", ct)
-	if d.Size >= 0 {
+	if d.Size >= 0 && !d.Gzip {
 		h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
 	}
 	var src io.Reader = d.Body
@@ -196,7 +194,28 @@ func stream(w http.ResponseWriter, req *Request, status int, d *Download) {
 		src = &tamperReader{r: src}
 	}
 	w.WriteHeader(status)
-	_, _ = io.Copy(w, src)
+	if !d.Gzip {
+		_, _ = io.Copy(w, src)
+		return
+	}
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	_, _ = io.Copy(zw, src)
+	_ = zw.Close()
+}
+
+// tamperReader changes the first byte of a stream.
+type tamperReader struct {
+	r    io.Reader
+	done bool
+}
+
+func (t *tamperReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 && !t.done {
+		p[0] ^= 0x01
+		t.done = true
+	}
+	return n, err
 }
 
 // readBody reads a body of the declared length n (-1: unknown, 0 with no

@@ -59,12 +59,10 @@ type Server struct {
 	mu        sync.Mutex
 	platforms []*platformEntry // every platform key the server knows, in order of addition
 	signing   *platformEntry   // the one answers are signed with
-	routes    []*route         // user routes first, then built-in ones
-	builtin   []*route
+	routes    []*route         // in order of addition: the scenarios', then the user's
 	faults    []*faultEntry
 	nonces    nonceCache
 	records   recordRing
-	st        *state // the bills' state
 
 	// The scenarios, set once by NewServer; each guards its own state.
 	scenarios []scenario
@@ -75,6 +73,8 @@ type Server struct {
 	combine   *combineScenario
 	transfers *transferScenario
 	media     *mediaScenario
+	bills     *billScenario
+	encBills  *encBillScenario
 }
 
 // platformEntry is one platform key.
@@ -186,7 +186,6 @@ func newServer(opts ...Option) (*Server, error) {
 	}
 
 	s.records.limit, s.records.maxBytes = o.recordLimit, s.limits.MaxRecordedBytes
-	s.st = newState()
 	s.registerScenarios()
 	if !o.noFixtures {
 		s.loadFixtures()

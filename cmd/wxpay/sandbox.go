@@ -115,6 +115,12 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	fmt.Fprintf(w, "wxpay sandbox: WeChat Pay gateway simulator listening on %s (merchant %s, %s); Ctrl-C stops it\n", base, id.mchID, mode)
 	fmt.Fprintf(w, "\nPoint a client at it:\n\n  set -a; . %s; set +a\n\nthen try the seed call:\n\n  %s\n\n", shellQuote(envPath), seedCall)
 	fmt.Fprintf(w, "Every catalogued v3 operation answers. Act as the user, or send a notification, with:\n\n%s\n", controlHelp)
+	consoleURL, stopConsole, err := startConsole(srv)
+	if err != nil {
+		return err
+	}
+	defer stopConsole()
+	fmt.Fprintf(w, "\nThe console (request log) is at %s\n\n", consoleURL)
 	// The env file path alone on stdout, for scripts.
 	fmt.Fprintln(a.stdout, envPath)
 

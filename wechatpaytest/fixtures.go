@@ -1,78 +1,10 @@
 package wechatpaytest
 
-import (
-	"bytes"
-	"encoding/json"
-	"strconv"
-	"sync/atomic"
-	"time"
-)
-
-// state is the bills' data (bills.go, not yet a scenario of its own: see
-// scenarios.go). Guarded by Server.mu. Every other scenario keeps its own.
-type state struct {
-	bills      map[string]BillSource // by date (trade bills of SetBill) or "TYPE date"
-	billTokens map[string]billToken
-	tokenOrder []string
-}
-
-func newState() *state {
-	return &state{
-		bills:      map[string]BillSource{},
-		billTokens: map[string]billToken{},
-	}
-}
-
-// idem remembers a successful answer so a repeated identical request gets it again.
-type idem struct {
-	key    string
-	status int
-	body   []byte
-}
-
-// idemKey canonicalises a JSON body for comparison: white space and the
-// order of object members do not matter (the same business parameters are
-// the same request), numbers keep their text.
-func idemKey(op string, body []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil || dec.More() {
-		return op + "\x00" + string(body)
-	}
-	canon, err := json.Marshal(v) // maps marshal with sorted keys
-	if err != nil {
-		return op + "\x00" + string(body)
-	}
-	return op + "\x00" + string(canon)
-}
-
-var idSeq atomic.Int64
-
-// newID makes a numeric id of n digits that starts with prefix and ends in a
-// process-wide sequence number, so ids never repeat.
-func newID(prefix string, n int) string {
-	seq := strconv.FormatInt(idSeq.Add(1), 10)
-	mid := n - len(prefix) - len(seq)
-	if mid < 0 {
-		mid = 0
-	}
-	return prefix + randomString(mid, digits) + seq
-}
-
-// rfc3339CN formats t as the gateway does (China Standard Time, RFC 3339).
-func rfc3339CN(t time.Time) string {
-	return t.In(cst).Format(time.RFC3339)
-}
-
-var cst = time.FixedZone("CST", 8*3600)
+import "time"
 
 // ResetFixtures forgets every order, transaction, refund, transfer, bill
 // and upload and reloads the demo fixtures.
 func (s *Server) ResetFixtures() {
-	s.mu.Lock()
-	s.st = newState()
-	s.mu.Unlock()
 	for _, sc := range s.scenarios {
 		sc.reset()
 	}

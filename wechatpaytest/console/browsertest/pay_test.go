@@ -1,0 +1,72 @@
+package browsertest
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
+	"github.com/chainpay-go/wechatpay/wechatpaytest/console"
+)
+
+func TestConsolePaysAnOrder(t *testing.T) {
+	ctx := browser(t)
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	got := make(chan string, 1)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		select {
+		case got <- r.Header.Get("Wechatpay-Signature") + " " + string(b):
+		default:
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(receiver.Close)
+	if _, err := srv.Client().Chain("v3/pay/transactions/native").Post(ctx, chain.O{"json": chain.O{
+		"appid": "wxd678efh567hg6787", "mchid": srv.Config().MchID, "description": "console pay",
+		"out_trade_no": "CONSOLE1", "notify_url": receiver.URL + "/notify", "amount": chain.O{"total": 1},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/console/", console.Handler(srv, "/console/"))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	screenshotOnFailure(t, ctx)
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS(`#pay-no`)),
+		chromedp.SendKeys(chromedp.CSS(`#pay-no`), "CONSOLE1"),
+		chromedp.Click(chromedp.CSS(`#pay`)),
+		chromedp.WaitVisible(chromedp.CSS(`#notifications tbody tr`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-got:
+		if !strings.Contains(n, "TRANSACTION.SUCCESS") || strings.HasPrefix(n, " ") {
+			t.Errorf("receiver got %q, want a signed TRANSACTION.SUCCESS", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification reached the receiver")
+	}
+	row, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`#notifications tbody tr`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(row, "TRANSACTION.SUCCESS") || !strings.Contains(row, "CONSOLE1") || !strings.Contains(row, "204") {
+		t.Errorf("console notification row %q", row)
+	}
+	if tr, _ := srv.Transaction("CONSOLE1"); tr.TradeState != "SUCCESS" {
+		t.Errorf("order state %q after paying in the console", tr.TradeState)
+	}
+}

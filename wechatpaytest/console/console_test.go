@@ -1,0 +1,185 @@
+package console_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
+	"github.com/chainpay-go/wechatpay/wechatpaytest/console"
+	"github.com/google/go-cmp/cmp"
+)
+
+// records is a Source holding given records.
+type records []wechatpaytest.RecordedRequest
+
+func (r records) Requests() []wechatpaytest.RecordedRequest { return r }
+
+func serve(t *testing.T, src console.Source) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/console/", console.Handler(src, "/console/"))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func get(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, b
+}
+
+func TestPagesCarryCSPAndNoInlineScript(t *testing.T) {
+	t.Parallel()
+	ts := serve(t, records(nil))
+	for _, path := range []string{"/console/", "/console/assets/app.js", "/console/assets/style.css", "/console/api/requests"} {
+		res, body := get(t, ts.URL+path)
+		if res.StatusCode != 200 {
+			t.Errorf("%s: status %d", path, res.StatusCode)
+		}
+		if got := res.Header.Get("Content-Security-Policy"); got != console.ContentSecurityPolicy {
+			t.Errorf("%s: CSP %q", path, got)
+		}
+		if path == "/console/" {
+			if strings.Contains(string(body), "<script>") || !strings.Contains(string(body), `<script src="/console/assets/app.js"`) {
+				t.Errorf("index has inline script or misses app.js:\n%s", body)
+			}
+		}
+		if path == "/console/assets/app.js" && strings.Contains(string(body), ".innerHTML") {
+			t.Errorf("app.js uses innerHTML")
+		}
+	}
+}
+
+func TestRequestsPagedNewestFirst(t *testing.T) {
+	t.Parallel()
+	var recs records
+	for i := range 10000 {
+		recs = append(recs, wechatpaytest.RecordedRequest{Method: "GET", URI: fmt.Sprintf("/v3/x/%d", i), Time: time.Unix(int64(i), 0)})
+	}
+	ts := serve(t, recs)
+	tests := []struct {
+		query     string
+		wantFirst string
+		wantLen   int
+	}{
+		{"", "/v3/x/9999", 50},
+		{"?offset=50&limit=10", "/v3/x/9949", 10},
+		{"?offset=9995&limit=200", "/v3/x/4", 5},
+		{"?limit=100000", "/v3/x/9999", console.MaxPage},
+		{"?offset=20000", "", 0},
+	}
+	for _, tt := range tests {
+		_, body := get(t, ts.URL+"/console/api/requests"+tt.query)
+		var p console.Page
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatal(err)
+		}
+		first := ""
+		if len(p.Records) > 0 {
+			first = p.Records[0].URI
+		}
+		if diff := cmp.Diff([]any{tt.wantFirst, tt.wantLen, 10000}, []any{first, len(p.Records), p.Total}); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.query, diff)
+		}
+	}
+}
+
+func TestRequestsMaskSignatures(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	_, _ = srv.Client().Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(t.Context(), chain.O{
+		"out_trade_no": "<script>x</script>", "query": chain.O{"mchid": "1900000001"}})
+	ts := serve(t, srv)
+	_, body := get(t, ts.URL+"/console/api/requests")
+	var p console.Page
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Records) != 1 {
+		t.Fatalf("%d records: %s", len(p.Records), body)
+	}
+	auth := strings.Join(p.Records[0].Header["Authorization"], "")
+	if !strings.Contains(auth, `signature="***"`) || !strings.Contains(auth, "mchid=") {
+		t.Errorf("Authorization not masked as expected: %q", auth)
+	}
+	raw := srv.Requests()[0].Header.Get("Authorization")
+	sig := raw[strings.Index(raw, `signature="`)+len(`signature="`):]
+	if strings.Contains(string(body), strings.TrimSuffix(sig, `"`)) {
+		t.Errorf("the signature leaks into the console's answer")
+	}
+}
+
+func TestActionsRefuseCrossSite(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	ts := serve(t, srv)
+	tests := []struct {
+		name   string
+		header map[string]string
+	}{
+		{"no token", nil},
+		{"wrong token", map[string]string{console.TokenHeader: "guess"}},
+		{"cross-site fetch", map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{"other origin", map[string]string{"Origin": "https://evil.example"}},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/pay", strings.NewReader(`{"out_trade_no":"X"}`))
+		for k, v := range tt.header {
+			req.Header.Set(k, v)
+		}
+		if tt.name != "no token" && tt.name != "wrong token" {
+			req.Header.Set(console.TokenHeader, pageToken(t, ts.URL))
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", tt.name, res.StatusCode)
+		}
+	}
+	// With the page's token, same origin: the action runs (and fails on
+	// the unknown order, which is the simulator's answer, not a refusal).
+	req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/pay", strings.NewReader(`{"out_trade_no":"X"}`))
+	req.Header.Set(console.TokenHeader, pageToken(t, ts.URL))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("own action: status %d, want 409 for an unknown order", res.StatusCode)
+	}
+}
+
+// pageToken reads the action token from the console page.
+func pageToken(t *testing.T, base string) string {
+	t.Helper()
+	_, body := get(t, base+"/console/")
+	s := string(body)
+	i := strings.Index(s, `data-token="`)
+	if i < 0 {
+		t.Fatalf("no token in the page:\n%s", s)
+	}
+	s = s[i+len(`data-token="`):]
+	return s[:strings.IndexByte(s, '"')]
+}
