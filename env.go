@@ -285,34 +285,13 @@ func isListSeparator(r rune) bool {
 	return r == ',' || r == os.PathListSeparator || r == '\n' || r == '\r'
 }
 
-// splitList splits a list variable into its trimmed, non-empty entries. A
-// ':' followed by "//" belongs to a URL (file:///certs) and separates
-// nothing.
-func splitList(v string) []string {
-	var out []string
-	start := 0
-	for i, r := range v {
-		if !isListSeparator(r) || (r == ':' && strings.HasPrefix(v[i+1:], "//")) {
-			continue
-		}
-		if e := strings.TrimSpace(v[start:i]); e != "" {
-			out = append(out, e)
-		}
-		start = i + 1
-	}
-	if e := strings.TrimSpace(v[start:]); e != "" {
-		out = append(out, e)
-	}
-	return out
-}
-
 // certFiles expands the file and folder entries of EnvPlatformCerts: a
 // folder stands for its .pem, .crt and .cer files (in name order). An entry
 // that cannot be opened is returned as it is: keysrc.Certificate reports it
 // without echoing a value that may be a misplaced secret.
 func certFiles(v string) ([]string, error) {
 	var out []string
-	for _, e := range splitList(v) {
+	for _, e := range keysrc.SplitList(v) {
 		dir, err := keysrc.Path(e)
 		if err != nil {
 			return nil, err
