@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -179,11 +180,15 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	case cert == "" && key != "":
 		missing(EnvClientCert, "%s is set but %s is not", EnvClientKey, EnvClientCert)
 	case cert != "":
-		cc, err := LoadClientCertificate(cert, key, cfg.MchID)
-		if err != nil {
+		if err := checkFile(cert); err != nil {
 			bad(EnvClientCert, err)
+		} else if err := checkFile(key); key != "" && err != nil {
+			bad(EnvClientKey, err)
+		} else if cc, err := LoadClientCertificate(cert, key, cfg.MchID); err != nil {
+			bad(EnvClientCert, err)
+		} else {
+			cfg.ClientCertificate = cc
 		}
-		cfg.ClientCertificate = cc
 	}
 	if cfg.BaseURL != "" {
 		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -194,6 +199,21 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 		return cfg, &EnvError{Problems: probs}
 	}
 	return cfg, nil
+}
+
+// checkFile checks that the file named by a variable can be opened. The
+// error does not quote the name: LoadClientCertificate would, and a value
+// that is no file may be a secret given to the wrong variable.
+func checkFile(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot open the file (%d characters; the name is not shown): %w", len(name), err)
+	}
+	return f.Close()
 }
 
 // checkSerial checks the merchant certificate serial without quoting it: a

@@ -220,19 +220,27 @@ func TestConfigFromLookupHidesValues(t *testing.T) {
 	t.Parallel()
 	const secret = "Zq8xW3vN7mK2pL9sT4yB6cR1dF5gH0jA" // 32 bytes, like an APIv3 key
 	f := setupEnvFiles(t)
-	tests := []struct{ name, variable, value string }{
-		{"serial", wechatpay.EnvSerial, secret},
-		{"platform certificates", wechatpay.EnvPlatformCerts, secret},
-		{"second entry of the certificate list", wechatpay.EnvPlatformCerts, f.certs[0] + "," + secret},
-		{"private key", wechatpay.EnvPrivateKey, secret},
-		{"public key", wechatpay.EnvPublicKey, secret},
-		{"public key id", wechatpay.EnvPublicKeyID, secret},
+	tests := []struct {
+		name, variable, value string
+		extra                 map[string]string
+	}{
+		{"serial", wechatpay.EnvSerial, secret, nil},
+		{"platform certificates", wechatpay.EnvPlatformCerts, secret, nil},
+		{"second entry of the certificate list", wechatpay.EnvPlatformCerts, f.certs[0] + "," + secret, nil},
+		{"private key", wechatpay.EnvPrivateKey, secret, nil},
+		{"public key", wechatpay.EnvPublicKey, secret, nil},
+		{"public key id", wechatpay.EnvPublicKeyID, secret, nil},
+		{"client certificate", wechatpay.EnvClientCert, secret, map[string]string{wechatpay.EnvClientKey: f.privateKey}},
+		{"client key", wechatpay.EnvClientKey, secret, map[string]string{wechatpay.EnvClientCert: f.certs[0]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := map[string]string{wechatpay.EnvMchID: "1900000001", wechatpay.EnvSerial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
 				wechatpay.EnvPrivateKey: f.privateKey, wechatpay.EnvPublicKeyID: "PUB_KEY_ID_01", wechatpay.EnvPublicKey: f.publicKey}
+			for k, v := range tt.extra {
+				env[k] = v
+			}
 			env[tt.variable] = tt.value
 			_, err := wechatpay.ConfigFromLookup(lookup(env))
 			var ee *wechatpay.EnvError
