@@ -145,7 +145,11 @@ func TestResolveErrors(t *testing.T) {
 		{"profile without file", map[string]string{"HOME": dir}, []string{"--profile", "x"}, "does not exist"},
 	}
 	for _, tt := range tests {
-		_, err := resolveWith(t, tt.env, tt.args...)
+		s, err := resolveWith(t, tt.env, tt.args...)
+		if err == nil {
+			// The halves of a pair are checked where the keys are read.
+			_, err = s.config(useCall)
+		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !isUsage(err) {
 			t.Errorf("%s: err = %v, want a usage error containing %q", tt.name, err, tt.want)
 		}
