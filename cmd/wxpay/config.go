@@ -208,7 +208,7 @@ func (p *profileSource) key(k string) string {
 	if p.name == "" || strings.ContainsAny(p.name, ".[]\" \t\r\n") {
 		name = "[" + strconv.Quote(p.name) + "]"
 	}
-	return fmt.Sprintf("profiles%s.%s (profile %q of %s)", name, k, p.name, p.path)
+	return fmt.Sprintf("profiles%s.%s, profile %q of %s", name, k, p.name, p.path)
 }
 
 // readConfigFile reads and decodes the config file at path.
@@ -288,11 +288,11 @@ func (cf *configFile) profileFor(mchID, path string) (string, error) {
 func shownMchID(v string) string {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return "no mchid"
+		return "(no mchid)"
 	}
 	for _, r := range v {
 		if r < '0' || r > '9' || len(v) > 32 {
-			return fmt.Sprintf("not a merchant ID: %d characters, not shown", len(v))
+			return fmt.Sprintf("(not a merchant ID: %d characters, not shown)", len(v))
 		}
 	}
 	return v
