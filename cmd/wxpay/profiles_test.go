@@ -42,7 +42,7 @@ func TestProfilesList(t *testing.T) {
 				"public_key_id": testPubKeyID, "public_key": pubFile, "apiv3_key": apiv3, "apiv2_key": apiv2,
 				"base_url": "https://ops:" + password + "@api.example.com/gw/?token=" + token, "client_cert": "certs/apiclient_cert.p12"},
 			"chain": map[string]any{"mchid": "1900000002", "serial": apiv3, "private_key": keyFile, "platform_certs": []string{"certs", "more/certs"}},
-			"typo": map[string]any{"mchid": apiv2, "base_url": "api.mch.weixin.qq.com/" + token},
+			"typo":  map[string]any{"mchid": apiv2, "base_url": "api.mch.weixin.qq.com/" + token},
 		},
 	}
 	data, err := json.Marshal(cfg)
@@ -132,6 +132,7 @@ func TestMchIDPicksProfile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r := h.run("", append(tt.args, seedArgs...)...)
 			if r.Code != tt.code || !strings.Contains(r.Stderr, tt.stderr) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", r.Code, r.Stderr, tt.code, tt.stderr)
