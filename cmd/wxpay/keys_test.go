@@ -1,12 +1,23 @@
 package main
 
 import (
+	"bytes"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"maps"
+	"math/big"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/chainpay-go/wechatpay/internal/testkeys"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
 // TestConfigProblemNamesSource: a malformed setting is named after where
@@ -164,5 +175,65 @@ func TestConfigTakesOnlyWhatTheCommandUses(t *testing.T) {
 	}
 	if _, err := s.config(useCall); err == nil {
 		t.Error("a call accepted the broken settings")
+	}
+}
+
+// TestBootstrapAndFolderLists: with only the APIv3 key in a profile (no
+// WeChat Pay key), certificates download works; the folder it wrote then
+// verifies calls as one entry of a list of folders, from the profile
+// (relative to the file), a flag or the environment.
+func TestBootstrapAndFolderLists(t *testing.T) {
+	t.Parallel()
+	h := setupSim(t, wechatpaytest.WithCertificateMode())
+	prof := map[string]any{}
+	for _, st := range allSettings {
+		if v := h.env[st.Env]; v != "" {
+			prof[st.Key] = v
+			delete(h.env, st.Env)
+		}
+	}
+	base := filepath.Join(h.dir, "config", "wxpay")
+	write := func() {
+		b, err := json.Marshal(map[string]any{"profiles": map[string]any{"default": prof}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, base, "config.json", string(b), 0o600)
+	}
+	write()
+	if r := h.run("", "certificates", "download", "-o", filepath.Join(base, "downloaded")); r.Code != exitOK {
+		t.Fatalf("bootstrap: exit %d, stderr %s", r.Code, r.Stderr)
+	}
+	// A second folder holding some other certificate.
+	other := testkeys.RSA(2)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x5EED), Subject: pkix.Name{CommonName: "other"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &other.PublicKey, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, base, "others/other.pem", testkeys.PEM("CERTIFICATE", der), 0o644)
+
+	prof["platform_certs"] = []string{"others", "downloaded"}
+	write()
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{"profile list of folders", nil, nil, exitOK},
+		{"flag list wins over the profile", nil, []string{"--platform-certs", filepath.Join(base, "others")}, exitVerify},
+		{"flag list of folders", nil, []string{"--platform-certs", filepath.Join(base, "others") + "," + filepath.Join(base, "downloaded")}, exitOK},
+		{"environment list of folders", map[string]string{"WECHATPAY_PLATFORM_CERTS": filepath.Join(base, "others") + string(os.PathListSeparator) + filepath.Join(base, "downloaded")}, nil, exitOK},
+	}
+	for _, tt := range tests {
+		env := maps.Clone(h.env)
+		maps.Copy(env, tt.env)
+		var out, errb bytes.Buffer
+		code := run(t.Context(), append(tt.args, "get", "v3/certificates"), strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+		if code != tt.code {
+			t.Errorf("%s: exit %d, want %d; stderr %s", tt.name, code, tt.code, errb.String())
+		}
 	}
 }
