@@ -61,13 +61,7 @@ func setupEnvFiles(t *testing.T) *envFiles {
 	if err := os.Mkdir(f.other, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x99AA), Subject: pkix.Name{CommonName: "platform"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	cder, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(filepath.Join("other", "c.cer"), testkeys.PEM("CERTIFICATE", cder))
+	write(filepath.Join("other", "c.cer"), testkeys.PEM("CERTIFICATE", testkeys.Certificate(t, k, 0x99AA, "platform").Raw))
 	f.otherSerial = "99AA"
 	return f
 }

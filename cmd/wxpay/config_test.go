@@ -215,13 +215,7 @@ func TestPlatformCertsPEMText(t *testing.T) {
 func TestProfileCall(t *testing.T) {
 	t.Parallel()
 	h := setupSim(t)
-	profile := map[string]string{}
-	for _, st := range allSettings {
-		if v := h.env[st.Env]; v != "" {
-			profile[st.Key] = v
-			delete(h.env, st.Env)
-		}
-	}
+	profile := h.moveToProfile()
 	b, err := json.Marshal(map[string]any{"profiles": map[string]any{"sim": profile, "broken": map[string]string{"mchid": "1"}}})
 	if err != nil {
 		t.Fatal(err)

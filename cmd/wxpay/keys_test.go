@@ -2,17 +2,12 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"maps"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -185,13 +180,7 @@ func TestConfigTakesOnlyWhatTheCommandUses(t *testing.T) {
 func TestBootstrapAndFolderLists(t *testing.T) {
 	t.Parallel()
 	h := setupSim(t, wechatpaytest.WithCertificateMode())
-	prof := map[string]any{}
-	for _, st := range allSettings {
-		if v := h.env[st.Env]; v != "" {
-			prof[st.Key] = v
-			delete(h.env, st.Env)
-		}
-	}
+	prof := h.moveToProfile()
 	base := filepath.Join(h.dir, "config", "wxpay")
 	write := func() {
 		b, err := json.Marshal(map[string]any{"profiles": map[string]any{"default": prof}})
@@ -205,14 +194,8 @@ func TestBootstrapAndFolderLists(t *testing.T) {
 		t.Fatalf("bootstrap: exit %d, stderr %s", r.Code, r.Stderr)
 	}
 	// A second folder holding some other certificate.
-	other := testkeys.RSA(2)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x5EED), Subject: pkix.Name{CommonName: "other"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &other.PublicKey, other)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, base, "others/other.pem", testkeys.PEM("CERTIFICATE", der), 0o644)
+	other := testkeys.Certificate(t, testkeys.RSA(2), 0x5EED, "other")
+	writeFile(t, base, "others/other.pem", testkeys.PEM("CERTIFICATE", other.Raw), 0o644)
 
 	prof["platform_certs"] = []string{"others", "downloaded"}
 	write()

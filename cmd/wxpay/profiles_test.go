@@ -23,6 +23,19 @@ func randomSecret(t *testing.T) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// moveToProfile moves the WECHATPAY_* settings of the harness's
+// environment into a profile (by profile key) and returns it.
+func (h *simHarness) moveToProfile() map[string]any {
+	p := map[string]any{}
+	for _, st := range allSettings {
+		if v := h.env[st.Env]; v != "" {
+			p[st.Key] = v
+			delete(h.env, st.Env)
+		}
+	}
+	return p
+}
+
 // TestProfilesList: wxpay profiles shows name, merchant ID, serial, base URL
 // and which keys are set, and none of the keys, key files' paths or
 // contents, nor a secret written into the wrong key or into the URL.
@@ -97,13 +110,7 @@ func TestProfilesErrors(t *testing.T) {
 func TestMchIDPicksProfile(t *testing.T) {
 	t.Parallel()
 	h := setupSim(t)
-	merchant := map[string]string{}
-	for _, st := range allSettings {
-		if v := h.env[st.Env]; v != "" {
-			merchant[st.Key] = v
-			delete(h.env, st.Env)
-		}
-	}
+	merchant := h.moveToProfile()
 	other := map[string]string{"mchid": "1900000002", "apiv3_key": randomSecret(t)}
 	write := func(name string, profiles map[string]any) string {
 		b, err := json.Marshal(map[string]any{"default_profile": "other", "profiles": profiles})
