@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode"
 
 	"github.com/chainpay-go/wechatpay/internal/keysrc"
 	"github.com/chainpay-go/wechatpay/signer"
@@ -242,7 +241,7 @@ func addCertificates(keys map[string]*rsa.PublicKey, v string) error {
 		}
 		certs = append(certs, cert)
 	}
-	if strings.TrimFunc(paths, func(r rune) bool { return isListSeparator(r) || unicode.IsSpace(r) }) != "" || len(blocks) == 0 {
+	if len(keysrc.SplitList(paths)) > 0 || len(blocks) == 0 {
 		files, err := certFiles(paths)
 		if err != nil {
 			return err
@@ -297,12 +296,6 @@ func splitPEM(v string) (blocks []*pem.Block, rest string, err error) {
 		}
 		blocks = append(blocks, b)
 	}
-}
-
-// isListSeparator reports whether r separates the entries of a list
-// variable: a comma, the OS list separator or a line break.
-func isListSeparator(r rune) bool {
-	return r == ',' || r == os.PathListSeparator || r == '\n' || r == '\r'
 }
 
 // certFiles expands the file and folder entries of EnvPlatformCerts: a
