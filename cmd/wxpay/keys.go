@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -87,7 +88,7 @@ func (s *settings) lookup(u use) func(string) string {
 	}
 }
 
-// from is where the value of st came from: a flag, a variable or a
+// source is where the value of st came from: a flag, a variable or a
 // profile key.
 func (s *settings) source(st setting) string {
 	if f := s.from[st.Key]; f != "" {
@@ -105,11 +106,10 @@ func (s *settings) source(st setting) string {
 func (s *settings) config(u use) (wechatpay.Config, error) {
 	cfg, err := wechatpay.ConfigFromLookup(s.lookup(u))
 	var (
-		ee        *wechatpay.EnvError
-		absent    error
-		pairFirst bool
-		problems  []error
-		msgs      []string
+		ee          *wechatpay.EnvError
+		pair, plain error // the first missing half of a pair, the first other missing setting
+		problems    []error
+		msgs        []string
 	)
 	if err != nil && !errors.As(err, &ee) {
 		return wechatpay.Config{}, &configError{err: err}
@@ -125,19 +125,23 @@ func (s *settings) config(u use) (wechatpay.Config, error) {
 			case !known:
 				problems, msgs = append(problems, p), append(msgs, p.Error())
 			case errors.Is(p, wechatpay.ErrMissingEnv):
-				// Half a pair comes first: it is about what was given.
-				if e := s.absent(u, st); e != nil && (absent == nil || isPairHalf(st) && !pairFirst) {
-					absent, pairFirst = e, isPairHalf(st)
+				switch e := s.absent(u, st); {
+				case e == nil:
+				case isPairHalf(st):
+					pair = cmp.Or(pair, e)
+				default:
+					plain = cmp.Or(plain, e)
 				}
 			default:
 				problems, msgs = append(problems, p), append(msgs, s.describe(st, ep.Err))
 			}
 		}
 	}
-	if absent == nil && slices.Contains(u.needs, setAPIv3Key) && cfg.APIv3Key == "" {
-		absent = missing(setAPIv3Key, "")
+	if slices.Contains(u.needs, setAPIv3Key) && cfg.APIv3Key == "" {
+		plain = cmp.Or(plain, missing(setAPIv3Key, ""))
 	}
-	if absent != nil {
+	// Half a pair comes first: it is about what was given.
+	if absent := cmp.Or(pair, plain); absent != nil {
 		return wechatpay.Config{}, absent
 	}
 	if len(problems) > 0 {
