@@ -27,7 +27,7 @@ const (
 
 // loadFixtures adds the demo data.
 func (s *Server) loadFixtures() {
-	now := s.Now()
+	now := s.BusinessTime()
 	s.PutServiceOrder(ServiceOrder{
 		OutOrderNo:          DemoOutOrderNo,
 		AppID:               DemoAppID,

@@ -280,7 +280,9 @@ func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 // CertificateMode reports whether the server runs in platform-certificate mode.
 func (s *Server) CertificateMode() bool { return s.certMode }
 
-// Now returns the server clock's time.
+// Now returns the server clock's time: request timestamps are checked, and
+// answers and notifications signed, on it. Business time (BusinessTime)
+// runs ahead of it by what Advance added.
 func (s *Server) Now() time.Time { return s.now() }
 
 // PlatformKeys returns every platform public key the server may sign with,
