@@ -217,6 +217,11 @@
 // ±5 minute checks hold however far business time moved; delivery retries
 // keep to the real clock too.
 //
+// Reset("") puts the server back as it started (every scenario's state
+// with its fixtures, records, deliveries, outcome rules, faults, the
+// business clock); Reset("transactions") resets one scenario (Scenarios
+// lists the names).
+//
 // # Notifications
 //
 // NewNotification builds and SendNotification posts a notification as

@@ -53,6 +53,7 @@ type Server struct {
 	certMode     bool
 	control      bool         // WithControlRoutes
 	notifyClient *http.Client // deliveries (deliver.go)
+	fixtures     bool         // the demo fixtures are loaded (not WithoutFixtures)
 	limits       Limits
 	closing      chan struct{} // closed by Close: injected delays end at once
 	closeOnce    sync.Once
@@ -198,7 +199,8 @@ func newServer(opts ...Option) (*Server, error) {
 
 	s.records.limit, s.records.maxBytes, s.records.maxAge = o.recordLimit, s.limits.MaxRecordedBytes, s.limits.MaxRecordAge
 	s.registerScenarios()
-	if !o.noFixtures {
+	s.fixtures = !o.noFixtures
+	if s.fixtures {
 		s.loadFixtures()
 	}
 
