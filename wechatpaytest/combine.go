@@ -282,7 +282,7 @@ func (s *Server) PutCombineOrder(o CombineOrder) {
 			so.Currency = "CNY"
 		}
 		if so.TradeState == "SUCCESS" && so.TransactionID == "" {
-			so.TransactionID, so.SuccessTime = newID("42000", 28), rfc3339CN(s.Now())
+			so.TransactionID, so.SuccessTime = newID("42000", 28), rfc3339CN(s.BusinessTime())
 		}
 	}
 	c.mu.Lock()
@@ -319,7 +319,7 @@ func (s *Server) PayCombineOrder(combineOutTradeNo string) error {
 	if st := o.state(); st != "NOTPAY" {
 		return fmt.Errorf("wechatpaytest: combined order %q is %s, not NOTPAY", combineOutTradeNo, st)
 	}
-	now := rfc3339CN(s.Now())
+	now := rfc3339CN(s.BusinessTime())
 	for i := range o.SubOrders {
 		o.SubOrders[i].TradeState, o.SubOrders[i].TransactionID, o.SubOrders[i].SuccessTime = "SUCCESS", newID("42000", 28), now
 	}

@@ -205,6 +205,23 @@
 //
 // The header wins over the rules, the rules over the magic values.
 //
+// # Business time
+//
+// BusinessTime is the server clock plus what Advance added: orders,
+// refunds, transfers and bills are stamped and expire on it. Advance(2 *
+// time.Hour) closes the unpaid transactions whose time_expire passed,
+// expires payscore orders still CREATED after 30 days, and makes the
+// trade bill of every business day that ended from that day's paid
+// transactions. Request timestamps are checked, and answers and
+// notifications signed, on the server clock (Now, WithNow), so clients'
+// ±5 minute checks hold however far business time moved; delivery retries
+// keep to the real clock too.
+//
+// Reset("") puts the server back as it started (every scenario's state
+// with its fixtures, records, deliveries, outcome rules, faults, the
+// business clock); Reset("transactions") resets one scenario (Scenarios
+// lists the names).
+//
 // # Notifications
 //
 // NewNotification builds and SendNotification posts a notification as

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
@@ -47,4 +48,40 @@ func ExampleOutcomeHeader() {
 	// refunded: 0
 	// true NOT_ENOUGH
 	// the rule was for once: PROCESSING
+}
+
+// Advance moves business time: an order past its time_expire is closed,
+// while the client still signs, and the simulator still checks, on the
+// real clock.
+func ExampleServer_Advance() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	expire := srv.BusinessTime().Add(2 * time.Hour).Format(time.RFC3339)
+	_, err := c.Chain("v3/pay/transactions/native").Post(ctx, chain.O{"json": chain.O{
+		"appid": wechatpaytest.DemoAppID, "mchid": srv.MchID, "description": "demo", "out_trade_no": "T20261203",
+		"time_expire": expire, "notify_url": "https://example.com/notify", "amount": chain.O{"total": 100},
+	}})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	query := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}")
+	opts := chain.O{"out_trade_no": "T20261203", "query": map[string]string{"mchid": srv.MchID}}
+	for _, d := range []time.Duration{time.Hour, 90 * time.Minute} {
+		if _, err := srv.Advance(d); err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		resp, err := query.Get(ctx, opts)
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Println("after", srv.ClockOffset(), resp.Get("trade_state"))
+	}
+	// Output:
+	// after 1h0m0s NOTPAY
+	// after 2h30m0s CLOSED
 }

@@ -1,11 +1,15 @@
 package wechatpaytest
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // sandboxState is what steers the simulator (outcome rules, the business
 // clock, deliveries), under its own lock.
 type sandboxState struct {
 	mu      sync.Mutex
+	offset  atomic.Int64 // the business clock's lead over the server clock (clock.go)
 	rules   []*ruleEntry
 	ruleSeq int
 

@@ -53,6 +53,7 @@ type Server struct {
 	certMode     bool
 	control      bool         // WithControlRoutes
 	notifyClient *http.Client // deliveries (deliver.go)
+	fixtures     bool         // the demo fixtures are loaded (not WithoutFixtures)
 	limits       Limits
 	closing      chan struct{} // closed by Close: injected delays end at once
 	closeOnce    sync.Once
@@ -198,7 +199,8 @@ func newServer(opts ...Option) (*Server, error) {
 
 	s.records.limit, s.records.maxBytes, s.records.maxAge = o.recordLimit, s.limits.MaxRecordedBytes, s.limits.MaxRecordAge
 	s.registerScenarios()
-	if !o.noFixtures {
+	s.fixtures = !o.noFixtures
+	if s.fixtures {
 		s.loadFixtures()
 	}
 
@@ -280,7 +282,9 @@ func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 // CertificateMode reports whether the server runs in platform-certificate mode.
 func (s *Server) CertificateMode() bool { return s.certMode }
 
-// Now returns the server clock's time.
+// Now returns the server clock's time: request timestamps are checked, and
+// answers and notifications signed, on it. Business time (BusinessTime)
+// runs ahead of it by what Advance added.
 func (s *Server) Now() time.Time { return s.now() }
 
 // PlatformKeys returns every platform public key the server may sign with,
