@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/chainpay-go/wechatpay"
@@ -34,17 +35,9 @@ type Actor interface {
 	AddOutcomeRule(r wechatpaytest.OutcomeRule) (wechatpaytest.OutcomeRule, error)
 	OutcomeRules() []wechatpaytest.OutcomeRule
 	ClearOutcomeRules()
-}
-
-// clock is an Actor's business clock (*wechatpaytest.Server has it).
-type clock interface {
-	Now() time.Time
+	BusinessTime() time.Time
 	Advance(d time.Duration) (time.Time, error)
 	ClockOffset() time.Duration
-}
-
-// resetter resets an Actor (*wechatpaytest.Server has it).
-type resetter interface {
 	Reset(scenario string) error
 	Scenarios() []string
 }
@@ -160,6 +153,8 @@ func serveAction(w http.ResponseWriter, r *http.Request, a Actor, token string) 
 	switch {
 	case errors.As(err, &bad):
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+	case errors.Is(err, wechatpaytest.ErrNoDelivery):
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
 	case err != nil:
 		writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error()})
 	default:
@@ -260,23 +255,18 @@ func clockAction(_ context.Context, a Actor, in *actionInput) (any, error) {
 	if err != nil || d < 0 {
 		return nil, errInput("duration must be a Go duration such as 2h, not negative")
 	}
-	c, ok := a.(clock)
-	if !ok {
-		return nil, errors.New("console: this simulator has no business clock")
-	}
-	now, err := c.Advance(d)
+	now, err := a.Advance(d)
 	if err != nil {
 		return nil, err
 	}
-	return clockView(c, now), nil
+	return clockView(a, now), nil
 }
 
 func resetAction(_ context.Context, a Actor, in *actionInput) (any, error) {
-	r, ok := a.(resetter)
-	if !ok {
-		return nil, errors.New("console: this simulator cannot reset")
+	if in.Scenario != "" && !slices.Contains(a.Scenarios(), in.Scenario) {
+		return nil, errInput("scenario must be one of " + strings.Join(a.Scenarios(), ", ") + ", or empty for everything")
 	}
-	if err := r.Reset(in.Scenario); err != nil {
+	if err := a.Reset(in.Scenario); err != nil {
 		return nil, err
 	}
 	return map[string]string{"reset": in.Scenario}, nil
@@ -324,7 +314,7 @@ func ruleAction(_ context.Context, a Actor, in *actionInput) (any, error) {
 
 // State is what api/state shows of the simulator besides its log.
 type State struct {
-	Clock     *ClockView                  `json:"clock,omitempty"`
+	Clock     *ClockView                  `json:"clock"`
 	Faults    int                         `json:"faults"` // pending
 	Rules     []wechatpaytest.OutcomeRule `json:"rules"`
 	Scenarios []string                    `json:"scenarios"`
@@ -338,18 +328,13 @@ type ClockView struct {
 	Offset string    `json:"offset"`
 }
 
-func clockView(c clock, now time.Time) *ClockView {
-	return &ClockView{Now: now, Offset: c.ClockOffset().String()}
+func clockView(a Actor, now time.Time) *ClockView {
+	return &ClockView{Now: now, Offset: a.ClockOffset().String()}
 }
 
 func state(a Actor) State {
-	s := State{Faults: a.PendingFaults(), Rules: a.OutcomeRules(), Triggers: wechatpaytest.TriggerEvents(), Refunds: refundResults}
-	if c, ok := a.(clock); ok {
-		s.Clock = clockView(c, c.Now())
-	}
-	if r, ok := a.(resetter); ok {
-		s.Scenarios = r.Scenarios()
-	}
+	s := State{Clock: clockView(a, a.BusinessTime()), Faults: a.PendingFaults(), Rules: a.OutcomeRules(),
+		Scenarios: a.Scenarios(), Triggers: wechatpaytest.TriggerEvents(), Refunds: refundResults}
 	if s.Rules == nil {
 		s.Rules = []wechatpaytest.OutcomeRule{}
 	}

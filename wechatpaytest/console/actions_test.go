@@ -205,6 +205,33 @@ func TestActions(t *testing.T) {
 			t.Errorf("%d attempts over %d deliveries", attempts, len(list))
 		}
 	})
+	t.Run("clock and reset", func(t *testing.T) {
+		code, body := act(t, ts.URL, "clock", `{"duration":"2h"}`)
+		if code != 200 || !strings.Contains(body, `"offset":"2h0m0s"`) {
+			t.Fatalf("%d %s", code, body)
+		}
+		if got := srv.ClockOffset(); got != 2*time.Hour {
+			t.Errorf("offset %s after advancing 2h", got)
+		}
+		if code, body := act(t, ts.URL, "reset", `{"scenario":"refunds"}`); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		if _, err := srv.Client().Chain("v3/refund/domestic/refunds/{out_refund_no}").Get(ctx, chain.O{"out_refund_no": "REFUND-ABN1"}); err == nil {
+			t.Errorf("the refund is still there after resetting refunds")
+		}
+		if code, body := act(t, ts.URL, "reset", `{"scenario":"nope"}`); code != http.StatusBadRequest {
+			t.Errorf("unknown scenario: %d %s", code, body)
+		}
+		if code, body := act(t, ts.URL, "reset", `{}`); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+		if diff := cmp.Diff([]any{time.Duration(0), 0, 0}, []any{srv.ClockOffset(), len(srv.Deliveries()), len(srv.OutcomeRules())}); diff != "" {
+			t.Errorf("after a reset: offset, deliveries, rules (-want +got):\n%s", diff)
+		}
+		if _, ok := srv.Transaction("ORDER-PAY1"); ok {
+			t.Errorf("the paid order survived the reset")
+		}
+	})
 }
 
 func TestActionsRefuseBadInput(t *testing.T) {
@@ -225,7 +252,8 @@ func TestActionsRefuseBadInput(t *testing.T) {
 		{"fault", `{"route":"/x"}`, 400},
 		{"fault", `{"status":200}`, 400},
 		{"rule", `{"status":700}`, 400},
-		{"resend", `{"id":"nope"}`, 409},
+		{"resend", `{"id":"nope"}`, 404},
+		{"reset", `{"scenario":"nope"}`, 400},
 		{"nope", `{}`, 404},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,189 @@
+package console_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
+	"github.com/chainpay-go/wechatpay/wechatpaytest/console"
+)
+
+// load sends srv n requests it refuses (no Authorization). They go through
+// the server's HTTP front, so they are recorded as any client's are; each
+// costs the server one RSA signature of its answer, the bulk of the time.
+func load(tb testing.TB, srv *wechatpaytest.Server, n int) {
+	tb.Helper()
+	hc, base := srv.HTTPClient(), strings.TrimSuffix(srv.Config().BaseURL, "/")
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			for i := range jobs {
+				res, err := hc.Post(fmt.Sprintf("%s/v3/pay/transactions/native?n=%d", base, i), "application/json", strings.NewReader(`{}`))
+				if err != nil {
+					tb.Error(err)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body) // so that the connection is reused
+				res.Body.Close()
+			}
+		})
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// loaded holds simulators of n records, made once per test binary (10,000
+// records cost 10,000 signatures) and shared by the benchmark's runs.
+var loaded struct {
+	sync.Mutex
+	servers map[int]*wechatpaytest.Server
+}
+
+func loadedServer(tb testing.TB, n int) *wechatpaytest.Server {
+	tb.Helper()
+	loaded.Lock()
+	defer loaded.Unlock()
+	if srv, ok := loaded.servers[n]; ok {
+		return srv
+	}
+	srv := wechatpaytest.NewServer(wechatpaytest.WithRecordLimit(n)) // lives until the binary ends
+	load(tb, srv, n)
+	if got := len(srv.RequestsAfter(0, 0)); got != n {
+		tb.Fatalf("%d records, want %d", got, n)
+	}
+	if loaded.servers == nil {
+		loaded.servers = map[int]*wechatpaytest.Server{}
+	}
+	loaded.servers[n] = srv
+	return srv
+}
+
+// TestConsolePagesTheServersLog walks the log of a simulator that has
+// dropped its oldest records, page by page, newest first, and opens the
+// oldest record kept and one dropped.
+func TestConsolePagesTheServersLog(t *testing.T) {
+	t.Parallel()
+	const sent, kept = 700, 500
+	srv := wechatpaytest.NewServer(wechatpaytest.WithRecordLimit(kept))
+	t.Cleanup(srv.Close)
+	load(t, srv, sent)
+	walk(t, serve(t, srv), kept, sent)
+}
+
+// TestConsolePages10000Records walks 10,000 records of a Source numbered
+// like the simulator's, which the console pages by Seq.
+func TestConsolePages10000Records(t *testing.T) {
+	t.Parallel()
+	const n = 10000
+	src := make(seqRecords, n)
+	for i := range src {
+		src[i] = wechatpaytest.RecordedRequest{Seq: uint64(i + 1), Method: "GET", URI: fmt.Sprintf("/v3/x/%d", i+1), Status: 401,
+			Header: http.Header{"Accept": {"application/json"}}}
+	}
+	walk(t, serve(t, src), n, n)
+}
+
+// seqRecords is a Source with Seq numbers and RequestsAfter, like the
+// simulator.
+type seqRecords []wechatpaytest.RecordedRequest
+
+func (r seqRecords) Requests() []wechatpaytest.RecordedRequest { return slices.Clone(r) }
+
+func (r seqRecords) RequestsAfter(seq uint64, limit int) []wechatpaytest.RecordedRequest {
+	i, _ := slices.BinarySearchFunc(r, seq+1, func(rec wechatpaytest.RecordedRequest, s uint64) int { return cmpUint(rec.Seq, s) })
+	out := r[i:]
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return slices.Clone(out)
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// walk pages the whole log at ts (kept records, the newest numbered last),
+// checking the order, the total and that pages carry no headers or bodies,
+// and opens the oldest record and the one before it.
+func walk(t *testing.T, ts *httptest.Server, kept int, last uint64) {
+	t.Helper()
+	prev, seen := last+1, 0
+	for offset := 0; ; offset += console.MaxPage {
+		_, body := get(t, fmt.Sprintf("%s/console/api/requests?offset=%d&limit=%d", ts.URL, offset, console.MaxPage))
+		var p console.Page
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != kept {
+			t.Fatalf("offset %d: total %d, want %d", offset, p.Total, kept)
+		}
+		if len(p.Records) == 0 {
+			break
+		}
+		for _, r := range p.Records {
+			if r.Seq != prev-1 || r.Header != nil || r.Body != "" {
+				t.Fatalf("offset %d: record %+v after seq %d, want seq %d without header or body", offset, r, prev, prev-1)
+			}
+			prev = r.Seq
+			seen++
+		}
+	}
+	oldest := last - uint64(kept) + 1
+	if seen != kept || prev != oldest {
+		t.Errorf("walked %d records down to seq %d, want %d down to %d", seen, prev, kept, oldest)
+	}
+	res, body := get(t, fmt.Sprintf("%s/console/api/requests/%d", ts.URL, oldest))
+	var rec console.Record
+	if err := json.Unmarshal(body, &rec); err != nil || res.StatusCode != http.StatusOK || rec.Seq != oldest || rec.Header == nil || rec.Status != http.StatusUnauthorized {
+		t.Errorf("record %d: %d %s", oldest, res.StatusCode, body)
+	}
+	if oldest > 1 {
+		if res, _ := get(t, fmt.Sprintf("%s/console/api/requests/%d", ts.URL, oldest-1)); res.StatusCode != http.StatusNotFound {
+			t.Errorf("dropped record %d: status %d, want 404", oldest-1, res.StatusCode)
+		}
+	}
+}
+
+// BenchmarkRequestsPage answers one page of 50 records from a log of 50
+// (the floor) and of 10,000 records, at the newest end and in the middle.
+// A page must cost the same whatever the log holds: compare allocs/op and
+// B/op across the sub-benchmarks; B/page is the answer's size.
+func BenchmarkRequestsPage(b *testing.B) {
+	for _, bc := range []struct {
+		records, offset int
+	}{{50, 0}, {10000, 0}, {10000, 5000}} {
+		b.Run(fmt.Sprintf("records=%d/offset=%d", bc.records, bc.offset), func(b *testing.B) {
+			srv := loadedServer(b, bc.records)
+			h := console.Handler(srv, "/console/")
+			req := httptest.NewRequest("GET", fmt.Sprintf("http://127.0.0.1/console/api/requests?offset=%d&limit=50", bc.offset), nil)
+			size := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d", w.Code)
+				}
+				size = w.Body.Len()
+			}
+			b.ReportMetric(float64(size), "B/page")
+		})
+	}
+}
