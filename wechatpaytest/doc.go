@@ -248,6 +248,44 @@
 // (TriggerEvents). Deliveries are kept to Limits.MaxDeliveries and
 // MaxDeliveryAge; WithNotificationClient sets the HTTP client they use.
 //
+// # Admin JSON API
+//
+// AdminHandler serves everything above as JSON under AdminPrefix
+// (/sandbox/admin/), for a CLI or a console in another process; WithAdmin
+// serves it on the server's own address (wxpay sandbox does). Routes:
+//
+//	GET    records?after=SEQ&limit=N       {"records":[{seq,time,method,uri,pattern,status,duration_ms,authenticated,
+//	                                        request_id,header,body,body_size,truncated,notes,outcome}],"revision"}
+//	DELETE records
+//	GET    notifications                   {"notifications":[{id,event_type,object_id,url,state,created,next_attempt,
+//	                                        attempts:[{time,status,error,response,duration_ms,resend}]}]}
+//	GET    notifications/{id}              one of them
+//	POST   notifications                   {"event_type","id","url"} → 202, Deliver
+//	POST   notifications/{id}/resend       → the attempt, Resend
+//	GET    rules                           {"rules":[{id,route,times,left,status,code,message}]}
+//	POST   rules                           {route,times,status,code,message} → 201, AddOutcomeRule
+//	DELETE rules, rules/{id}
+//	GET    clock                           {"now","real","offset":"2h0m0s","offset_seconds"}
+//	POST   clock/advance                   {"duration":"2h"} → the clock, Advance
+//	GET    scenarios                       {"scenarios":[…]}
+//	POST   reset                           {"scenario":""} → 204, Reset
+//	GET    faults                          {"faults":[{route,times,status,body,retry_after,delay,drop,cut,tamper,…}]}
+//	POST   faults                          one fault → 201, Inject
+//	DELETE faults
+//	POST   trigger                         {"event_type","url","id","total"} → {event_type,object_id,calls,delivery}
+//	GET    events                          {"event_types":[…],"triggers":[…]}
+//	GET    forward, PUT forward {"url"}, DELETE forward
+//	GET    changes?since=REV&wait=25s      {"revision"} once it passes since (a long poll; Changed in Go)
+//
+// It listens where the server does: on loopback it needs no token but
+// refuses a Host that is not a loopback name (DNS rebinding); on another
+// address, or with WithAdminToken, every request needs "Authorization:
+// Bearer TOKEN" (AdminToken; wxpay sandbox prints it). A request a browser
+// marks cross-site (Sec-Fetch-Site, or an Origin other than the Host) is
+// refused with 403, bodies are application/json of at most 64 KiB with no
+// unknown member, and errors are {"error":"sandbox admin: …"}. Secrets are
+// masked: a record's Authorization shows no signature.
+//
 // # Bills, uploads and images
 //
 // GET /v3/bill/tradebill answers hash_value, the SHA-1 of the uncompressed

@@ -30,6 +30,8 @@ type options struct {
 	limits         Limits
 	control        bool
 	notifyClient   *http.Client
+	admin          bool
+	adminToken     string
 }
 
 // WithMchID sets the merchant id the server expects (default DefaultMchID).

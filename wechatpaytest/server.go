@@ -54,6 +54,9 @@ type Server struct {
 	control      bool         // WithControlRoutes
 	notifyClient *http.Client // deliveries (deliver.go)
 	fixtures     bool         // the demo fixtures are loaded (not WithoutFixtures)
+	admin        bool         // WithAdmin: the admin API on the gateway's address
+	adminToken   string
+	adminHandler http.Handler
 	limits       Limits
 	closing      chan struct{} // closed by Close: injected delays end at once
 	closeOnce    sync.Once
@@ -229,6 +232,8 @@ func newServer(opts ...Option) (*Server, error) {
 		scheme = "https://"
 	}
 	s.URL = scheme + s.ts.Listener.Addr().String()
+	s.admin = o.admin
+	s.initAdmin(&o, s.ts.Listener.Addr()) // admin.go
 	if o.tls {
 		s.ts.TLS = s.mutualTLS()
 		s.ts.StartTLS()
