@@ -17,13 +17,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
-// Environment variables of the sandbox's admin API (sandbox.env has them too).
-const (
-	envSandboxAdmin = "WXPAY_SANDBOX_ADMIN" // the admin API's base URL, ending in /sandbox/admin/
-	envSandboxToken = "WXPAY_SANDBOX_TOKEN" // its bearer token, when the sandbox demands one
-)
+// envSandboxAdmin names the admin API's URL (ending in /sandbox/admin/)
+// for the admin subcommands; envSandboxToken (sandbox.go) its token.
+const envSandboxAdmin = "WXPAY_SANDBOX_ADMIN"
 
 // maxAdminAnswer bounds what is read of one admin answer (the notification
 // list is bounded by the sandbox; a stranger at the URL is not).
@@ -43,7 +44,8 @@ type adminClient struct {
 }
 
 // adminClient finds the running sandbox: --admin, else $WXPAY_SANDBOX_ADMIN,
-// else WXPAY_SANDBOX_ADMIN in DIR/sandbox.env. The token is
+// else WECHATPAY_BASE_URL of DIR/sandbox.env + /sandbox/admin/ (the
+// sandbox serves its admin API on the gateway's address). The token is
 // $WXPAY_SANDBOX_TOKEN, else sandbox.env's, which is sent only to the
 // admin URL of the same file.
 func (a *app) adminClient(c *cobra.Command, o *adminOptions) (*adminClient, error) {
@@ -64,26 +66,30 @@ func (a *app) adminClient(c *cobra.Command, o *adminOptions) (*adminClient, erro
 			return nil, usageErrorf("--dir: %w", err)
 		}
 	}
+	fileAdmin := ""
+	if b := file[wechatpay.EnvBaseURL]; b != "" {
+		fileAdmin = strings.TrimSuffix(b, "/") + wechatpaytest.AdminPrefix
+	}
 	raw, from := o.admin, "--admin"
 	if raw == "" {
 		raw, from = a.env(envSandboxAdmin), "$"+envSandboxAdmin
 	}
-	if raw == "" && file[envSandboxAdmin] != "" {
-		raw, from = file[envSandboxAdmin], filepath.Join(dir, sandboxEnv)
+	if raw == "" {
+		raw, from = fileAdmin, wechatpay.EnvBaseURL+" of "+filepath.Join(dir, sandboxEnv)
 	}
 	if raw == "" {
-		return nil, usageErrorf("no running sandbox found: give --admin URL, set %s, or start 'wxpay sandbox' (it writes %s into %s)",
-			envSandboxAdmin, envSandboxAdmin, filepath.Join(dir, sandboxEnv))
+		return nil, usageErrorf("no running sandbox found: give --admin URL, set %s, or start 'wxpay sandbox' (it writes %s)",
+			envSandboxAdmin, filepath.Join(dir, sandboxEnv))
 	}
 	base, err := url.Parse(raw)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, usageErrorf("%s %q: want the admin API's URL, e.g. http://127.0.0.1:8080/sandbox/admin/", from, raw)
+		return nil, usageErrorf("%s %q: want the admin API's URL, e.g. http://127.0.0.1:8080%s", from, raw, wechatpaytest.AdminPrefix)
 	}
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
 	token := a.env(envSandboxToken)
-	if token == "" && strings.TrimSuffix(file[envSandboxAdmin], "/") == strings.TrimSuffix(raw, "/") {
+	if token == "" && fileAdmin != "" && strings.TrimSuffix(fileAdmin, "/") == strings.TrimSuffix(base.String(), "/") {
 		token = file[envSandboxToken]
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()

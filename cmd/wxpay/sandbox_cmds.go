@@ -16,14 +16,14 @@ import (
 // adminHelp is how every admin subcommand finds the running sandbox.
 const adminHelp = `
 
-It talks to a running 'wxpay sandbox' through the sandbox's admin JSON API.
-The API is found from --admin URL, else $WXPAY_SANDBOX_ADMIN, else the
-WXPAY_SANDBOX_ADMIN line of DIR/sandbox.env (--dir, default the sandbox's
-default folder), which the sandbox writes at start. A sandbox bound to a
-non-loopback address demands the token it prints at start: it is taken from
-$WXPAY_SANDBOX_TOKEN, else from the same sandbox.env (and sent only to that
-file's admin URL). There is no token flag: command lines are visible to
-every user of the machine.`
+It talks to a running 'wxpay sandbox' through the sandbox's admin JSON API,
+which the sandbox serves at /sandbox/admin/ on its own address. The API is
+found from --admin URL, else $WXPAY_SANDBOX_ADMIN, else WECHATPAY_BASE_URL
+in DIR/sandbox.env (--dir, default the sandbox's default folder), which the
+sandbox writes at start. A sandbox bound to a non-loopback address demands
+the token it prints at start: it is taken from $WXPAY_SANDBOX_TOKEN, else
+from the same sandbox.env (and sent only to that file's sandbox). There is
+no token flag: command lines are visible to every user of the machine.`
 
 // sandboxAdminCommands are the subcommands of wxpay sandbox that steer a
 // running sandbox: trigger, listen, resend, clock, reset.
@@ -32,7 +32,7 @@ func (a *app) sandboxAdminCommands() []*cobra.Command {
 }
 
 func (o *adminOptions) register(c *cobra.Command) {
-	c.Flags().StringVar(&o.admin, "admin", "", "the sandbox's admin API URL (default $"+envSandboxAdmin+", then DIR/sandbox.env)")
+	c.Flags().StringVar(&o.admin, "admin", "", "the sandbox's admin API URL, e.g. http://127.0.0.1:8080/sandbox/admin/ (default $"+envSandboxAdmin+", then DIR/sandbox.env)")
 	c.Flags().StringVar(&o.dir, "dir", "", "the sandbox's folder, for its sandbox.env (default $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox)")
 }
 
