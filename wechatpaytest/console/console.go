@@ -1,7 +1,33 @@
-// Package console serves a browser console over a wechatpaytest.Server:
-// the request log, paged, with secrets masked. Its pages are html/template
-// with a little plain JavaScript and CSS embedded with go:embed, so
-// `go install` brings the whole console; no Node build step.
+// Package console serves a browser console over a wechatpaytest.Server.
+// Its pages are html/template with a little plain JavaScript and CSS
+// embedded with go:embed, so `go install` brings the whole console; no
+// Node build step. `wxpay sandbox` serves it on a loopback port of its own.
+//
+// What it shows:
+//   - the request log, newest first, paged (api/requests?offset=&limit=, at
+//     most MaxPage a page): method, template, status, whether the signature
+//     verified, the time taken, a forced outcome; one click opens a record
+//     (api/requests/{seq}) with its headers and body, secrets masked. A page
+//     copies only its own records, whatever the log holds;
+//   - the notifications (api/notifications), each with every delivery
+//     attempt (time, status or error, duration, resends);
+//   - the business clock, the pending faults and the outcome rules
+//     (api/state).
+//
+// The page updates itself: api/events is a server-sent event stream that
+// sends "change" after each change of the simulator (Server.Changed), at
+// most one per StreamInterval, and the page re-fetches what it shows. Each
+// stream is the request's own goroutine and ends with it; at most
+// MaxStreams are served at once.
+//
+// Actions (POST api/actions/{name}, a JSON object): pay an order as the
+// user and close it as the merchant (pay, close), confirm or cancel a
+// transfer (transfer), end a processing refund SUCCESS, ABNORMAL or CLOSED
+// (refund), trigger an event (trigger), deliver a notification again
+// (resend), advance the business clock (clock), reset everything or one
+// scenario (reset), inject or clear faults (fault), add or clear outcome
+// rules (rule). Each needs the page's token in TokenHeader, and is refused
+// (403) with another Origin or a cross-site Sec-Fetch-Site.
 //
 // Every value a request carries reaches the page as JSON and is put into
 // the DOM with textContent, and every answer carries a
