@@ -63,7 +63,7 @@ func screenshotOnFailure(t *testing.T, ctx context.Context) {
 		}
 		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100)) // 100: PNG; below, JPEG
 		if err != nil {
 			t.Logf("screenshot failed: %v", err)
 			return

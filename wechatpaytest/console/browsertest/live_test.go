@@ -73,6 +73,17 @@ func TestConsoleRuleFailsARefundLive(t *testing.T) {
 	if !strings.Contains(row, "NOT_ENOUGH") || !strings.Contains(row, "POST") {
 		t.Errorf("log row %q, want the POST with its forced NOT_ENOUGH", row)
 	}
+	// The clock: advance it by the form's 2h; the header shows the offset.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#advance`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("clock-now").textContent.includes("offset 2h0m0s")`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the page does not show the advanced clock: %v", err)
+	}
+	if got := srv.ClockOffset(); got != 2*time.Hour {
+		t.Errorf("clock offset %s after advancing 2h in the console", got)
+	}
 	same, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__samePage === true`))
 	if err != nil || !same {
 		t.Errorf("the page was reloaded (err %v): the row must come by the live stream", err)
