@@ -1,0 +1,328 @@
+package chain_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
+)
+
+// closedAddr returns a loopback address nothing listens on: a dial to it is
+// refused.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// hangingListener accepts TCP connections and never answers: a TLS
+// handshake with it never ends.
+type hangingListener struct {
+	net.Listener
+	accepted atomic.Int32
+	mu       sync.Mutex
+	conns    []net.Conn
+}
+
+func newHangingListener(t *testing.T) *hangingListener {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hangingListener{Listener: l}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			h.accepted.Add(1)
+			h.mu.Lock()
+			h.conns = append(h.conns, c)
+			h.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		<-done
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for _, c := range h.conns {
+			c.Close()
+		}
+	})
+	return h
+}
+
+// twin starts a simulator with s's identity (merchant, platform key, APIv3
+// key): a client made for s is accepted by both, as by WeChat Pay's two
+// entry points.
+func twin(t *testing.T, s *wechatpaytest.Server) *wechatpaytest.Server {
+	t.Helper()
+	tw := wechatpaytest.NewServer(wechatpaytest.WithMchID(s.MchID), wechatpaytest.WithMerchantKey(s.MerchantKey, s.MerchantSerial),
+		wechatpaytest.WithPlatformKey(s.PlatformKey, s.PlatformSerial), wechatpaytest.WithAPIv3Key(s.APIv3Key))
+	t.Cleanup(tw.Close)
+	return tw
+}
+
+func nativeOrderNo(mchid, outTradeNo string) chain.O {
+	return chain.O{"json": map[string]any{
+		"appid": "wxd678efh567hg6787", "mchid": mchid, "description": "QQ公仔",
+		"out_trade_no": outTradeNo, "notify_url": "https://example.com/notify",
+		"amount": map[string]any{"total": 1},
+	}}
+}
+
+// failoverLogs returns the failover's records (msg "wechatpay failover: …")
+// of a JSON log, each as its message and the attributes named.
+func failoverLogs(t *testing.T, out string, attrs ...string) []string {
+	t.Helper()
+	var got []string
+	for line := range strings.Lines(out) {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		msg, _ := rec["msg"].(string)
+		if !strings.HasPrefix(msg, "wechatpay failover: ") {
+			continue
+		}
+		s := fmt.Sprint(rec["level"], " ", strings.TrimPrefix(msg, "wechatpay failover: "))
+		for _, a := range attrs {
+			if v, ok := rec[a]; ok {
+				s += fmt.Sprintf(" %s=%v", a, v)
+			}
+		}
+		got = append(got, s)
+	}
+	return got
+}
+
+// A primary that cannot be reached before the request is written: the
+// attempt goes on to the backup, signed afresh, at once; after
+// FailoverAfter such calls the client starts its calls on the backup.
+func TestFailoverPrimaryUnreachable(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		primary func(t *testing.T, backup *wechatpaytest.Server, cfg *chain.Config) (accepted func() int32)
+		tls     bool
+		cause   string // in the error attribute of each move's log
+	}{
+		{name: "connection refused", primary: func(t *testing.T, _ *wechatpaytest.Server, cfg *chain.Config) func() int32 {
+			cfg.BaseURL = "http://" + closedAddr(t) + "/"
+			return nil
+		}, cause: "connect: connection refused"},
+		{name: "TLS handshake hangs", tls: true, primary: func(t *testing.T, b *wechatpaytest.Server, cfg *chain.Config) func() int32 {
+			h := newHangingListener(t)
+			cfg.BaseURL = "https://" + h.Addr().String() + "/"
+			tr := b.HTTPClient().Transport.(*http.Transport).Clone()
+			tr.TLSHandshakeTimeout = 100 * time.Millisecond
+			cfg.HTTPClient = &http.Client{Transport: tr}
+			return h.accepted.Load
+		}, cause: "TLS handshake timeout"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var opts []wechatpaytest.Option
+			if tc.tls {
+				opts = append(opts, wechatpaytest.WithTLS())
+			}
+			backup := wechatpaytest.NewServer(opts...)
+			t.Cleanup(backup.Close)
+			cfg := backup.Config()
+			cfg.BackupBaseURL = backup.URL
+			var out syncBuffer
+			cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
+			accepted := tc.primary(t, backup, &cfg)
+			c, err := wechatpay.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			const order = "SECRET-ORDER-4711"
+			query := chain.O{"out_trade_no": order, "query": map[string]string{"mchid": backup.MchID}}
+			if _, err := c.Chain("v3/pay/transactions/native").Post(ctx, nativeOrderNo(backup.MchID, order)); err != nil {
+				t.Fatalf("POST: %v", err)
+			}
+			for i := range chain.FailoverAfter {
+				resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(ctx, query)
+				if err != nil {
+					t.Fatalf("GET %d: %v", i, err)
+				}
+				if got := resp.Get("out_trade_no").String(); got != order || !resp.Verified {
+					t.Fatalf("GET %d: out_trade_no %q verified %v, want the order made on the backup", i, got, resp.Verified)
+				}
+			}
+			// Every call was answered by the backup, each attempt signed
+			// there (the simulator checks every signature).
+			var got []string
+			for _, r := range backup.Requests() {
+				got = append(got, fmt.Sprintf("%s %s %v", r.Method, strings.SplitN(r.URI, "?", 2)[0], r.Authenticated))
+			}
+			want := []string{"POST /v3/pay/transactions/native true"}
+			for range chain.FailoverAfter {
+				want = append(want, "GET /v3/pay/transactions/out-trade-no/"+order+" true")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("backup's requests (-want +got):\n%s", diff)
+			}
+			// Three calls moved (three failures in a row on the primary:
+			// the third makes the client prefer the backup), the fourth
+			// started on the backup.
+			primary, to := cfg.BaseURL, backup.URL+"/"
+			moved := func(method, template string) string {
+				return fmt.Sprintf("WARN attempt sent to the other host method=%s template=%s attempt=2 from=%s to=%s", method, template, primary, to)
+			}
+			const get = "v3/pay/transactions/out-trade-no/{out_trade_no}"
+			wantLogs := []string{
+				moved("POST", "v3/pay/transactions/native"),
+				moved("GET", get),
+				fmt.Sprintf("WARN the primary host is unreachable; calls start on the backup host primary=%s backup=%s failures=3", primary, to),
+				moved("GET", get),
+			}
+			gotLogs := failoverLogs(t, out.String(), "method", "template", "attempt", "from", "to", "primary", "backup", "failures")
+			if diff := cmp.Diff(wantLogs, gotLogs); diff != "" {
+				t.Errorf("failover logs (-want +got):\n%s", diff)
+			}
+			for _, l := range failoverLogs(t, out.String(), "error") {
+				if strings.Contains(l, "other host") && !strings.Contains(l, tc.cause) {
+					t.Errorf("log %q: want the cause %q", l, tc.cause)
+				}
+			}
+			if strings.Contains(out.String(), order) {
+				t.Errorf("the log holds the path value %q:\n%s", order, out.String())
+			}
+			if accepted != nil {
+				if n := accepted(); n != int32(chain.FailoverAfter) {
+					t.Errorf("the hanging primary took %d connections, want %d (then the client prefers the backup)", n, chain.FailoverAfter)
+				}
+			}
+		})
+	}
+}
+
+// A request that may have reached the gateway (its connection broke after
+// it was written) never goes to the other host unless it is safe to repeat
+// anyway: a POST is retried on the primary, as without a backup; a GET
+// moves.
+func TestFailoverNotAfterWrite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		fault         wechatpaytest.Fault
+		call          func(c *chain.Client, mchid string) error
+		wantPrimary   int // authenticated requests the primary received
+		wantBackup    int
+		wantErr       bool
+		wantMovedLogs int
+	}{
+		{
+			name:  "POST dropped after it was read",
+			fault: wechatpaytest.Fault{Route: "POST /v3/pay/transactions/native", Drop: true, Times: -1},
+			call: func(c *chain.Client, mchid string) error {
+				_, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(mchid, "T-DROPPED-1"))
+				return err
+			},
+			wantPrimary: 1 + chain.DefaultMaxRetries, wantErr: true,
+		},
+		{
+			name:  "POST cut in its answer",
+			fault: wechatpaytest.Fault{Route: "POST /v3/pay/transactions/native", Cut: true, Times: -1},
+			call: func(c *chain.Client, mchid string) error {
+				_, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(mchid, "T-CUT-1"))
+				return err
+			},
+			wantPrimary: 1 + chain.DefaultMaxRetries, wantErr: true,
+		},
+		{
+			// The connection broke before an answer: a query is safe to
+			// repeat, so it moves.
+			name:  "GET dropped after it was read",
+			fault: wechatpaytest.Fault{Drop: true, Times: -1},
+			call: func(c *chain.Client, mchid string) error {
+				resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(),
+					chain.O{"out_trade_no": wechatpaytest.DemoOutTradeNo, "query": map[string]string{"mchid": mchid}})
+				if err == nil && !resp.Verified {
+					err = errors.New("answer not verified")
+				}
+				return err
+			},
+			wantPrimary: 1, wantBackup: 1, wantMovedLogs: 1,
+		},
+		{
+			// The primary answered (the head arrived), and the body broke:
+			// the primary is reachable, the query is retried there.
+			name:  "GET cut in its answer",
+			fault: wechatpaytest.Fault{Cut: true, Times: -1},
+			call: func(c *chain.Client, mchid string) error {
+				resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(),
+					chain.O{"out_trade_no": wechatpaytest.DemoOutTradeNo, "query": map[string]string{"mchid": mchid}})
+				if err == nil && !resp.Verified {
+					err = errors.New("answer not verified")
+				}
+				return err
+			},
+			wantPrimary: 1 + chain.DefaultMaxRetries, wantErr: true,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			backup := wechatpaytest.NewServer()
+			t.Cleanup(backup.Close)
+			primary := twin(t, backup)
+			primary.Inject(tc.fault)
+			cfg := primary.Config()
+			cfg.BackupBaseURL = backup.URL
+			cfg.RetryWait = time.Millisecond
+			var out syncBuffer
+			cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
+			c, err := wechatpay.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tc.call(c, primary.MchID)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("call: %v, want an error: %v", err, tc.wantErr)
+			}
+			count := func(s *wechatpaytest.Server) (n int) {
+				for _, r := range s.Requests() {
+					if r.Authenticated {
+						n++
+					}
+				}
+				return n
+			}
+			if got, want := []int{count(primary), count(backup)}, []int{tc.wantPrimary, tc.wantBackup}; !cmp.Equal(got, want) {
+				t.Errorf("authenticated requests at primary and backup: %v, want %v", got, want)
+			}
+			if n := len(failoverLogs(t, out.String())); n != tc.wantMovedLogs {
+				t.Errorf("%d failover logs, want %d:\n%s", n, tc.wantMovedLogs, out.String())
+			}
+		})
+	}
+}
