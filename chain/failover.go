@@ -137,6 +137,11 @@ func (f *failover) route(call *callState, hr *http.Request) {
 	if fc.backup && !f.toBackup(hr) {
 		fc.backup, fc.active = false, false
 	}
+	// The call's errors (and APIError.BaseURL) name the host of its last attempt.
+	call.req.baseURL = f.primary
+	if fc.backup {
+		call.req.baseURL = f.backup
+	}
 }
 
 // toBackup points hr at the backup host, the rest of the URL unchanged.

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -93,6 +94,7 @@ func TestConnTraceVerdict(t *testing.T) {
 		get, got bool
 		resp     bool
 		err      error
+		cancel   bool
 		want     reach
 	}{
 		{name: "dial failed", get: true, err: refused, want: reachNone},
@@ -100,6 +102,7 @@ func TestConnTraceVerdict(t *testing.T) {
 		{name: "written, then broken", get: true, got: true, err: errors.New("EOF"), want: reachSome},
 		{name: "no trace (a transport of the caller's)", err: refused, want: reachUnknown},
 		{name: "refused before sending", get: true, err: ErrNotSent, want: reachUnknown},
+		{name: "the caller's context ended", get: true, err: context.Canceled, cancel: true, want: reachUnknown},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +114,12 @@ func TestConnTraceVerdict(t *testing.T) {
 			if tc.resp {
 				resp = &http.Response{}
 			}
-			if got := ct.verdict(t.Context(), resp, tc.err); got != tc.want {
+			ctx, cancel := context.WithCancel(t.Context())
+			if tc.cancel {
+				cancel()
+			}
+			defer cancel()
+			if got := ct.verdict(ctx, resp, tc.err); got != tc.want {
 				t.Errorf("verdict = %v, want %v", got, tc.want)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -139,7 +140,7 @@ func TestFailoverPrimaryUnreachable(t *testing.T) {
 			h := newHangingListener(t)
 			cfg.BaseURL = "https://" + h.Addr().String() + "/"
 			tr := b.HTTPClient().Transport.(*http.Transport).Clone()
-			tr.TLSHandshakeTimeout = 100 * time.Millisecond
+			tr.TLSHandshakeTimeout = 500 * time.Millisecond // the backup's handshake too: not too short under -race
 			cfg.HTTPClient = &http.Client{Transport: tr}
 			return h.accepted.Load
 		}, cause: "TLS handshake timeout"},
@@ -324,5 +325,215 @@ func TestFailoverNotAfterWrite(t *testing.T) {
 				t.Errorf("%d failover logs, want %d:\n%s", n, tc.wantMovedLogs, out.String())
 			}
 		})
+	}
+}
+
+// The switch and the probe back, on a fake clock: after FailoverAfter calls
+// that could not reach the primary, calls start on the backup for
+// FailoverCoolDown; then one call probes the primary: still refused, the
+// backup is preferred for another cool-down; reachable, calls start there
+// again. The primary comes back as a host name would, its name dialled to a
+// listening port instead of a closed one.
+func TestFailoverPreferThenProbe(t *testing.T) {
+	t.Parallel()
+	backup := wechatpaytest.NewServer()
+	t.Cleanup(backup.Close)
+	primary := twin(t, backup)
+	refused := closedAddr(t)
+	realStart := time.Now()
+	synctest.Test(t, func(t *testing.T) {
+		fakeStart := time.Now()
+		var up atomic.Bool
+		var dials sync.Map // host name → *atomic.Int32
+		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+			n, _ := dials.LoadOrStore(addr, new(atomic.Int32))
+			n.(*atomic.Int32).Add(1)
+			switch addr {
+			case "primary.test:80":
+				addr = refused
+				if up.Load() {
+					addr = strings.TrimPrefix(primary.URL, "http://")
+				}
+			case "backup.test:80":
+				addr = strings.TrimPrefix(backup.URL, "http://")
+			default:
+				return nil, fmt.Errorf("dial %s: not a host of this test", addr)
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		}
+		dialed := func(host string) int32 {
+			n, ok := dials.Load(host + ":80")
+			if !ok {
+				return 0
+			}
+			return n.(*atomic.Int32).Load()
+		}
+		tr := &http.Transport{DialContext: dial, DisableKeepAlives: true}
+		defer tr.CloseIdleConnections()
+		cfg := backup.Config()
+		cfg.BaseURL, cfg.BackupBaseURL = "http://primary.test/", "http://backup.test/"
+		cfg.HTTPClient = &http.Client{Transport: tr}
+		// The simulators sign with the real clock; the client's runs on
+		// the bubble's fake one from the real start.
+		cfg.Now = func() time.Time { return realStart.Add(time.Since(fakeStart)) }
+		var out syncBuffer
+		cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
+		c, err := wechatpay.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		call := func() {
+			t.Helper()
+			calls++
+			resp, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(backup.MchID, fmt.Sprintf("T-PROBE-%d", calls)))
+			if err != nil {
+				t.Fatalf("call %d: %v", calls, err)
+			}
+			if !resp.Verified || resp.Get("code_url").String() == "" {
+				t.Fatalf("call %d: %s (verified %v), want a code_url", calls, resp.Body, resp.Verified)
+			}
+		}
+		type seen struct{ PrimaryDials, BackupDials, PrimaryServed int32 }
+		state := func() seen {
+			return seen{dialed("primary.test"), dialed("backup.test"), int32(len(primary.Requests()))}
+		}
+		check := func(step string, want seen) {
+			t.Helper()
+			if diff := cmp.Diff(want, state()); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", step, diff)
+			}
+		}
+
+		for range chain.FailoverAfter {
+			call()
+		}
+		check("three calls, each refused by the primary, then answered by the backup", seen{3, 3, 0})
+		call()
+		check("the fourth starts on the backup", seen{3, 4, 0})
+		time.Sleep(chain.FailoverCoolDown - time.Second)
+		call()
+		check("still in the cool-down", seen{3, 5, 0})
+
+		time.Sleep(time.Second)
+		call()
+		check("after the cool-down, the probe is refused and the call moves", seen{4, 6, 0})
+		call()
+		check("a failed probe starts another cool-down", seen{4, 7, 0})
+
+		up.Store(true)
+		time.Sleep(chain.FailoverCoolDown)
+		call()
+		check("the probe reaches the primary", seen{5, 7, 1})
+		call()
+		check("calls start on the primary again", seen{6, 7, 2})
+
+		want := []string{
+			"attempt sent to the other host", "attempt sent to the other host",
+			"the primary host is unreachable; calls start on the backup host",
+			"attempt sent to the other host", // the third
+			"attempt sent to the other host", // the failed probe
+			"the primary host is reachable again; calls start there",
+		}
+		var got []string
+		for _, l := range failoverLogs(t, out.String()) {
+			got = append(got, strings.TrimPrefix(l, "WARN "))
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("failover logs (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// Many calls at once share the client's choice (run with -race): each call
+// is answered once by the backup, and the switch is logged once.
+func TestFailoverConcurrent(t *testing.T) {
+	t.Parallel()
+	backup := wechatpaytest.NewServer()
+	t.Cleanup(backup.Close)
+	cfg := backup.Config()
+	cfg.BaseURL, cfg.BackupBaseURL = "http://"+closedAddr(t)+"/", backup.URL
+	var out syncBuffer
+	cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, each = 16, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				if _, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(backup.MchID, fmt.Sprintf("T-C-%d-%d", w, i))); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(backup.Requests()); n != workers*each {
+		t.Errorf("the backup received %d requests, want %d", n, workers*each)
+	}
+	switches := 0
+	for _, l := range failoverLogs(t, out.String()) {
+		if !strings.Contains(l, "attempt sent to the other host") {
+			switches++
+			if !strings.Contains(l, "unreachable") {
+				t.Errorf("log %q", l)
+			}
+		}
+	}
+	if switches != 1 {
+		t.Errorf("%d switches logged, want 1:\n%s", switches, out.String())
+	}
+}
+
+// A move is one of the call's retries: without retries a call that cannot
+// reach the primary fails (and is not sent anywhere else), yet it counts,
+// and after FailoverAfter of them the next call starts on the backup.
+func TestFailoverWithinRetryBudget(t *testing.T) {
+	t.Parallel()
+	backup := wechatpaytest.NewServer()
+	t.Cleanup(backup.Close)
+	cfg := backup.Config()
+	cfg.BaseURL, cfg.BackupBaseURL = "http://"+closedAddr(t)+"/", backup.URL
+	cfg.DisableRetries = true
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(n int) error {
+		_, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(backup.MchID, fmt.Sprintf("T-BUDGET-%d", n)))
+		return err
+	}
+	for i := range chain.FailoverAfter {
+		if err := post(i); err == nil || !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "attempt 1:") {
+			t.Fatalf("call %d: %v, want attempt 1 refused", i, err)
+		}
+	}
+	if n := len(backup.Requests()); n != 0 {
+		t.Fatalf("the backup received %d requests without a retry", n)
+	}
+	if err := post(chain.FailoverAfter); err != nil {
+		t.Fatalf("call after the switch: %v", err)
+	}
+	if n := len(backup.Requests()); n != 1 {
+		t.Errorf("the backup received %d requests, want 1", n)
+	}
+	// The error of a call answered by the backup names the backup.
+	_, err = c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(),
+		chain.O{"out_trade_no": "T-NEVER-MADE", "query": map[string]string{"mchid": backup.MchID}})
+	var ae *chain.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("GET of a missing order: %v, want an *APIError", err)
+	}
+	if ae.BaseURL != backup.URL+"/" || !strings.HasPrefix(err.Error(), "chain: GET "+backup.URL+"/v3/") {
+		t.Errorf("GET of a missing order: %v (BaseURL %q), want it to name %s/", err, ae.BaseURL, backup.URL)
 	}
 }
