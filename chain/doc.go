@@ -179,7 +179,8 @@
 //     attempt, the two base URLs, the connection error) and whenever calls
 //     change their starting host; never a path value or a header.
 //   - Only APIv3 calls move. APIv2 calls (the "xml" option) stay on BaseURL,
-//     and so does a download whose download_url is not on BaseURL.
+//     and so does a download whose download_url is not on BaseURL. A
+//     download_url may name the backup host (a bill asked of the backup).
 //   - With a backup, each attempt carries a small httptrace (GetConn,
 //     GotConn): a few allocations.
 //
@@ -353,9 +354,10 @@
 //     (mode 0600) in the target directory and renames it only after the
 //     hash matched; on error it removes it and leaves the path untouched.
 //   - download_url must be on the client's API host (same scheme, host and
-//     port as BaseURL); another host is refused before anything is sent, so
-//     a signed request never goes to a host named by data. The request is
-//     signed with the URL's path and query as sent.
+//     port as BaseURL, or as the backup host: see Failover); another host is
+//     refused before anything is sent, so a signed request never goes to a
+//     host named by data. The request is signed with the URL's path and
+//     query as sent.
 //
 // [Client.OpenBill] gives the download as a stream instead, for reading
 // records with package bill as they arrive (bill.NewReader(stream,

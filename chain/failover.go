@@ -158,6 +158,16 @@ func (f *failover) toBackup(hr *http.Request) bool {
 	return true
 }
 
+// onBackup reports whether u is on the backup host (same scheme, host and
+// port): a download_url in an answer of the backup may name it.
+func (f *failover) onBackup(u *url.URL) bool {
+	if f == nil {
+		return false
+	}
+	b, err := url.Parse(f.backup)
+	return err == nil && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
+}
+
 // waitBefore is the wait before the next attempt: none before a call's
 // first move (the other host has not failed), else d.
 func (f *failover) waitBefore(call *callState, d time.Duration) time.Duration {

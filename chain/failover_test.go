@@ -537,3 +537,30 @@ func TestFailoverWithinRetryBudget(t *testing.T) {
 		t.Errorf("GET of a missing order: %v (BaseURL %q), want it to name %s/", err, ae.BaseURL, backup.URL)
 	}
 }
+
+// A bill asked of the backup names the backup in its download_url: the
+// client downloads it there (a host of its Config, not one named by data).
+func TestFailoverBillDownload(t *testing.T) {
+	t.Parallel()
+	backup := wechatpaytest.NewServer()
+	t.Cleanup(backup.Close)
+	content := []byte("交易时间,公众账号ID\n`2026-11-26 10:00:00,`wx0001\n")
+	backup.SetBill(dlBillDate, content)
+	cfg := backup.Config()
+	cfg.BaseURL, cfg.BackupBaseURL = "http://"+closedAddr(t)+"/", backup.URL
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bill := requestBill(t, c, false)
+	if !strings.HasPrefix(bill.DownloadURL, backup.URL+"/") {
+		t.Fatalf("download_url %q, want it on the backup %s", bill.DownloadURL, backup.URL)
+	}
+	var got strings.Builder
+	if _, err := c.DownloadBill(context.Background(), bill, &got); err != nil {
+		t.Fatalf("DownloadBill: %v", err)
+	}
+	if diff := cmp.Diff(string(content), got.String()); diff != "" {
+		t.Errorf("bill (-want +got):\n%s", diff)
+	}
+}
