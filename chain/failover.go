@@ -72,13 +72,14 @@ type failover struct {
 // in flight and whether the next attempt moves to the other host. Only the
 // goroutine running the call touches it (signHook, then RoundTrip).
 type failoverCall struct {
-	active   bool  // the call may move between hosts (an APIv3 call on BaseURL)
-	backup   bool  // the attempt in flight goes to the backup host
-	probe    bool  // it probes the primary for the client
-	move     bool  // the next attempt goes to the other host …
-	cause    error // … because the last attempt failed so
-	attempts int   // attempts routed so far
-	moves    int   // moves so far
+	active   bool   // the call may move between hosts (an APIv3 call on BaseURL)
+	backup   bool   // the attempt in flight goes to the backup host
+	probe    bool   // it probes the primary for the client
+	move     bool   // the next attempt goes to the other host …
+	cause    error  // … because the last attempt failed so
+	attempts int    // attempts routed so far
+	base     string // the request's baseURL before the first attempt
+	moves    int    // moves so far
 }
 
 // newFailover returns nil without a backup; else it wraps hc's transport
@@ -138,7 +139,10 @@ func (f *failover) route(call *callState, hr *http.Request) {
 		fc.backup, fc.active = false, false
 	}
 	// The call's errors (and APIError.BaseURL) name the host of its last attempt.
-	call.req.baseURL = f.primary
+	if fc.attempts == 1 {
+		fc.base = call.req.baseURL
+	}
+	call.req.baseURL = fc.base
 	if fc.backup {
 		call.req.baseURL = f.backup
 	}
@@ -193,6 +197,7 @@ const (
 // tried several connections itself.
 type connTrace struct {
 	get, got atomic.Bool
+	trace    httptrace.ClientTrace // its hooks, allocated with it
 }
 
 func (t *connTrace) getConn(string)                { t.get.Store(true) }
@@ -224,7 +229,8 @@ func (t *failoverTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		return t.next.RoundTrip(req)
 	}
 	ct := new(connTrace)
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{GetConn: ct.getConn, GotConn: ct.gotConn}))
+	ct.trace.GetConn, ct.trace.GotConn = ct.getConn, ct.gotConn
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &ct.trace))
 	resp, err := t.next.RoundTrip(req)
 	v := ct.verdict(req.Context(), resp, err)
 	fc := &call.fo

@@ -88,6 +88,17 @@ func twin(t *testing.T, s *wechatpaytest.Server) *wechatpaytest.Server {
 	return tw
 }
 
+// refusedPrimary starts a simulator and returns it with a Config whose
+// BaseURL refuses connections and whose backup is the simulator.
+func refusedPrimary(t *testing.T) (*wechatpaytest.Server, chain.Config) {
+	t.Helper()
+	backup := wechatpaytest.NewServer()
+	t.Cleanup(backup.Close)
+	cfg := backup.Config()
+	cfg.BaseURL, cfg.BackupBaseURL = "http://"+closedAddr(t)+"/", backup.URL
+	return backup, cfg
+}
+
 func nativeOrderNo(mchid, outTradeNo string) chain.O {
 	return chain.O{"json": map[string]any{
 		"appid": "wxd678efh567hg6787", "mchid": mchid, "description": "QQ公仔",
@@ -232,6 +243,18 @@ func TestFailoverPrimaryUnreachable(t *testing.T) {
 // moves.
 func TestFailoverNotAfterWrite(t *testing.T) {
 	t.Parallel()
+	post := func(c *chain.Client, mchid string) error {
+		_, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(mchid, "T-WRITTEN-1"))
+		return err
+	}
+	get := func(c *chain.Client, mchid string) error {
+		resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(),
+			chain.O{"out_trade_no": wechatpaytest.DemoOutTradeNo, "query": map[string]string{"mchid": mchid}})
+		if err == nil && !resp.Verified {
+			err = errors.New("answer not verified")
+		}
+		return err
+	}
 	tests := []struct {
 		name          string
 		fault         wechatpaytest.Fault
@@ -243,50 +266,26 @@ func TestFailoverNotAfterWrite(t *testing.T) {
 	}{
 		{
 			name:  "POST dropped after it was read",
-			fault: wechatpaytest.Fault{Route: "POST /v3/pay/transactions/native", Drop: true, Times: -1},
-			call: func(c *chain.Client, mchid string) error {
-				_, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(mchid, "T-DROPPED-1"))
-				return err
-			},
+			fault: wechatpaytest.Fault{Drop: true, Times: -1}, call: post,
 			wantPrimary: 1 + chain.DefaultMaxRetries, wantErr: true,
 		},
 		{
 			name:  "POST cut in its answer",
-			fault: wechatpaytest.Fault{Route: "POST /v3/pay/transactions/native", Cut: true, Times: -1},
-			call: func(c *chain.Client, mchid string) error {
-				_, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(mchid, "T-CUT-1"))
-				return err
-			},
+			fault: wechatpaytest.Fault{Cut: true, Times: -1}, call: post,
 			wantPrimary: 1 + chain.DefaultMaxRetries, wantErr: true,
 		},
 		{
 			// The connection broke before an answer: a query is safe to
 			// repeat, so it moves.
 			name:  "GET dropped after it was read",
-			fault: wechatpaytest.Fault{Drop: true, Times: -1},
-			call: func(c *chain.Client, mchid string) error {
-				resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(),
-					chain.O{"out_trade_no": wechatpaytest.DemoOutTradeNo, "query": map[string]string{"mchid": mchid}})
-				if err == nil && !resp.Verified {
-					err = errors.New("answer not verified")
-				}
-				return err
-			},
+			fault: wechatpaytest.Fault{Drop: true, Times: -1}, call: get,
 			wantPrimary: 1, wantBackup: 1, wantMovedLogs: 1,
 		},
 		{
 			// The primary answered (the head arrived), and the body broke:
 			// the primary is reachable, the query is retried there.
 			name:  "GET cut in its answer",
-			fault: wechatpaytest.Fault{Cut: true, Times: -1},
-			call: func(c *chain.Client, mchid string) error {
-				resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(),
-					chain.O{"out_trade_no": wechatpaytest.DemoOutTradeNo, "query": map[string]string{"mchid": mchid}})
-				if err == nil && !resp.Verified {
-					err = errors.New("answer not verified")
-				}
-				return err
-			},
+			fault: wechatpaytest.Fault{Cut: true, Times: -1}, call: get,
 			wantPrimary: 1 + chain.DefaultMaxRetries, wantErr: true,
 		},
 	}
@@ -450,10 +449,7 @@ func TestFailoverPreferThenProbe(t *testing.T) {
 // is answered once by the backup, and the switch is logged once.
 func TestFailoverConcurrent(t *testing.T) {
 	t.Parallel()
-	backup := wechatpaytest.NewServer()
-	t.Cleanup(backup.Close)
-	cfg := backup.Config()
-	cfg.BaseURL, cfg.BackupBaseURL = "http://"+closedAddr(t)+"/", backup.URL
+	backup, cfg := refusedPrimary(t)
 	var out syncBuffer
 	cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
 	c, err := wechatpay.New(cfg)
@@ -499,10 +495,7 @@ func TestFailoverConcurrent(t *testing.T) {
 // and after FailoverAfter of them the next call starts on the backup.
 func TestFailoverWithinRetryBudget(t *testing.T) {
 	t.Parallel()
-	backup := wechatpaytest.NewServer()
-	t.Cleanup(backup.Close)
-	cfg := backup.Config()
-	cfg.BaseURL, cfg.BackupBaseURL = "http://"+closedAddr(t)+"/", backup.URL
+	backup, cfg := refusedPrimary(t)
 	cfg.DisableRetries = true
 	c, err := wechatpay.New(cfg)
 	if err != nil {
@@ -542,12 +535,9 @@ func TestFailoverWithinRetryBudget(t *testing.T) {
 // client downloads it there (a host of its Config, not one named by data).
 func TestFailoverBillDownload(t *testing.T) {
 	t.Parallel()
-	backup := wechatpaytest.NewServer()
-	t.Cleanup(backup.Close)
+	backup, cfg := refusedPrimary(t)
 	content := []byte("交易时间,公众账号ID\n`2026-11-26 10:00:00,`wx0001\n")
 	backup.SetBill(dlBillDate, content)
-	cfg := backup.Config()
-	cfg.BaseURL, cfg.BackupBaseURL = "http://"+closedAddr(t)+"/", backup.URL
 	c, err := wechatpay.New(cfg)
 	if err != nil {
 		t.Fatal(err)
