@@ -38,7 +38,7 @@ type Config struct {
 	HTTPClient        *http.Client // optional; copied, never mutated
 
 	// BackupBaseURL is where an attempt that could not reach BaseURL (DNS,
-	// connection refused, TLS handshake) goes next. Empty: the default,
+	// connection refused or timed out, TLS handshake) goes next. Empty: the default,
 	// DefaultBackupBaseURL when BaseURL is DefaultBaseURL (or empty), no
 	// backup for any other BaseURL. NoBackupBaseURL ("-"): no backup. See
 	// "Failover" in the package doc.

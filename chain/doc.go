@@ -159,6 +159,13 @@
 //     attempt goes to the other host, signed afresh; it is one of the call's
 //     retries (MaxRetries or the "retries" option, within the deadline), and
 //     the first move of a call does not wait for the backoff.
+//   - A host that drops packets makes a dial hang for the dialer's timeout
+//     (30 s in resty's and net/http's default transports: the whole default
+//     Timeout). An attempt that may move waits at most 10 s for a
+//     connection, or half of what is left of the call's time if that is
+//     shorter, and then ends as one that had none ("no connection to HOST
+//     within 10s"); the dial itself goes on in the background until the
+//     dialer gives up, as net/http does with a cancelled request's dial.
 //   - An attempt that had a connection may have reached the gateway: it is
 //     retried by the usual rules on the same host (a POST whose connection
 //     broke is sent again there, never to the other host), except a GET or
@@ -182,7 +189,8 @@
 //     and so does a download whose download_url is not on BaseURL. A
 //     download_url may name the backup host (a bill asked of the backup).
 //   - With a backup, each attempt carries a small httptrace (GetConn,
-//     GotConn): a few allocations.
+//     GotConn), its own context and a timer for the connection: about ten
+//     allocations a call.
 //
 // resty knows one host per request, and its retries (like the default retry
 // condition this package replaces) do not ask whether a failed request was

@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
@@ -197,6 +198,7 @@ const (
 // tried several connections itself.
 type connTrace struct {
 	get, got atomic.Bool
+	late     atomic.Bool           // the connect budget ended the attempt
 	trace    httptrace.ClientTrace // its hooks, allocated with it
 }
 
@@ -214,6 +216,50 @@ func (t *connTrace) verdict(ctx context.Context, resp *http.Response, err error)
 	return reachNone
 }
 
+// failoverConnectTimeout bounds the wait for a connection in an attempt
+// that may move (see connectBudget).
+const failoverConnectTimeout = 10 * time.Second
+
+// connectBudget is how long an attempt waits for a connection:
+// failoverConnectTimeout, or half of what is left before ctx's deadline
+// (the other half is the other host's), whichever is shorter.
+func connectBudget(ctx context.Context) time.Duration {
+	d := failoverConnectTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, time.Until(dl)/2)
+	}
+	return max(d, 0)
+}
+
+// noConnectionError is an attempt that had no connection within its
+// connect budget.
+type noConnectionError struct {
+	host  string
+	after time.Duration
+}
+
+func (e *noConnectionError) Error() string {
+	return "no connection to " + e.host + " within " + e.after.String()
+}
+
+// Timeout reports true, as a net.Error does for a dial that timed out.
+func (e *noConnectionError) Timeout() bool { return true }
+
+// Temporary reports true (net.Error).
+func (e *noConnectionError) Temporary() bool { return true }
+
+// cancelOnClose releases an attempt's context once its answer is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
 // failoverTransport wraps the client's transport (a copy's: the caller's
 // http.Client is untouched) to learn, for each attempt of a call that may
 // move, whether a connection was had, and so whether the next attempt may
@@ -228,11 +274,32 @@ func (t *failoverTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if call == nil || !call.fo.active {
 		return t.next.RoundTrip(req)
 	}
+	parent := req.Context()
 	ct := new(connTrace)
 	ct.trace.GetConn, ct.trace.GotConn = ct.getConn, ct.gotConn
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &ct.trace))
-	resp, err := t.next.RoundTrip(req)
-	v := ct.verdict(req.Context(), resp, err)
+	ctx, cancel := context.WithCancel(httptrace.WithClientTrace(parent, &ct.trace))
+	// A dial that hangs (a host that drops packets) would take the dialer's
+	// timeout, often the whole call: after connectBudget without a
+	// connection the attempt ends (nothing has been written: GotConn comes
+	// first) and may move. Only where net/http reports GetConn.
+	budget := connectBudget(parent)
+	timer := time.AfterFunc(budget, func() {
+		if ct.get.Load() && !ct.got.Load() {
+			ct.late.Store(true)
+			cancel()
+		}
+	})
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	timer.Stop()
+	if err != nil {
+		cancel()
+		if ct.late.Load() && !ct.got.Load() {
+			err = &noConnectionError{host: req.URL.Host, after: budget}
+		}
+	} else {
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	}
+	v := ct.verdict(parent, resp, err)
 	fc := &call.fo
 	t.f.record(fc.backup, fc.probe, v)
 	fc.probe = false

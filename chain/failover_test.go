@@ -566,3 +566,68 @@ func TestFailoverBillDownload(t *testing.T) {
 		t.Errorf("bill (-want +got):\n%s", diff)
 	}
 }
+
+// A primary that drops packets: the dial hangs (here until the dialer's
+// own 30 s), and without a bound the call's whole Timeout would go to it.
+// An attempt that may move waits for a connection at most 10 s, or half of
+// what is left of the call's time, then goes to the backup. On a fake
+// clock, so the waits are exact.
+func TestFailoverBlackholedPrimary(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		want    time.Duration // until the answer from the backup
+	}{
+		{name: "default timeout", want: 10 * time.Second},
+		{name: "4 s timeout", timeout: 4 * time.Second, want: 2 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			backup := wechatpaytest.NewServer()
+			t.Cleanup(backup.Close)
+			realStart := time.Now()
+			synctest.Test(t, func(t *testing.T) {
+				fakeStart := time.Now()
+				dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+					if addr == "primary.test:80" {
+						select { // a SYN that is never answered
+						case <-ctx.Done():
+							return nil, ctx.Err()
+						case <-time.After(30 * time.Second):
+							return nil, fmt.Errorf("dial %s: i/o timeout", addr)
+						}
+					}
+					var d net.Dialer
+					return d.DialContext(ctx, network, strings.TrimPrefix(backup.URL, "http://"))
+				}
+				tr := &http.Transport{DialContext: dial, DisableKeepAlives: true}
+				defer tr.CloseIdleConnections()
+				cfg := backup.Config()
+				cfg.BaseURL, cfg.BackupBaseURL = "http://primary.test/", backup.URL
+				cfg.HTTPClient = &http.Client{Transport: tr}
+				cfg.Timeout = tc.timeout
+				cfg.Now = func() time.Time { return realStart.Add(time.Since(fakeStart)) }
+				var out syncBuffer
+				cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
+				c, err := wechatpay.New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				start := time.Now()
+				if _, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(backup.MchID, "T-BLACKHOLE-1")); err != nil {
+					t.Fatalf("POST: %v", err)
+				}
+				// (Round: resty's retry waits a nanosecond for "no wait".)
+				if got := time.Since(start).Round(time.Millisecond); got != tc.want {
+					t.Errorf("answered after %v, want %v", got, tc.want)
+				}
+				want := []string{fmt.Sprintf("WARN attempt sent to the other host error=no connection to primary.test within %v", tc.want)}
+				if diff := cmp.Diff(want, failoverLogs(t, out.String(), "error")); diff != "" {
+					t.Errorf("failover logs (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
+}
