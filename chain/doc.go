@@ -178,8 +178,9 @@
 //     client's calls start on the backup for a minute; then one call probes
 //     the primary (the others stay on the backup until the probe is
 //     answered). A probe that gets a connection brings the calls back to the
-//     primary; a refused one starts another minute. The state belongs to the
-//     client and is shared by all its calls.
+//     primary; a refused one starts another minute (a probe of a host that
+//     drops packets costs its call the connection wait above). The state
+//     belongs to the client and is shared by all its calls.
 //   - A call's error, and APIError.BaseURL or VerifyError.BaseURL, name the
 //     host of its last attempt.
 //   - Config.Logger gets a Warn record for each move (method, template,

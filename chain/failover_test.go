@@ -335,6 +335,17 @@ func TestFailoverNotAfterWrite(t *testing.T) {
 			if n := len(failoverLogs(t, out.String())); n != tc.wantMovedLogs {
 				t.Errorf("%d failover logs, want %d:\n%s", n, tc.wantMovedLogs, out.String())
 			}
+			// Every attempt was signed afresh, the one on the backup too.
+			seen := map[string]bool{}
+			for _, s := range []*wechatpaytest.Server{primary, backup} {
+				for _, r := range s.Requests() {
+					auth := r.Header.Get("Authorization")
+					if seen[auth] {
+						t.Errorf("an Authorization was sent twice: %s", auth)
+					}
+					seen[auth] = true
+				}
+			}
 		})
 	}
 }
@@ -628,6 +639,66 @@ func TestFailoverBlackholedPrimary(t *testing.T) {
 					t.Errorf("failover logs (-want +got):\n%s", diff)
 				}
 			})
+		})
+	}
+}
+
+// With the default BaseURL the failover is on without a setting: a
+// primary that refuses connections, and the call is answered on
+// api2.wechatpay.cn (both names dialled to loopback: the primary's to a
+// closed port, the backup's to the simulator, whose certificate is checked
+// as example.com's). NoBackupBaseURL turns it off.
+func TestFailoverDefaultHosts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		backupURL  string
+		wantBackup int // requests the backup received
+	}{
+		{name: "default", wantBackup: 1},
+		{name: "off", backupURL: chain.NoBackupBaseURL},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			backup := wechatpaytest.NewServer(wechatpaytest.WithTLS())
+			t.Cleanup(backup.Close)
+			refused := closedAddr(t)
+			var hosts sync.Map
+			tr := backup.HTTPClient().Transport.(*http.Transport).Clone()
+			tr.TLSClientConfig.ServerName = "example.com" // the name in httptest's certificate
+			tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				hosts.Store(addr, true)
+				switch addr {
+				case "api.mch.weixin.qq.com:443":
+					addr = refused
+				case "api2.wechatpay.cn:443":
+					addr = strings.TrimPrefix(backup.URL, "https://")
+				default:
+					return nil, fmt.Errorf("dial %s: not a host of this test", addr)
+				}
+				var d net.Dialer
+				return d.DialContext(ctx, network, addr)
+			}
+			cfg := backup.Config()
+			cfg.BaseURL, cfg.BackupBaseURL = "", tc.backupURL
+			cfg.HTTPClient = &http.Client{Transport: tr}
+			cfg.RetryWait = time.Millisecond
+			c, err := wechatpay.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(backup.MchID, "T-DEFAULT-1"))
+			if (err == nil) != (tc.wantBackup > 0) {
+				t.Fatalf("POST: %v", err)
+			}
+			if n := len(backup.Requests()); n != tc.wantBackup {
+				t.Errorf("the backup received %d requests, want %d", n, tc.wantBackup)
+			}
+			_, dialled := hosts.Load("api2.wechatpay.cn:443")
+			if dialled != (tc.wantBackup > 0) {
+				t.Errorf("api2.wechatpay.cn dialled: %v", dialled)
+			}
 		})
 	}
 }
