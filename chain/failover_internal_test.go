@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -124,4 +126,55 @@ func TestConnTraceVerdict(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The client's choice, step by step on a fake clock: the switch after
+// failoverAfter failures, the cool-down, one probe at a time, a probe that
+// never reports (its claim lapses after a cool-down), a connection had on
+// the primary ending the preference.
+func TestFailoverChoice(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f := &failover{primary: "https://p.example/", backup: "https://b.example/"}
+		type pick struct{ Backup, Probe bool }
+		start := func() pick { b, p := f.start(); return pick{b, p} }
+		steps := []struct {
+			name string
+			do   func()
+			want pick
+		}{
+			{"fresh", func() {}, pick{}},
+			{"two failures", func() { f.record(false, false, reachNone); f.record(false, false, reachNone) }, pick{}},
+			{"a connection resets the count", func() { f.record(false, false, reachSome) }, pick{}},
+			{"failures on the backup do not count", func() {
+				for range failoverAfter {
+					f.record(true, false, reachNone)
+				}
+			}, pick{}},
+			{"unknown verdicts do not count", func() {
+				for range failoverAfter {
+					f.record(false, false, reachUnknown)
+				}
+			}, pick{}},
+			{"three failures", func() {
+				for range failoverAfter {
+					f.record(false, false, reachNone)
+				}
+			}, pick{Backup: true}},
+			{"in the cool-down", func() { time.Sleep(failoverCoolDown - time.Nanosecond) }, pick{Backup: true}},
+			{"after it: the probe", func() { time.Sleep(time.Nanosecond) }, pick{Probe: true}},
+			{"others stay on the backup meanwhile", func() {}, pick{Backup: true}},
+			{"a probe that never reports lapses", func() { time.Sleep(failoverCoolDown) }, pick{Probe: true}},
+			{"a probe with no verdict frees the claim", func() { f.record(false, true, reachUnknown) }, pick{Probe: true}},
+			{"a refused probe: another cool-down", func() { f.record(false, true, reachNone) }, pick{Backup: true}},
+			{"still", func() { time.Sleep(failoverCoolDown - time.Nanosecond) }, pick{Backup: true}},
+			{"a connection to the primary ends it", func() { f.record(false, false, reachSome) }, pick{}},
+		}
+		for _, s := range steps {
+			s.do()
+			if diff := cmp.Diff(s.want, start()); diff != "" {
+				t.Fatalf("%s (-want +got):\n%s", s.name, diff)
+			}
+		}
+	})
 }
