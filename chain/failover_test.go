@@ -36,6 +36,17 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
+// dialAs dials the loopback address that names maps addr to, as a
+// resolver would; a name it does not hold is an error.
+func dialAs(ctx context.Context, network, addr string, names map[string]string) (net.Conn, error) {
+	to, ok := names[addr]
+	if !ok {
+		return nil, fmt.Errorf("dial %s: not a host of this test", addr)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, to)
+}
+
 // hangingListener accepts TCP connections and never answers: a TLS
 // handshake with it never ends. With hangUp it closes each connection at
 // once instead: the handshake fails.
@@ -370,19 +381,14 @@ func TestFailoverPreferThenProbe(t *testing.T) {
 		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 			n, _ := dials.LoadOrStore(addr, new(atomic.Int32))
 			n.(*atomic.Int32).Add(1)
-			switch addr {
-			case "primary.test:80":
-				addr = refused
-				if up.Load() {
-					addr = strings.TrimPrefix(primary.URL, "http://")
-				}
-			case "backup.test:80":
-				addr = strings.TrimPrefix(backup.URL, "http://")
-			default:
-				return nil, fmt.Errorf("dial %s: not a host of this test", addr)
+			primaryAddr := refused
+			if up.Load() {
+				primaryAddr = strings.TrimPrefix(primary.URL, "http://")
 			}
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
+			return dialAs(ctx, network, addr, map[string]string{
+				"primary.test:80": primaryAddr,
+				"backup.test:80":  strings.TrimPrefix(backup.URL, "http://"),
+			})
 		}
 		dialed := func(host string) int32 {
 			n, ok := dials.Load(host + ":80")
@@ -669,16 +675,10 @@ func TestFailoverDefaultHosts(t *testing.T) {
 			tr.TLSClientConfig.ServerName = "example.com" // the name in httptest's certificate
 			tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 				hosts.Store(addr, true)
-				switch addr {
-				case "api.mch.weixin.qq.com:443":
-					addr = refused
-				case "api2.wechatpay.cn:443":
-					addr = strings.TrimPrefix(backup.URL, "https://")
-				default:
-					return nil, fmt.Errorf("dial %s: not a host of this test", addr)
-				}
-				var d net.Dialer
-				return d.DialContext(ctx, network, addr)
+				return dialAs(ctx, network, addr, map[string]string{
+					"api.mch.weixin.qq.com:443": refused,
+					"api2.wechatpay.cn:443":     strings.TrimPrefix(backup.URL, "https://"),
+				})
 			}
 			cfg := backup.Config()
 			cfg.BaseURL, cfg.BackupBaseURL = "", tc.backupURL
