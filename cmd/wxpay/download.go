@@ -24,8 +24,16 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 	}
 	query := map[string]string{"bill_date": o.date}
 	var path string
-	switch strings.ToLower(o.kind) {
-	case "trade":
+	encrypted := isEncryptedBill(o.kind)
+	switch kind := strings.ToLower(o.kind); {
+	case encrypted:
+		var err error
+		if path, query, err = encryptedBillQuery(o); err != nil {
+			return err
+		}
+	case o.subMchID != "" || o.serviceID != "":
+		return usageErrorf("--sub-mchid and --service-id are for --type sub-merchant and payscore")
+	case kind == "trade":
 		path = "v3/bill/tradebill"
 		if o.accountType != "" {
 			return usageErrorf("--account-type is for --type fund")
@@ -33,7 +41,7 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		if o.billType != "" {
 			query["bill_type"] = o.billType
 		}
-	case "fund":
+	case kind == "fund":
 		path = "v3/bill/fundflowbill"
 		if o.billType != "" {
 			return usageErrorf("--bill-type is for --type trade")
@@ -42,9 +50,9 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 			query["account_type"] = o.accountType
 		}
 	default:
-		return usageErrorf("--type %q: want trade or fund", o.kind)
+		return usageErrorf("--type %q: want trade, fund, or an encrypted bill: sub-merchant, ecommerce, payscore", o.kind)
 	}
-	if o.tarType != "" {
+	if o.tarType != "" && !encrypted {
 		query["tar_type"] = o.tarType
 	}
 	if o.keepCompressed && o.tarType == "" {
@@ -67,6 +75,9 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		return usageErrorf("--progress %q: want auto, always or never", o.progress)
 	}
 
+	if encrypted {
+		return a.runDownloadEncryptedBill(c, o, path, query, showProgress)
+	}
 	s, err := a.g.resolve(c.Flags(), a.env)
 	if err != nil {
 		return err
