@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -523,35 +522,9 @@ func (c *Client) DownloadEncryptedBillToFile(ctx context.Context, list Encrypted
 	if err != nil {
 		return nil, err
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.part")
-	if err != nil {
-		return nil, fmt.Errorf("chain: %s: %w", req.call(), err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if res, err = c.downloadParts(ctx, parts, keys, f, cfg, opts); err != nil {
-		return res, err
-	}
-	if err = f.Sync(); err != nil {
-		return res, fmt.Errorf("chain: %s: syncing %s: %w", req.call(), tmp, err)
-	}
-	if err = f.Close(); err != nil {
-		return res, fmt.Errorf("chain: %s: closing %s: %w", req.call(), tmp, err)
-	}
-	if err = checkTarget(path); err != nil { // again: the download took a while
-		return res, fmt.Errorf("chain: %s: %w", req.call(), err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return res, fmt.Errorf("chain: %s: %w", req.call(), err)
-	}
-	return res, nil
+	err = intoFile(req, path, func(f *os.File) (err error) {
+		res, err = c.downloadParts(ctx, parts, keys, f, cfg, opts)
+		return err
+	})
+	return res, err
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 
@@ -86,24 +85,11 @@ func encryptedBillQuery(o *billOptions) (string, map[string]string, error) {
 	return path, query, nil
 }
 
-// runDownloadEncryptedBill asks for an encrypted bill's list, then
-// downloads, decrypts and checks every part. The flags were checked by
+// downloadEncryptedBill downloads, decrypts and checks every part of an
+// encrypted bill whose list request answered body. The flags were checked by
 // runDownloadBill (date, -o, --progress) and encryptedBillQuery.
-func (a *app) runDownloadEncryptedBill(c *cobra.Command, o *billOptions, path string, query map[string]string, showProgress bool) error {
-	s, err := a.g.resolve(c.Flags(), a.env)
-	if err != nil {
-		return err
-	}
-	client, err := a.newClient(s, needVerifyKeys)
-	if err != nil {
-		return err
-	}
-	resp, err := client.Chain(path).Get(c.Context(), chain.O{"query": query})
-	if err != nil {
-		return a.answer(resp, err, prettyAuto)
-	}
-	fmt.Fprintln(a.stderr, statusLine(resp.StatusCode, resp.RequestID))
-	list, err := chain.ParseEncryptedBillList(resp.Body)
+func (a *app) downloadEncryptedBill(c *cobra.Command, o *billOptions, client *chain.Client, body []byte, showProgress bool) error {
+	list, err := chain.ParseEncryptedBillList(body)
 	if err != nil {
 		return err
 	}
@@ -118,32 +104,17 @@ func (a *app) runDownloadEncryptedBill(c *cobra.Command, o *billOptions, path st
 		opts = append(opts, chain.KeepCompressed())
 	}
 	var res *chain.EncryptedBillResult
-	toStdout := isStdout(o.out)
-	var staged *os.File
-	if toStdout {
-		// Tags and hashes are known only at the end of each part: stage the
-		// bill so that stdout gets nothing unless every part matched.
-		if staged, err = os.CreateTemp("", "wxpay-bill-*"); err != nil {
-			return fmt.Errorf("download bill: %w", err)
-		}
-		defer func() {
-			staged.Close()
-			os.Remove(staged.Name())
-		}()
-		res, err = client.DownloadEncryptedBill(c.Context(), list, staged, opts...)
-	} else {
-		res, err = client.DownloadEncryptedBillToFile(c.Context(), list, o.out, opts...)
-	}
-	if bar != nil {
-		bar.finish()
-	}
-	if err == nil && toStdout {
-		if _, err = staged.Seek(0, io.SeekStart); err == nil {
-			_, err = io.Copy(a.stdout, staged)
-		}
-		if err != nil {
-			return fmt.Errorf("download bill: writing to stdout: %w", err)
-		}
+	err, outErr := a.deliverBill(o.out, bar,
+		func(w io.Writer) (err error) {
+			res, err = client.DownloadEncryptedBill(c.Context(), list, w, opts...)
+			return err
+		},
+		func(path string) (err error) {
+			res, err = client.DownloadEncryptedBillToFile(c.Context(), list, path, opts...)
+			return err
+		})
+	if outErr != nil {
+		return outErr
 	}
 	if err != nil {
 		if errors.Is(err, chain.ErrHashMismatch) || errors.Is(err, chain.ErrDecrypt) {
@@ -156,15 +127,11 @@ func (a *app) runDownloadEncryptedBill(c *cobra.Command, o *billOptions, path st
 		}
 		return a.answer(nil, err, prettyAuto)
 	}
-	where := o.out
-	if toStdout {
-		where = "stdout"
-	}
 	parts := "1 part"
 	if n := len(res.Parts); n != 1 {
 		parts = fmt.Sprintf("%d parts", n)
 	}
-	fmt.Fprintf(a.stderr, "Bill %s of %s: %s decrypted, %d bytes to %s, %s of every part matches\n", strings.ToLower(o.kind), o.date, parts, res.Written, where, res.Parts[0].HashType)
+	fmt.Fprintf(a.stderr, "Bill %s of %s: %s decrypted, %d bytes to %s, %s of every part matches\n", strings.ToLower(o.kind), o.date, parts, res.Written, where(o.out), res.Parts[0].HashType)
 	return nil
 }
 
