@@ -609,3 +609,60 @@ func FuzzParseEncryptedBillList(f *testing.F) {
 		}
 	})
 }
+
+// TestDownloadEncryptedBillBrokenDownload: a part cut short on every
+// attempt, a canceled ctx, a failing writer: the error names the part and
+// matches its cause, and the download of the part stops.
+func TestDownloadEncryptedBillBrokenDownload(t *testing.T) {
+	t.Parallel()
+	t.Run("cut", func(t *testing.T) {
+		t.Parallel()
+		srv, _ := setupEncBill(t, 100)
+		c := srv.Client()
+		list := requestEncBill(t, c, encKinds[0], false)
+		srv.Inject(wechatpaytest.Fault{Route: "GET /v3/bill/downloadurl", Cut: true, Times: -1})
+		_, err := c.DownloadEncryptedBill(context.Background(), list, io.Discard)
+		var pe *chain.BillPartError
+		if !errors.Is(err, io.ErrUnexpectedEOF) || !errors.As(err, &pe) || pe.Sequence != 1 || errors.Is(err, chain.ErrDecrypt) {
+			t.Fatalf("err = %v, want io.ErrUnexpectedEOF for part 1", err)
+		}
+	})
+	t.Run("canceled in part 2", func(t *testing.T) {
+		t.Parallel()
+		srv, _ := setupEncBill(t, 1500)
+		srv.SetBillPartSize(100 << 10)
+		c := srv.Client()
+		list := requestEncBill(t, c, encKinds[0], true)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var last int64
+		var mu sync.Mutex
+		progress := chain.WithProgress(func(received, total int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			if received < last { // the second part began
+				cancel()
+			}
+			last = received
+		})
+		_, err := c.DownloadEncryptedBill(ctx, list, io.Discard, progress)
+		var pe *chain.BillPartError
+		if !errors.Is(err, context.Canceled) || !errors.As(err, &pe) || pe.Sequence != 2 {
+			t.Fatalf("err = %v, want context.Canceled in part 2", err)
+		}
+	})
+	t.Run("writer fails", func(t *testing.T) {
+		t.Parallel()
+		srv, _ := setupEncBill(t, 1500)
+		c := srv.Client()
+		for _, gz := range []bool{false, true} {
+			list := requestEncBill(t, c, encKinds[2], gz)
+			boom := errors.New("disk full")
+			_, err := c.DownloadEncryptedBill(context.Background(), list, failingWriter{boom})
+			var pe *chain.BillPartError
+			if !errors.Is(err, boom) || !errors.As(err, &pe) || pe.Sequence != 1 || !strings.Contains(err.Error(), "writing the content") {
+				t.Errorf("gzip %v: err = %v, want the writer's error for part 1", gz, err)
+			}
+		}
+	})
+}
