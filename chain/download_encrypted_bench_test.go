@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func BenchmarkDownloadEncryptedBill100MB(b *testing.B) {
 	}
 	c := srv.Client()
 	ctx := context.Background()
-	quiet := quietEncServer(b, srv, src)
+	quiet := sync.OnceValue(func() *quietEnc { return quietEncServer(b, srv, src) }) // only for the quiet variants
 	for _, v := range []struct {
 		name     string
 		gzip     bool
@@ -83,7 +84,7 @@ func BenchmarkDownloadEncryptedBill100MB(b *testing.B) {
 				var info chain.BillInfo
 				switch {
 				case v.quiet:
-					client, list = quiet.client, quiet.list(v.gzip)
+					client, list = quiet().client, quiet().list(v.gzip)
 				case v.plain:
 					resp, err := c.Chain("v3/bill/tradebill").Get(ctx, chain.O{"query": map[string]any{"bill_date": dlBillDate}})
 					if err != nil {
