@@ -627,6 +627,28 @@ func TestDownloadEncryptedBillBrokenDownload(t *testing.T) {
 			t.Fatalf("err = %v, want io.ErrUnexpectedEOF for part 1", err)
 		}
 	})
+	t.Run("unknown token in part 2", func(t *testing.T) {
+		t.Parallel()
+		srv, content := setupEncBill(t, 100)
+		srv.SetBillPartSize(6000)
+		c := srv.Client()
+		list := requestEncBill(t, c, encKinds[0], false)
+		u := list.Parts[1].DownloadURL
+		list.Parts[1].DownloadURL = u[:strings.Index(u, "token=")] + "token=expired"
+		var buf bytes.Buffer
+		res, err := c.DownloadEncryptedBill(context.Background(), list, &buf)
+		var pe *chain.BillPartError
+		var ae *chain.APIError
+		if !errors.As(err, &pe) || pe.Sequence != 2 || !errors.As(err, &ae) || ae.StatusCode != 400 || ae.Code != "PARAM_ERROR" {
+			t.Fatalf("err = %v, want an *APIError (400 PARAM_ERROR) for part 2", err)
+		}
+		if strings.Contains(err.Error(), "token=") {
+			t.Errorf("the error shows the download token: %v", err)
+		}
+		if len(res.Parts) != 2 || res.Parts[1].StatusCode != 400 || !bytes.Equal(buf.Bytes(), content[:6000]) {
+			t.Errorf("%d part results, %d bytes written; want 2 (the second a 400) and part 1's 6000", len(res.Parts), buf.Len())
+		}
+	})
 	t.Run("canceled in part 2", func(t *testing.T) {
 		t.Parallel()
 		srv, _ := setupEncBill(t, 1500)
