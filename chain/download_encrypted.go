@@ -197,7 +197,8 @@ type encPart struct {
 // entry's nonce as it streams (no associated data), decompressed when it is
 // gzip (tar_type=GZIP: each part is its own gzip stream), checked against
 // its hash_value (over the uncompressed plaintext) and written to w. Memory
-// stays constant whatever the size of the bill: a few buffers of 32 KiB.
+// stays constant whatever the size of the bill: a few buffers of 32 KiB and,
+// for gzip, one decompressor.
 //
 // Everything is checked before anything is sent: every entry's fields and
 // URL, every hash_type, and every encrypt_key is decrypted (a wrong key is
@@ -212,12 +213,12 @@ type encPart struct {
 // wrong bill (possibly unauthenticated bytes) and the caller MUST discard
 // it. DownloadEncryptedBillToFile does this for files.
 //
-// The options are those of DownloadBill: WithMaxSize caps the plaintext of
-// the whole bill, KeepCompressed writes each part's gzip stream as served
-// (the parts together are one valid multi-member gzip file; the hashes are
-// still checked over the decompressed content), WithProgress and
-// WithIdleTimeout apply to each part's download in turn (received and total
-// are that part's ciphertext bytes).
+// The options are those of DownloadBill: WithMaxSize caps what is written
+// to w over the whole bill (ErrTooLarge); KeepCompressed writes each part's
+// gzip stream as served (the parts together are one valid multi-member gzip
+// file; the hashes are still checked over the decompressed content);
+// WithProgress and WithIdleTimeout apply to each part's download in turn
+// (received and total are that part's ciphertext bytes).
 func (c *Client) DownloadEncryptedBill(ctx context.Context, list EncryptedBillList, w io.Writer, opts ...DownloadOption) (*EncryptedBillResult, error) {
 	parts, cfg, err := c.encryptedParts(list, opts)
 	if err != nil {

@@ -150,13 +150,15 @@ func (a *app) requestBill(c *cobra.Command, path string, query map[string]string
 // error, or the failure to write stdout (outErr). bar, when set, is finished
 // after the download.
 func (a *app) deliverBill(out string, bar *progressBar, toWriter func(io.Writer) error, toFile func(path string) error) (err, outErr error) {
-	defer func() {
+	finish := func() {
 		if bar != nil {
 			bar.finish()
 		}
-	}()
+	}
 	if !isStdout(out) {
-		return toFile(out), nil
+		err = toFile(out)
+		finish()
+		return err, nil
 	}
 	staged, err := os.CreateTemp("", "wxpay-bill-*")
 	if err != nil {
@@ -166,7 +168,9 @@ func (a *app) deliverBill(out string, bar *progressBar, toWriter func(io.Writer)
 		staged.Close()
 		os.Remove(staged.Name())
 	}()
-	if err := toWriter(staged); err != nil {
+	err = toWriter(staged)
+	finish()
+	if err != nil {
 		return err, nil
 	}
 	if _, err = staged.Seek(0, io.SeekStart); err == nil {
