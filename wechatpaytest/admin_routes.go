@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -69,25 +68,6 @@ type adminRecord struct {
 	Outcome       string              `json:"outcome"`
 }
 
-// signatureField finds the signature in an Authorization header.
-var signatureField = regexp.MustCompile(`signature="[^"]*"`)
-
-// maskHeader copies h with the secrets masked: the Authorization
-// signature (the rest of the header names the merchant, not a secret).
-func maskHeader(h http.Header) map[string][]string {
-	out := make(map[string][]string, len(h))
-	for k, vs := range h {
-		vs = append([]string(nil), vs...)
-		if http.CanonicalHeaderKey(k) == "Authorization" {
-			for i, v := range vs {
-				vs[i] = signatureField.ReplaceAllString(v, `signature="(masked)"`)
-			}
-		}
-		out[k] = vs
-	}
-	return out
-}
-
 func toAdminRecord(r RecordedRequest) adminRecord {
 	notes := r.Notes
 	if notes == nil {
@@ -96,7 +76,7 @@ func toAdminRecord(r RecordedRequest) adminRecord {
 	return adminRecord{
 		Seq: r.Seq, Time: r.Time, Method: r.Method, URI: r.URI, Pattern: r.Pattern, Status: r.Status,
 		DurationMS: ms(r.Duration), Authenticated: r.Authenticated, RequestID: r.RequestID,
-		Header: maskHeader(r.Header), Body: strings.ToValidUTF8(string(r.Body), string(utf8.RuneError)),
+		Header: r.MaskedHeader(), Body: strings.ToValidUTF8(string(r.Body), string(utf8.RuneError)),
 		BodySize: r.BodySize, Truncated: r.Truncated, Notes: notes, Outcome: r.Outcome,
 	}
 }

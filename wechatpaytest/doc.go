@@ -338,7 +338,11 @@
 //
 // Requests returns what the server received (method, raw URI, headers, a
 // body copy, the RequestID it answered with) for the last 1000 requests
-// (WithRecordLimit), refused ones included; ResetRequests clears them. Other
+// (WithRecordLimit, Limits.MaxRecordAge), refused ones included, each with
+// its Seq, the Pattern it matched, the Status and Duration of the answer
+// and any forced Outcome; RequestsAfter copies only the newer ones,
+// MaskedHeader hides the signatures, Changed and Revision tell a console
+// when to look again; ResetRequests clears them. Other
 // options: WithMchID, WithMerchantKey(key, serial), WithPlatformKey(key,
 // serial), WithAPIv3Key, WithNow (timestamp window, answer stamps, order
 // expiry), WithTLS, and WithAddr("127.0.0.1:8080") or WithListener to serve

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"time"
 
 	"github.com/chainpay-go/wechatpay/chain"
@@ -84,4 +87,37 @@ func ExampleServer_Advance() {
 	// Output:
 	// after 1h0m0s NOTPAY
 	// after 2h30m0s CLOSED
+}
+
+// Trigger runs a fixture of real API calls and delivers the event's
+// notification in the background, retrying on DeliverySchedule; Changed
+// tells when a delivery moved.
+func ExampleServer_Trigger() {
+	srv := wechatpaytest.NewServer()
+	defer srv.Close()
+	var calls atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+
+	res, err := srv.Trigger(context.Background(), "TRANSACTION.SUCCESS", wechatpaytest.TriggerOptions{URL: hook.URL})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	d := res.Delivery
+	for d.State == wechatpaytest.DeliveryPending {
+		ch := srv.Changed()
+		if d, _ = srv.Delivery(res.Delivery.ID); d.State == wechatpaytest.DeliveryPending {
+			<-ch
+		}
+	}
+	tx, _ := srv.Transaction(res.ObjectID)
+	fmt.Println(len(res.Calls), "steps; the order is", tx.TradeState)
+	fmt.Println(d.EventType, d.State, "at attempt", len(d.Attempts), "with", d.Attempts[0].Status, "; receiver calls:", calls.Load())
+	// Output:
+	// 3 steps; the order is SUCCESS
+	// TRANSACTION.SUCCESS delivered at attempt 1 with 204 ; receiver calls: 1
 }

@@ -1,6 +1,10 @@
 package wechatpaytest
 
-import "sort"
+import (
+	"net/http"
+	"regexp"
+	"sort"
+)
 
 // RequestsAfter returns copies of the records with a Seq above seq, oldest
 // first, at most limit of them (limit <= 0: all). Unlike Requests it copies
@@ -17,4 +21,33 @@ func (s *Server) RequestsAfter(seq uint64, limit int) []RecordedRequest {
 		buf = buf[:limit]
 	}
 	return copyRecords(buf)
+}
+
+// signatureField finds the signature in an Authorization header.
+var signatureField = regexp.MustCompile(`(signature=")[^"]*(")`)
+
+// secretHeaders are masked whole by MaskedHeader.
+var secretHeaders = map[string]bool{"Wechatpay-Signature": true, "Cookie": true, "Set-Cookie": true}
+
+// MaskedHeader returns a copy of the record's header fit to show: the
+// Authorization signature and the Wechatpay-Signature, Cookie and
+// Set-Cookie values are replaced by "***" (the rest of Authorization names
+// the merchant, its serial, the timestamp and the nonce: no secret).
+func (r *RecordedRequest) MaskedHeader() http.Header {
+	out := make(http.Header, len(r.Header))
+	for k, vs := range r.Header {
+		masked := make([]string, len(vs))
+		for i, v := range vs {
+			switch ck := http.CanonicalHeaderKey(k); {
+			case secretHeaders[ck]:
+				masked[i] = "***"
+			case ck == "Authorization":
+				masked[i] = signatureField.ReplaceAllString(v, `${1}***${2}`)
+			default:
+				masked[i] = v
+			}
+		}
+		out[k] = masked
+	}
+	return out
 }
