@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -154,32 +153,13 @@ func detail(w http.ResponseWriter, r *http.Request, src Source) {
 	writeJSON(w, http.StatusNotFound, map[string]string{"error": "console: no such record (the oldest are dropped first)"})
 }
 
-var signatureParam = regexp.MustCompile(`(signature=")[^"]*(")`)
-
-// secretHeaders are masked whole.
-var secretHeaders = map[string]bool{"Wechatpay-Signature": true, "Cookie": true, "Set-Cookie": true}
-
 // mask copies rec for display: the Authorization signature and other
-// secret headers are replaced by "***", and so are the body's personal and
-// encrypted members (maskBody).
+// secret headers are replaced by "***" (RecordedRequest.MaskedHeader, as
+// the admin API shows them), and so are the body's personal and encrypted
+// members (maskBody).
 func mask(rec wechatpaytest.RecordedRequest, seq uint64) Record {
-	h := make(map[string][]string, len(rec.Header))
-	for k, vs := range rec.Header {
-		out := make([]string, len(vs))
-		for i, v := range vs {
-			switch {
-			case secretHeaders[k]:
-				out[i] = "***"
-			case k == "Authorization":
-				out[i] = signatureParam.ReplaceAllString(v, `${1}***${2}`)
-			default:
-				out[i] = v
-			}
-		}
-		h[k] = out
-	}
 	out := summary(rec, seq)
-	out.Header, out.Body = h, maskBody(rec.Body, sensitiveFor(rec.Method, rec.URI))
+	out.Header, out.Body = rec.MaskedHeader(), maskBody(rec.Body, sensitiveFor(rec.Method, rec.URI))
 	return out
 }
 
