@@ -314,3 +314,21 @@ func TestParseAdvance(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseAdvance(f *testing.F) {
+	for _, s := range []string{"2h", "1d", "90m", "-1h", "3650d", "1.5h", "d", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseAdvance(s)
+		if err != nil {
+			if d != 0 || !isUsage(err) {
+				t.Fatalf("parseAdvance(%q) = %s, %v: want 0 and a usage error", s, d, err)
+			}
+			return
+		}
+		if d < 0 || d > 3650*24*time.Hour && strings.HasSuffix(s, "d") {
+			t.Fatalf("parseAdvance(%q) = %s", s, d)
+		}
+	})
+}

@@ -41,6 +41,18 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// serveConsole serves srv's console at /console/ of a test server, and
+// saves a screenshot of the page should the test fail.
+func serveConsole(t *testing.T, ctx context.Context, srv *wechatpaytest.Server) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/console/", console.Handler(srv, "/console/"))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	screenshotOnFailure(t, ctx)
+	return ts
+}
+
 // screenshotOnFailure saves the page when the test fails, to a path the
 // output names (WXPAY_SCREENSHOT_DIR, or the test's temporary folder).
 // Then it leaves the page, so that its live-update stream ends before the
@@ -95,11 +107,7 @@ func TestConsoleEscapesRequestValues(t *testing.T) {
 		t.Fatalf("the simulator did not record the payload: %+v", srv.Requests())
 	}
 
-	mux := http.NewServeMux()
-	mux.Handle("/console/", console.Handler(srv, "/console/"))
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	screenshotOnFailure(t, ctx)
+	ts := serveConsole(t, ctx, srv)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/console/"),

@@ -3,7 +3,6 @@ package browsertest
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
-	"github.com/chainpay-go/wechatpay/wechatpaytest/console"
 )
 
 // TestConsoleRuleFailsARefundLive sets an outcome rule in the console (the
@@ -23,11 +21,7 @@ func TestConsoleRuleFailsARefundLive(t *testing.T) {
 	ctx := browser(t)
 	srv := wechatpaytest.NewServer()
 	t.Cleanup(srv.Close)
-	mux := http.NewServeMux()
-	mux.Handle("/console/", console.Handler(srv, "/console/"))
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	screenshotOnFailure(t, ctx)
+	ts := serveConsole(t, ctx, srv)
 
 	err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/console/"), chromedp.WaitVisible(chromedp.CSS(`#rule-route`)))
 	if err != nil {

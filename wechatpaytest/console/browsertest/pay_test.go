@@ -12,7 +12,6 @@ import (
 
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
-	"github.com/chainpay-go/wechatpay/wechatpaytest/console"
 )
 
 func TestConsolePaysAnOrder(t *testing.T) {
@@ -35,11 +34,7 @@ func TestConsolePaysAnOrder(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/console/", console.Handler(srv, "/console/"))
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	screenshotOnFailure(t, ctx)
+	ts := serveConsole(t, ctx, srv)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/console/"),
