@@ -24,6 +24,7 @@ type Actor interface {
 	Config() wechatpay.Config
 	Client() *chain.Client
 	PayTransaction(outTradeNo string) (string, error)
+	Transaction(outTradeNo string) (wechatpaytest.Transaction, bool)
 	ConfirmTransferBill(outBillNo string) error
 	Deliver(url, eventType, id string, opts ...wechatpaytest.NotificationOption) (wechatpaytest.Delivery, error)
 	Deliveries() []wechatpaytest.Delivery
@@ -192,7 +193,8 @@ func closeAction(ctx context.Context, a Actor, in *actionInput) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]string{"out_trade_no": in.OutTradeNo, "trade_state": "CLOSED"}, nil
+	t, _ := a.Transaction(in.OutTradeNo)
+	return map[string]string{"out_trade_no": in.OutTradeNo, "trade_state": t.TradeState}, nil
 }
 
 // transferAction confirms a waiting transfer as its payee would, or

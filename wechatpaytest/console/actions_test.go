@@ -107,7 +107,7 @@ func TestActions(t *testing.T) {
 	})
 	t.Run("close", func(t *testing.T) {
 		order(t, "ORDER-CLOSE1")
-		if code, body := act(t, ts.URL, "close", `{"out_trade_no":"ORDER-CLOSE1"}`); code != 200 {
+		if code, body := act(t, ts.URL, "close", `{"out_trade_no":"ORDER-CLOSE1"}`); code != 200 || !strings.Contains(body, `"trade_state":"CLOSED"`) {
 			t.Fatalf("%d %s", code, body)
 		}
 		if got := state("ORDER-CLOSE1"); got != "CLOSED" {

@@ -162,16 +162,26 @@ func walk(t *testing.T, ts *httptest.Server, kept int, last uint64) {
 }
 
 // BenchmarkRequestsPage answers one page of 50 records from a log of 50
-// (the floor) and of 10,000 records, at the newest end and in the middle.
-// A page must cost the same whatever the log holds: compare allocs/op and
-// B/op across the sub-benchmarks; B/page is the answer's size.
+// (the floor) and of 10,000 records, at the newest end and in the middle,
+// and, as the peer it replaces, from 10,000 records read through
+// Requests() alone (a copy of the whole log per page). A page must cost
+// about the same whatever the log holds: compare allocs/op and B/op with
+// the floor; B/page is the answer's size.
 func BenchmarkRequestsPage(b *testing.B) {
 	for _, bc := range []struct {
 		records, offset int
-	}{{50, 0}, {10000, 0}, {10000, 5000}} {
-		b.Run(fmt.Sprintf("records=%d/offset=%d", bc.records, bc.offset), func(b *testing.B) {
-			srv := loadedServer(b, bc.records)
-			h := console.Handler(srv, "/console/")
+		copyAll         bool
+	}{{50, 0, false}, {10000, 0, false}, {10000, 5000, false}, {10000, 0, true}} {
+		name := fmt.Sprintf("records=%d/offset=%d", bc.records, bc.offset)
+		if bc.copyAll {
+			name += "/Requests-only"
+		}
+		b.Run(name, func(b *testing.B) {
+			var src console.Source = loadedServer(b, bc.records)
+			if bc.copyAll {
+				src = requestsOnly{src}
+			}
+			h := console.Handler(src, "/console/")
 			req := httptest.NewRequest("GET", fmt.Sprintf("http://127.0.0.1/console/api/requests?offset=%d&limit=50", bc.offset), nil)
 			size := 0
 			b.ReportAllocs()
@@ -187,3 +197,8 @@ func BenchmarkRequestsPage(b *testing.B) {
 		})
 	}
 }
+
+// requestsOnly hides every method of a Source but Requests.
+type requestsOnly struct{ src console.Source }
+
+func (r requestsOnly) Requests() []wechatpaytest.RecordedRequest { return r.src.Requests() }

@@ -1,9 +1,11 @@
 package console_test
 
 import (
+	"bufio"
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/chainpay-go/wechatpay/wechatpaytest"
 	"github.com/chainpay-go/wechatpay/wechatpaytest/console"
 )
 
@@ -163,4 +166,41 @@ func TestEventsBounded(t *testing.T) {
 			t.Errorf("after the others closed: status %d, want 200", got)
 		}
 	})
+}
+
+// TestEventsFollowTheSimulator reads the live stream of a real simulator:
+// a request to it is an event with a higher revision.
+func TestEventsFollowTheSimulator(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	ts := serve(t, srv)
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", ts.URL+"/console/api/events", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	events := bufio.NewScanner(res.Body)
+	next := func() uint64 {
+		t.Helper()
+		for events.Scan() {
+			if rev, ok := strings.CutPrefix(events.Text(), `data: {"revision":`); ok {
+				n, err := strconv.ParseUint(strings.TrimSuffix(rev, "}"), 10, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+		}
+		t.Fatalf("the stream ended: %v", events.Err())
+		return 0
+	}
+	first := next()
+	if _, err := srv.Client().Chain("v3/certificates").Get(t.Context(), nil); err != nil {
+		t.Logf("certificates: %v", err) // the record is what counts
+	}
+	if got := next(); got <= first {
+		t.Errorf("revision %d after a request, was %d", got, first)
+	}
 }

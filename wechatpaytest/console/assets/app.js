@@ -176,7 +176,12 @@
     const es = new EventSource(prefix + "api/events");
     es.addEventListener("change", refresh);
     es.addEventListener("open", () => { document.getElementById("live").textContent = "live"; });
-    es.addEventListener("error", () => { document.getElementById("live").textContent = "reconnecting…"; });
+    es.addEventListener("error", () => {
+      // The browser retries a dropped stream; a refused one (e.g. 503: too
+      // many console tabs) stays closed.
+      document.getElementById("live").textContent =
+        es.readyState === EventSource.CLOSED ? "not live: reload to retry" : "reconnecting…";
+    });
     // Leaving the page (or its entering the back-forward cache) frees the
     // server's stream slot at once.
     window.addEventListener("pagehide", () => es.close());
