@@ -224,6 +224,10 @@ func checkHTTPURL(flag, raw string) error {
 	return nil
 }
 
+// listenInterval is the shortest time between two reads of the
+// notifications by listen.
+const listenInterval = 200 * time.Millisecond
+
 // listenOptions are the flags of wxpay sandbox listen.
 type listenOptions struct {
 	adminOptions
@@ -292,7 +296,16 @@ func (a *app) runListen(c *cobra.Command, o *listenOptions) error {
 		fmt.Fprintln(a.stderr, "wxpay sandbox listen: forwarding stopped")
 	}()
 	fmt.Fprintf(a.stderr, "wxpay sandbox listen: every notification goes to %s; Ctrl-C stops\n", o.forwardTo)
+	pace := time.NewTicker(listenInterval)
+	defer pace.Stop()
 	for {
+		// Every request to the sandbox is a change: a busy sandbox is read
+		// at most once per listenInterval.
+		select {
+		case <-pace.C:
+		case <-ctx.Done():
+			return nil
+		}
 		if err := ac.do(ctx, "GET", "changes?wait=25s&since="+strconv.FormatUint(rev.Revision, 10), nil, &rev); err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -306,6 +319,7 @@ func (a *app) runListen(c *cobra.Command, o *listenOptions) error {
 			}
 			return err
 		}
+		now := make(map[string]int, len(list.Notifications)) // what the sandbox still holds: seen stays bounded
 		for _, d := range list.Notifications {
 			n, old := seen[d.ID]
 			if !old {
@@ -314,8 +328,9 @@ func (a *app) runListen(c *cobra.Command, o *listenOptions) error {
 			for i := n; i < len(d.Attempts); i++ {
 				printAttempt(a.stdout, d, i)
 			}
-			seen[d.ID] = len(d.Attempts)
+			now[d.ID] = len(d.Attempts)
 		}
+		seen = now
 	}
 }
 
