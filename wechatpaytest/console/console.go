@@ -64,7 +64,10 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // MaxPage is the largest page of records one call returns.
 const MaxPage = 200
 
-// Source is what the console reads: *wechatpaytest.Server satisfies it.
+// Source is what the console reads: *wechatpaytest.Server satisfies it,
+// and Changes and Actor too. A Source that also has RequestsAfter (as the
+// server has) is paged copying only the page; a Changes gets live updates;
+// an Actor gets the notifications, the state and the actions.
 type Source interface {
 	Requests() []wechatpaytest.RecordedRequest
 }
@@ -75,7 +78,7 @@ func Handler(src Source, prefix string) http.Handler {
 	mux := http.NewServeMux()
 	token := newToken()
 	actor, canAct := src.(Actor)
-	_, live := src.(Changes)
+	changes, live := src.(Changes)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = page.Execute(w, struct {
@@ -94,8 +97,8 @@ func Handler(src Source, prefix string) http.Handler {
 			serveAction(w, r, actor, token)
 		})
 	}
-	if ch, ok := src.(Changes); ok {
-		mux.Handle("GET /api/events", newStreamer(ch))
+	if live {
+		mux.Handle("GET /api/events", newStreamer(changes))
 	}
 	mux.Handle("GET /assets/", http.FileServerFS(assets))
 	mux.HandleFunc("GET /api/requests", func(w http.ResponseWriter, r *http.Request) {

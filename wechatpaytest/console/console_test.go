@@ -64,6 +64,19 @@ func TestPagesCarryCSPAndNoInlineScript(t *testing.T) {
 			t.Errorf("app.js uses innerHTML")
 		}
 	}
+	// A simulator's console has its notifications, state and actions too.
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	ts = serve(t, srv)
+	for _, path := range []string{"/console/api/notifications", "/console/api/state"} {
+		res, body := get(t, ts.URL+path)
+		if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") != console.ContentSecurityPolicy || !json.Valid(body) {
+			t.Errorf("%s: status %d, CSP %q, body %s", path, res.StatusCode, res.Header.Get("Content-Security-Policy"), body)
+		}
+	}
+	if _, body := get(t, ts.URL+"/console/"); !strings.Contains(string(body), `data-live="true"`) || !strings.Contains(string(body), `id="trigger-form"`) {
+		t.Errorf("a simulator's console page lacks live updates or actions:\n%s", body)
+	}
 }
 
 func TestRequestsPagedNewestFirst(t *testing.T) {
