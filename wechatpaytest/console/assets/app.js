@@ -28,7 +28,9 @@
       document.getElementById("detail-body").textContent = "";
       return;
     }
-    const lines = [rec.method + " " + rec.uri, ""];
+    const lines = [rec.method + " " + rec.uri,
+      "→ " + (rec.status || "no answer") + " in " + rec.duration_ms.toFixed(1) + " ms" +
+        (rec.outcome ? " (forced: " + rec.outcome + ")" : "") + (rec.authenticated ? "" : ", signature refused"), ""];
     for (const k of Object.keys(rec.header || {}).sort()) {
       for (const v of rec.header[k]) lines.push(k + ": " + v);
     }
