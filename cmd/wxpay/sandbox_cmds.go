@@ -57,18 +57,18 @@ user; REFUND.SUCCESS refunds the paid order --id (an out_trade_no), or first
 makes and pays one. An EVENT the sandbox has no fixture for is refused with
 the list of those it has.
 
-The notification goes to --url, else to the order's notify_url, else to the
-URL of a running 'wxpay sandbox listen'. trigger prints the calls made and
-waits up to --wait for the first delivery attempt, then prints its result.
-Exit status 1 when the attempt failed (the notification stays queued for
-its next attempt).` + adminHelp,
+While a 'wxpay sandbox listen' runs, the notification goes to its URL;
+otherwise to --url, the notify_url of what the fixture makes (one of the two
+is needed). trigger prints the calls made and waits up to --wait for the
+first delivery attempt, then prints its result. Exit status 1 when the
+attempt failed (the notification stays queued for its next attempt).` + adminHelp,
 		Example: `  wxpay sandbox trigger TRANSACTION.SUCCESS --url http://127.0.0.1:9000/notify
   wxpay sandbox trigger REFUND.SUCCESS --id 1217752501201407033233368018`,
 		Args: exactArgs(1, "EVENT"),
 		RunE: func(c *cobra.Command, args []string) error { return a.runTrigger(c, o, args[0]) },
 	}
 	o.register(c)
-	c.Flags().StringVar(&o.url, "url", "", "where the notification goes (default the object's notify_url, or the listen URL)")
+	c.Flags().StringVar(&o.url, "url", "", "the notify_url of what the fixture makes: where the notification goes unless a listen runs")
 	c.Flags().StringVar(&o.id, "id", "", "the object the fixture starts from, e.g. the out_trade_no to refund (default: a new one)")
 	c.Flags().Int64Var(&o.total, "total", 0, "the order's amount.total in fen (default the fixture's)")
 	c.Flags().DurationVar(&o.wait, "wait", 15*time.Second, "how long to wait for the first delivery attempt (0: do not wait)")
