@@ -124,6 +124,11 @@ func TestSandboxAdminCommands(t *testing.T) {
 		t.Errorf("resent %q, first sent %q", got[1], got[0])
 	}
 
+	// Without --url nor a listen, there is nowhere to send it.
+	if r := sb("trigger", "TRANSACTION.SUCCESS"); r.Code != exitError || !strings.Contains(r.Stderr, "no URL to notify") {
+		t.Errorf("trigger without a URL: exit %d, stderr %s", r.Code, r.Stderr)
+	}
+
 	// listen: every notification goes to --forward-to, and each attempt is printed.
 	fwd := newNotifyReceiver(t, parser)
 	ctx, cancel := context.WithCancel(context.Background())
