@@ -258,6 +258,7 @@
 //
 //	GET    records?after=SEQ&limit=N       {"records":[{seq,time,method,uri,pattern,status,duration_ms,authenticated,
 //	                                        request_id,header,body,body_size,truncated,notes,outcome}],"revision"}
+//	                                        (oldest first after SEQ; limit 100 by default, at most 1000)
 //	DELETE records
 //	GET    notifications                   {"notifications":[{id,event_type,object_id,url,state,created,next_attempt,
 //	                                        attempts:[{time,status,error,response,duration_ms,resend}]}]}
