@@ -24,7 +24,8 @@ func (s *Server) ClockOffset() time.Duration { return time.Duration(s.sb.offset.
 // are not paid close (trade_state CLOSED); a payscore order still CREATED
 // 30 days after it was made is EXPIRED; the trade bill of every business
 // day that ended appears (GET v3/bill/tradebill), made from that day's
-// paid transactions, unless SetBill gave one. Delivery retries keep to
+// paid transactions, unless SetBill gave one. (Combined orders close
+// past their time_expire too.) Delivery retries keep to
 // the real clock. A negative d is refused: business time never goes back.
 func (s *Server) Advance(d time.Duration) (time.Time, error) {
 	if d < 0 {
@@ -35,6 +36,7 @@ func (s *Server) Advance(d time.Duration) (time.Time, error) {
 	now := s.BusinessTime()
 	s.trades.book.expire(now)
 	s.partner.book.expire(now)
+	s.combine.expireAll(now)
 	s.dayBills(before, now)
 	s.touch()
 	return now, nil
@@ -57,6 +59,40 @@ func expireLocked(t *trade, now time.Time) bool {
 		return true
 	}
 	return false
+}
+
+// timeExpire reads an order's optional time_expire (RFC 3339).
+func timeExpire(f *fields) time.Time {
+	te := f.optStr("time_expire")
+	if te == "" || f.err != nil {
+		return time.Time{}
+	}
+	at, err := time.Parse(time.RFC3339, te)
+	if err != nil {
+		f.fail("time_expire", "格式应为rfc3339 (yyyy-MM-DDTHH:mm:ss+TIMEZONE)", te)
+	}
+	return at
+}
+
+// expire closes a NOTPAY combined order past its time_expire (every
+// sub-order) and reports whether it did. Called with the scenario's lock held.
+func (o *combineOrder) expire(now time.Time) bool {
+	if o.state() != "NOTPAY" || o.TimeExpire.IsZero() || !now.After(o.TimeExpire) {
+		return false
+	}
+	for i := range o.SubOrders {
+		o.SubOrders[i].TradeState = "CLOSED"
+	}
+	return true
+}
+
+// expireAll closes the combined orders past their time_expire.
+func (c *combineScenario) expireAll(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, o := range c.orders {
+		o.expire(now)
+	}
 }
 
 // errExpired: paying a transaction past its time_expire.

@@ -118,3 +118,23 @@ func TestAdvanceMakesDayBills(t *testing.T) {
 		t.Errorf("summary %q, want %q", lines[4], want)
 	}
 }
+
+func TestAdvanceClosesExpiredCombinedOrders(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	expire := e.srv.BusinessTime().Add(time.Hour).Format(time.RFC3339)
+	body := strings.Replace(combineBody(e.srv.MchID, "C-expire"), `"notify_url"`, `"time_expire":"`+expire+`","notify_url"`, 1)
+	if a := e.do("POST", combinePath+"/jsapi", body); a.Status != 200 {
+		t.Fatalf("create: %d %s", a.Status, a.Body)
+	}
+	if _, err := e.srv.Advance(2 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	a := e.do("GET", combinePath+"/out-trade-no/C-expire", "")
+	if got := a.get("sub_orders.0.trade_state") + " " + a.get("sub_orders.1.trade_state"); got != "CLOSED CLOSED" {
+		t.Errorf("sub-orders after time_expire: %s (%s)", got, a.Body)
+	}
+	if err := e.srv.PayCombineOrder("C-expire"); err == nil {
+		t.Errorf("paying an expired combined order: no error")
+	}
+}

@@ -203,7 +203,9 @@
 //	MagicTotalPayError         4002  the payment is created, but paying it fails: trade_state PAYERROR
 //	MagicTotalRefundNotEnough  4031  a refund with this amount.total is refused 403 NOT_ENOUGH
 //
-// The header wins over the rules, the rules over the magic values.
+// The header wins over the rules, the rules over the magic values. From
+// the wxpay CLI the header is an item: wxpay post v3/refund/domestic/refunds
+// … 'Wechatpay-Sandbox-Outcome:code=NOT_ENOUGH'.
 //
 // # Business time
 //
@@ -256,6 +258,7 @@
 //
 //	GET    records?after=SEQ&limit=N       {"records":[{seq,time,method,uri,pattern,status,duration_ms,authenticated,
 //	                                        request_id,header,body,body_size,truncated,notes,outcome}],"revision"}
+//	                                        (oldest first after SEQ; limit 100 by default, at most 1000)
 //	DELETE records
 //	GET    notifications                   {"notifications":[{id,event_type,object_id,url,state,created,next_attempt,
 //	                                        attempts:[{time,status,error,response,duration_ms,resend}]}]}

@@ -15,6 +15,9 @@ package wechatpaytest
 //			return
 //		}
 //	}
+//
+// Do not wait on it inside a testing/synctest bubble while the server runs
+// outside it: the channel would belong to the bubble.
 func (s *Server) Changed() <-chan struct{} {
 	s.chmu.Lock()
 	defer s.chmu.Unlock()

@@ -3,6 +3,7 @@ package wechatpaytest
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 )
 
@@ -21,6 +22,27 @@ func (s *Server) RequestsAfter(seq uint64, limit int) []RecordedRequest {
 		buf = buf[:limit]
 	}
 	return copyRecords(buf)
+}
+
+// RecentRequests returns one page of the records, newest first: past the
+// offset newest ones, at most limit (limit <= 0: all the rest), and how
+// many records there are. It copies only the page, so a console can page
+// through 10,000 records cheaply.
+func (s *Server) RecentRequests(offset, limit int) (page []RecordedRequest, total int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.records.expire(s.now())
+	buf := s.records.buf
+	total = len(buf)
+	offset = max(0, min(offset, total))
+	end := total - offset // the page is buf[start:end], reversed
+	start := 0
+	if limit > 0 && end-limit > 0 {
+		start = end - limit
+	}
+	page = copyRecords(buf[start:end])
+	slices.Reverse(page)
+	return page, total
 }
 
 // signatureField finds the signature in an Authorization header.

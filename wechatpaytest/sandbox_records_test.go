@@ -57,3 +57,36 @@ func TestRecordsBoundedByAge(t *testing.T) {
 		t.Errorf("after an hour: %d records (%+v), want only the second", len(recs), recs)
 	}
 }
+
+func TestRecentRequests(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	for range 5 {
+		e.do("GET", queryTarget, "")
+	}
+	seqs := func(recs []wechatpaytest.RecordedRequest) []uint64 {
+		out := []uint64{}
+		for _, r := range recs {
+			out = append(out, r.Seq)
+		}
+		return out
+	}
+	tests := []struct {
+		offset, limit int
+		want          []uint64
+	}{
+		{0, 2, []uint64{5, 4}},
+		{2, 2, []uint64{3, 2}},
+		{4, 2, []uint64{1}},
+		{5, 2, []uint64{}},
+		{9, 2, []uint64{}},
+		{-1, 0, []uint64{5, 4, 3, 2, 1}},
+		{1, 0, []uint64{4, 3, 2, 1}},
+	}
+	for _, tt := range tests {
+		page, total := e.srv.RecentRequests(tt.offset, tt.limit)
+		if diff := cmp.Diff(tt.want, seqs(page)); diff != "" || total != 5 {
+			t.Errorf("RecentRequests(%d, %d): total %d, seqs (-want +got):\n%s", tt.offset, tt.limit, total, diff)
+		}
+	}
+}

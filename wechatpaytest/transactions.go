@@ -273,13 +273,7 @@ func orderFields(f *fields, kind, payerField string) (t Transaction, currency st
 		f.str("scene_info.h5_info.type")
 	}
 	t.Attach = f.optStr("attach")
-	if te := f.optStr("time_expire"); te != "" && f.err == nil {
-		at, err := time.Parse(time.RFC3339, te)
-		if err != nil {
-			f.fail("time_expire", "格式应为rfc3339 (yyyy-MM-DDTHH:mm:ss+TIMEZONE)", te)
-		}
-		t.TimeExpire = at
-	}
+	t.TimeExpire = timeExpire(f) // clock.go
 	t.TradeType = tradeTypes[kind]
 	return t, currency
 }

@@ -115,6 +115,7 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	fmt.Fprintf(w, "wxpay sandbox: WeChat Pay gateway simulator listening on %s (merchant %s, %s); Ctrl-C stops it\n", base, id.mchID, mode)
 	fmt.Fprintf(w, "\nPoint a client at it:\n\n  set -a; . %s; set +a\n\nthen try the seed call:\n\n  %s\n\n", shellQuote(envPath), seedCall)
 	fmt.Fprintf(w, "Every catalogued v3 operation answers. Act as the user, or send a notification, with:\n\n%s\n", controlHelp)
+	fmt.Fprintf(w, "Force one answer with a header item, e.g.  '%s:code=NOT_ENOUGH'  (go doc wechatpaytest.OutcomeHeader).\n", wechatpaytest.OutcomeHeader)
 	fmt.Fprintf(w, "The admin JSON API (records, notifications, outcome rules, clock, reset, faults, trigger) is at %s\n", srv.AdminURL())
 	if tok := srv.AdminToken(); tok != "" {
 		fmt.Fprintf(w, "It is not on loopback, so it needs the header  Authorization: Bearer %s  (%s in %s)\n", tok, envSandboxToken, sandboxEnv)
