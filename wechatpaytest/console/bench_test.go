@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -79,44 +78,6 @@ func TestConsolePagesTheServersLog(t *testing.T) {
 	t.Cleanup(srv.Close)
 	load(t, srv, sent)
 	walk(t, serve(t, srv), kept, sent)
-}
-
-// TestConsolePages10000Records walks 10,000 records of a Source numbered
-// like the simulator's, which the console pages by Seq.
-func TestConsolePages10000Records(t *testing.T) {
-	t.Parallel()
-	const n = 10000
-	src := make(seqRecords, n)
-	for i := range src {
-		src[i] = wechatpaytest.RecordedRequest{Seq: uint64(i + 1), Method: "GET", URI: fmt.Sprintf("/v3/x/%d", i+1), Status: 401,
-			Header: http.Header{"Accept": {"application/json"}}}
-	}
-	walk(t, serve(t, src), n, n)
-}
-
-// seqRecords is a Source with Seq numbers and RequestsAfter, like the
-// simulator.
-type seqRecords []wechatpaytest.RecordedRequest
-
-func (r seqRecords) Requests() []wechatpaytest.RecordedRequest { return slices.Clone(r) }
-
-func (r seqRecords) RequestsAfter(seq uint64, limit int) []wechatpaytest.RecordedRequest {
-	i, _ := slices.BinarySearchFunc(r, seq+1, func(rec wechatpaytest.RecordedRequest, s uint64) int { return cmpUint(rec.Seq, s) })
-	out := r[i:]
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return slices.Clone(out)
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // walk pages the whole log at ts (kept records, the newest numbered last),

@@ -65,9 +65,10 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 const MaxPage = 200
 
 // Source is what the console reads: *wechatpaytest.Server satisfies it,
-// and Changes and Actor too. A Source that also has RequestsAfter (as the
-// server has) is paged copying only the page; a Changes gets live updates;
-// an Actor gets the notifications, the state and the actions.
+// and Changes and Actor too. A Source that also has RecentRequests and
+// RequestsAfter (as the server has) is paged copying only the page; a
+// Changes gets live updates; an Actor gets the notifications, the state
+// and the actions.
 type Source interface {
 	Requests() []wechatpaytest.RecordedRequest
 }

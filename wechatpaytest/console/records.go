@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -37,7 +36,8 @@ type Page struct {
 }
 
 // pager is the fast path of a Source: one page, newest first, copying only
-// the page (*wechatpaytest.Server has it).
+// the page (*wechatpaytest.Server has it). Without it the console pages a
+// copy of Requests().
 type pager interface {
 	RecentRequests(offset, limit int) ([]wechatpaytest.RecordedRequest, int)
 }
@@ -52,9 +52,6 @@ func recent(src Source, offset, limit int) ([]wechatpaytest.RecordedRequest, int
 	if p, ok := src.(pager); ok {
 		return p.RecentRequests(offset, limit)
 	}
-	if s, ok := src.(seeker); ok {
-		return recentBySeq(s, offset, limit)
-	}
 	all := src.Requests()
 	offset = max(0, min(offset, len(all)))
 	var out []wechatpaytest.RecordedRequest
@@ -62,51 +59,6 @@ func recent(src Source, offset, limit int) ([]wechatpaytest.RecordedRequest, int
 		out = append(out, all[i])
 	}
 	return out, len(all)
-}
-
-// recentBySeq pages a seeker, copying only the page and O(log n) single
-// records: its records are numbered without gaps (the oldest are dropped
-// first), so the Seq of the oldest and the newest give the count.
-func recentBySeq(s seeker, offset, limit int) ([]wechatpaytest.RecordedRequest, int) {
-	first, last, ok := seqWindow(s)
-	if !ok {
-		return nil, 0
-	}
-	total := int(last - first + 1)
-	if offset >= total {
-		return nil, total
-	}
-	to := last - uint64(offset)
-	from := first
-	if n := uint64(limit); to-first+1 > n {
-		from = to - n + 1
-	}
-	recs := s.RequestsAfter(from-1, int(to-from+1))
-	slices.Reverse(recs)
-	return recs, total
-}
-
-// seqWindow finds the Seq of the oldest and the newest record of s: one
-// probe for the oldest, then a galloping and a binary search for the
-// newest, each probe copying at most one record.
-func seqWindow(s seeker) (first, last uint64, ok bool) {
-	oldest := s.RequestsAfter(0, 1)
-	if len(oldest) == 0 {
-		return 0, 0, false
-	}
-	held := func(seq uint64) bool { return len(s.RequestsAfter(seq-1, 1)) > 0 }
-	lo, step := oldest[0].Seq, uint64(1)
-	for held(lo + step) {
-		lo, step = lo+step, step*2
-	}
-	for hi := lo + step; hi-lo > 1; {
-		if mid := lo + (hi-lo)/2; held(mid) {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return oldest[0].Seq, lo, true
 }
 
 // seqOf is rec's Seq; a Source without Seq numbers counts from its oldest.
