@@ -143,8 +143,14 @@ func serveAction(w http.ResponseWriter, r *http.Request, a Actor, token string) 
 		return
 	}
 	var in actionInput
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody)).Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "console: the action's body must be a JSON object (at most 16 KiB)"})
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		msg := "console: the action's body must be a JSON object of at most 16 KiB"
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			msg = "console: the action's body has an unknown member " + name
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": msg})
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)

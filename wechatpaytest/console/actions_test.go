@@ -245,6 +245,7 @@ func TestActionsRefuseBadInput(t *testing.T) {
 	}{
 		{"pay", `{}`, 400},
 		{"pay", `not json`, 400},
+		{"pay", `{"out_trade_n":"X"}`, 400},
 		{"pay", `{"out_trade_no":"` + strings.Repeat("x", 20<<10) + `"}`, 400},
 		{"transfer", `{"out_bill_no":"T","decision":"maybe"}`, 400},
 		{"refund", `{"out_refund_no":"R","result":"LOST"}`, 400},
@@ -260,5 +261,8 @@ func TestActionsRefuseBadInput(t *testing.T) {
 		if code, body := act(t, ts.URL, tt.name, tt.body); code != tt.want {
 			t.Errorf("%s %.40s: %d %s, want %d", tt.name, tt.body, code, body, tt.want)
 		}
+	}
+	if _, body := act(t, ts.URL, "pay", `{"out_trade_n":"X"}`); !strings.Contains(body, `unknown member \"out_trade_n\"`) {
+		t.Errorf("a misspelt member is not named: %s", body)
 	}
 }
