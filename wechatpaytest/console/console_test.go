@@ -162,22 +162,38 @@ func TestActionsRefuseCrossSite(t *testing.T) {
 		{"cross-site fetch", map[string]string{"Sec-Fetch-Site": "cross-site"}},
 		{"other origin", map[string]string{"Origin": "https://evil.example"}},
 	}
-	for _, tt := range tests {
-		req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/pay", strings.NewReader(`{"out_trade_no":"X"}`))
-		for k, v := range tt.header {
-			req.Header.Set(k, v)
+	token := pageToken(t, ts.URL)
+	// Every action, with a body it would run (nothing may change).
+	actions := map[string]string{
+		"pay": `{"out_trade_no":"1217752501201407033233368018"}`, "close": `{"out_trade_no":"1217752501201407033233368018"}`,
+		"transfer": `{"out_bill_no":"X","decision":"confirm"}`, "refund": `{"out_refund_no":"X","result":"ABNORMAL"}`,
+		"trigger": `{"event_type":"TRANSACTION.SUCCESS","url":"http://127.0.0.1:1/"}`, "resend": `{"id":"X"}`,
+		"clock": `{"duration":"2h"}`, "reset": `{}`, "fault": `{"status":500}`, "rule": `{"code":"NOT_ENOUGH"}`,
+	}
+	for name, body := range actions {
+		for _, tt := range tests {
+			req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/"+name, strings.NewReader(body))
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			if tt.name != "no token" && tt.name != "wrong token" {
+				req.Header.Set(console.TokenHeader, token)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s, %s: status %d, want 403", name, tt.name, res.StatusCode)
+			}
 		}
-		if tt.name != "no token" && tt.name != "wrong token" {
-			req.Header.Set(console.TokenHeader, pageToken(t, ts.URL))
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("%s: status %d, want 403", tt.name, res.StatusCode)
-		}
+	}
+	if diff := cmp.Diff([]any{0, 0, time.Duration(0), 0, 0}, []any{len(srv.Deliveries()), srv.PendingFaults(), srv.ClockOffset(), len(srv.OutcomeRules()), len(srv.Requests())}); diff != "" {
+		t.Errorf("refused actions changed the simulator: deliveries, faults, clock, rules, records (-want +got):\n%s", diff)
+	}
+	if tr, _ := srv.Transaction("1217752501201407033233368018"); tr.TradeState != "SUCCESS" {
+		t.Errorf("the demo order is %s after refused actions", tr.TradeState)
 	}
 	// With the page's token, same origin: the action runs (and fails on
 	// the unknown order, which is the simulator's answer, not a refusal).
