@@ -110,13 +110,12 @@ func defaultNotifyClient() *http.Client {
 // Deliver makes the notification of eventType about the object id (as
 // EventNotification does, to url or the object's notify_url; to the
 // forward URL instead while SetForwardURL is set) and delivers it in the
-// background: at once, then, while the receiver does not answer 200 or
-// 204 (what the gateway takes for success; any other status, 202
-// included, is a failure), on
-// DeliverySchedule. Every attempt is recorded (Deliveries) and signed
-// afresh on the real clock, unless opts make a deliberately broken
-// notification, which is sent as built each time. Deliver returns once the
-// delivery is queued.
+// background: at once, then on DeliverySchedule while the receiver does
+// not answer 200 or 204 (what the gateway takes for success; any other
+// status, 202 included, is a failure). Every attempt is recorded
+// (Deliveries) and signed afresh on the real clock, unless opts make a
+// deliberately broken notification, which is sent as built each time.
+// Deliver returns once the delivery is queued.
 func (s *Server) Deliver(url, eventType, id string, opts ...NotificationOption) (Delivery, error) {
 	if fwd := s.ForwardURL(); fwd != "" {
 		url = fwd
@@ -271,7 +270,7 @@ func (s *Server) attempt(e *deliveryEntry) {
 	m := e.message()
 	s.sb.mu.Unlock()
 
-	a := s.post(context.Background(), m)
+	a := s.post(s.sb.stop, m)
 
 	s.sb.mu.Lock()
 	e.tries++
