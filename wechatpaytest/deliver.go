@@ -36,7 +36,7 @@ func DeliverySchedule() []time.Duration { return append([]time.Duration(nil), de
 // Delivery states.
 const (
 	DeliveryPending   = "pending"   // an attempt is due
-	DeliveryDelivered = "delivered" // the receiver answered 2xx
+	DeliveryDelivered = "delivered" // the receiver answered 200 or 204
 	DeliveryFailed    = "failed"    // every attempt of the schedule failed
 )
 
@@ -110,11 +110,12 @@ func defaultNotifyClient() *http.Client {
 // Deliver makes the notification of eventType about the object id (as
 // EventNotification does, to url or the object's notify_url; to the
 // forward URL instead while SetForwardURL is set) and delivers it in the
-// background: at once, then, while the receiver does not answer 2xx, on
-// DeliverySchedule. Every attempt is recorded (Deliveries) and signed
-// afresh on the real clock, unless opts make a deliberately broken
-// notification, which is sent as built each time. Deliver returns once the
-// delivery is queued.
+// background: at once, then on DeliverySchedule while the receiver does
+// not answer 200 or 204 (what the gateway takes for success; any other
+// status, 202 included, is a failure). Every attempt is recorded
+// (Deliveries) and signed afresh on the real clock, unless opts make a
+// deliberately broken notification, which is sent as built each time.
+// Deliver returns once the delivery is queued.
 func (s *Server) Deliver(url, eventType, id string, opts ...NotificationOption) (Delivery, error) {
 	if fwd := s.ForwardURL(); fwd != "" {
 		url = fwd
@@ -269,7 +270,7 @@ func (s *Server) attempt(e *deliveryEntry) {
 	m := e.message()
 	s.sb.mu.Unlock()
 
-	a := s.post(context.Background(), m)
+	a := s.post(s.sb.stop, m)
 
 	s.sb.mu.Lock()
 	e.tries++
@@ -353,8 +354,8 @@ func (s *Server) post(ctx context.Context, m message) (a DeliveryAttempt) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	a.Status = resp.StatusCode
 	a.Response = strings.ToValidUTF8(string(b), string(utf8.RuneError))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		a.Error = "the receiver answered " + strconv.Itoa(resp.StatusCode) + " (want 2xx)"
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+		a.Error = "the receiver answered " + strconv.Itoa(resp.StatusCode) + " (the gateway takes only 200 or 204 for success)"
 	}
 	return a
 }

@@ -280,3 +280,28 @@ func TestCloseWithPendingDelivery(t *testing.T) {
 		t.Errorf("Deliver after Close: no error")
 	}
 }
+
+// TestDeliverySuccessIs200Or204: as the gateway, only 200 and 204 count.
+func TestDeliverySuccessIs200Or204(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status int
+		state  string
+	}{{200, wechatpaytest.DeliveryDelivered}, {204, wechatpaytest.DeliveryDelivered}, {202, wechatpaytest.DeliveryPending}, {201, wechatpaytest.DeliveryPending}, {302, wechatpaytest.DeliveryPending}} {
+		hc := &http.Client{Transport: handlerTransport{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tt.status) })}}
+		srv := wechatpaytest.NewServer(wechatpaytest.WithNotificationClient(hc))
+		srv.PutTransaction(wechatpaytest.Transaction{OutTradeNo: "T-status", AppID: wechatpaytest.DemoAppID, TradeType: "NATIVE", TradeState: "SUCCESS", Total: 1})
+		synctest.Test(t, func(t *testing.T) {
+			d, err := srv.Deliver("https://receiver.example/", "TRANSACTION.SUCCESS", "T-status")
+			if err != nil {
+				t.Fatal(err)
+			}
+			synctest.Wait()
+			got, _ := srv.Delivery(d.ID)
+			if got.State != tt.state || got.Attempts[0].Status != tt.status || (got.Attempts[0].Error == "") != (tt.state == wechatpaytest.DeliveryDelivered) {
+				t.Errorf("receiver %d: %s, attempt %+v; want %s", tt.status, got.State, got.Attempts[0], tt.state)
+			}
+		})
+		srv.Close()
+	}
+}

@@ -240,7 +240,8 @@
 // Deliver sends an event's notification the way the gateway does: in the
 // background, at once, then again on DeliverySchedule (15 s, 15 s, 30 s,
 // 3 min, … 6 h: 16 attempts over about 21 hours) until the receiver
-// answers 2xx, each attempt signed afresh on the real clock and recorded
+// answers 200 or 204 (as the gateway, it takes no other status for
+// success), each attempt signed afresh on the real clock and recorded
 // with its time, status, error, the start of the answer and its duration
 // (Deliveries, Delivery; Resend posts one again now). SetForwardURL sends
 // every delivery to one URL instead of the notify_url (what `wxpay sandbox

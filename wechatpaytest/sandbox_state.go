@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 )
@@ -17,4 +18,7 @@ type sandboxState struct {
 	deliveryByID map[string]*deliveryEntry
 	forward      string // SetForwardURL
 	closed       bool   // Close: no more attempts
+	// stop ends the attempts in flight at Close (cancelled by closeAttempts).
+	stop          context.Context
+	closeAttempts context.CancelFunc
 }

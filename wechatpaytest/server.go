@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
@@ -119,6 +120,7 @@ func newServer(opts ...Option) (*Server, error) {
 	}
 	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, control: o.control, limits: o.limits.withDefaults(), closing: make(chan struct{})}
 	s.notifyClient = o.notifyClient
+	s.sb.stop, s.sb.closeAttempts = context.WithCancel(context.Background())
 	if s.notifyClient == nil {
 		s.notifyClient = defaultNotifyClient()
 	}
@@ -277,6 +279,7 @@ func (s *Server) Close() {
 	s.sb.mu.Lock()
 	s.sb.closed = true // pending attempts do nothing when their timers fire
 	s.sb.mu.Unlock()
+	s.sb.closeAttempts() // and those in flight end
 	s.ts.Close()
 }
 
