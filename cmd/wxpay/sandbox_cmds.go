@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -175,8 +176,11 @@ func (ac *adminClient) waitAttempt(ctx context.Context, id string, n int) (admin
 	}
 }
 
-// delivered reports that an attempt got a 2xx answer.
-func delivered(at adminAttempt) bool { return at.Error == "" && at.Status/100 == 2 }
+// delivered reports that an attempt succeeded: 200 or 204, as at the
+// gateway (and the sandbox).
+func delivered(at adminAttempt) bool {
+	return at.Error == "" && (at.Status == http.StatusOK || at.Status == http.StatusNoContent)
+}
 
 // printAttempt prints attempt i of d on one line.
 func printAttempt(w io.Writer, d adminDelivery, i int) {
@@ -342,7 +346,7 @@ func (a *app) resendCommand() *cobra.Command {
 		Long: `resend makes one more delivery attempt of notification ID now (the id that
 trigger and listen print), to its URL or the listen URL, records it with
 the others and prints its result. Exit status 1 when the receiver did not
-answer 2xx.` + adminHelp,
+answer 200 or 204 (what the gateway takes for success).` + adminHelp,
 		Example: `  wxpay sandbox resend EV-2026120305500001`,
 		Args:    exactArgs(1, "ID"),
 		RunE: func(c *cobra.Command, args []string) error {
