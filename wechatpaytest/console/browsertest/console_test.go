@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -39,6 +40,22 @@ func browser(t *testing.T) context.Context {
 	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(cancel3)
 	return ctx
+}
+
+// receiver is a notify_url: each notification it gets comes out of got as
+// "SIGNATURE BODY" (its Wechatpay-Signature header, then the raw body).
+func receiver(t *testing.T) (url string, got <-chan string) {
+	ch := make(chan string, 8)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		select {
+		case ch <- r.Header.Get("Wechatpay-Signature") + " " + string(b):
+		default:
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL, ch
 }
 
 // serveConsole serves srv's console at /console/ of a test server, and

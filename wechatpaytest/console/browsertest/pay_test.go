@@ -1,9 +1,6 @@
 package browsertest
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,19 +15,10 @@ func TestConsolePaysAnOrder(t *testing.T) {
 	ctx := browser(t)
 	srv := wechatpaytest.NewServer()
 	t.Cleanup(srv.Close)
-	got := make(chan string, 1)
-	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		select {
-		case got <- r.Header.Get("Wechatpay-Signature") + " " + string(b):
-		default:
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(receiver.Close)
+	receiverURL, got := receiver(t)
 	if _, err := srv.Client().Chain("v3/pay/transactions/native").Post(ctx, chain.O{"json": chain.O{
 		"appid": "wxd678efh567hg6787", "mchid": srv.Config().MchID, "description": "console pay",
-		"out_trade_no": "CONSOLE1", "notify_url": receiver.URL + "/notify", "amount": chain.O{"total": 1},
+		"out_trade_no": "CONSOLE1", "notify_url": receiverURL + "/notify", "amount": chain.O{"total": 1},
 	}}); err != nil {
 		t.Fatal(err)
 	}
