@@ -43,7 +43,11 @@ func toAdminFault(f Fault) adminFault {
 	a := adminFault{Route: f.Route, Times: f.Times, Status: f.Status, Drop: f.Drop, Cut: f.Cut, Tamper: f.Tamper,
 		StaleTimestamp: f.StaleTimestamp, UnknownSerial: f.UnknownSerial, Unsigned: f.Unsigned, ProbeSignature: f.ProbeSignature}
 	if f.Body != nil {
-		a.Body, _ = encodeBody(f.Body)
+		b, err := encodeBody(f.Body)
+		if err != nil || !json.Valid(b) { // a text body: shown as a JSON string
+			b, _ = json.Marshal(string(b))
+		}
+		a.Body = b
 	}
 	if f.RetryAfter > 0 {
 		a.RetryAfter = f.RetryAfter.String()
@@ -53,6 +57,9 @@ func toAdminFault(f Fault) adminFault {
 	}
 	return a
 }
+
+// maxAdminFaults bounds the faults the admin API injects.
+const maxAdminFaults = 1000
 
 // maxAdminDelay bounds a Delay set through the admin API.
 const maxAdminDelay = 10 * time.Minute
@@ -100,6 +107,9 @@ func (s *Server) adminInject(r *http.Request) (int, any, error) {
 	}
 	if f.Status == 0 && f.Delay == 0 && !f.Drop && !f.Cut && !f.Tamper && !f.StaleTimestamp && !f.UnknownSerial && !f.Unsigned && !f.ProbeSignature {
 		return 0, nil, adminErrorf(http.StatusBadRequest, "body: the fault does nothing (set status, delay, drop, cut, tamper, stale_timestamp, unknown_serial, unsigned or probe_signature)")
+	}
+	if s.PendingFaults() >= maxAdminFaults {
+		return 0, nil, adminErrorf(http.StatusBadRequest, "%d faults already; DELETE faults first", maxAdminFaults)
 	}
 	s.Inject(f)
 	return http.StatusCreated, toAdminFault(f), nil

@@ -223,6 +223,11 @@ func TestAdminAPI(t *testing.T) {
 		t.Errorf("faults (-want +got):\n%s", diff)
 	}
 	call("DELETE", "faults", "", 204)
+	srv.Inject(wechatpaytest.Fault{Route: "/v3/nowhere", Status: 500, Body: "plain text"}) // not JSON: listed as a string
+	if b := call("GET", "faults", "", 200).Get("faults.0.body").String(); b != "plain text" {
+		t.Errorf("a text fault body listed as %q", b)
+	}
+	call("DELETE", "faults", "", 204)
 
 	// Clock.
 	clock := call("POST", "clock/advance", `{"duration":"2h"}`, 200)

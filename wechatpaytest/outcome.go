@@ -176,10 +176,14 @@ type ruleEntry struct {
 	method, path string
 }
 
+// MaxOutcomeRules bounds how many outcome rules a server holds at once.
+const MaxOutcomeRules = 1000
+
 // AddOutcomeRule makes the next Times calls matching r.Route answer
 // r.Outcome, after authentication and validation, signed. An
 // OutcomeHeader on a request takes precedence; rules are used in the
-// order they were added. It returns the rule with its ID and Left.
+// order they were added. It returns the rule with its ID and Left, or an
+// error naming what is wrong (or that MaxOutcomeRules are held already).
 func (s *Server) AddOutcomeRule(r OutcomeRule) (OutcomeRule, error) {
 	o, err := r.Outcome.normalize()
 	if err != nil {
@@ -196,6 +200,10 @@ func (s *Server) AddOutcomeRule(r OutcomeRule) (OutcomeRule, error) {
 	e := &ruleEntry{rule: r}
 	e.method, e.path = splitRoute(r.Route)
 	s.sb.mu.Lock()
+	if len(s.sb.rules) >= MaxOutcomeRules {
+		s.sb.mu.Unlock()
+		return OutcomeRule{}, fmt.Errorf("wechatpaytest: outcome: %d rules already (MaxOutcomeRules); remove some first", MaxOutcomeRules)
+	}
 	s.sb.ruleSeq++
 	e.rule.ID = "rule_" + strconv.Itoa(s.sb.ruleSeq)
 	s.sb.rules = append(s.sb.rules, e)

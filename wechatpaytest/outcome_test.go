@@ -159,6 +159,20 @@ func TestOutcomeRuleRefused(t *testing.T) {
 	}
 }
 
+func TestOutcomeRulesBounded(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer(wechatpaytest.WithoutFixtures())
+	defer srv.Close()
+	for i := range wechatpaytest.MaxOutcomeRules {
+		if _, err := srv.AddOutcomeRule(wechatpaytest.OutcomeRule{Route: "/nowhere", Outcome: wechatpaytest.Outcome{Status: 500}}); err != nil {
+			t.Fatalf("rule %d: %v", i, err)
+		}
+	}
+	if _, err := srv.AddOutcomeRule(wechatpaytest.OutcomeRule{Outcome: wechatpaytest.Outcome{Status: 500}}); err == nil {
+		t.Errorf("rule past MaxOutcomeRules: no error")
+	}
+}
+
 func TestMagicValues(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
