@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -46,6 +47,9 @@ type Actor interface {
 // MaxDeliveries is how many notifications (newest first) api/notifications
 // lists; the server keeps its own bounded list.
 const MaxDeliveries = 200
+
+// MaxFaults bounds the faults the console injects (as the admin API does).
+const MaxFaults = 1000
 
 // TokenHeader carries the console's action token: the page reads it from
 // its own markup, so a cross-site page cannot send it.
@@ -300,6 +304,9 @@ func faultAction(_ context.Context, a Actor, in *actionInput) (any, error) {
 	}
 	if f == (wechatpaytest.Fault{Route: f.Route, Times: f.Times}) {
 		return nil, errInput("say what the fault does: status, delay, drop, cut, tamper, stale_timestamp or unsigned")
+	}
+	if a.PendingFaults() >= MaxFaults {
+		return nil, errInput(fmt.Sprintf("%d faults are pending already: clear them first", MaxFaults))
 	}
 	a.Inject(f)
 	return map[string]int{"pending": a.PendingFaults()}, nil

@@ -262,6 +262,12 @@ func TestActionsRefuseBadInput(t *testing.T) {
 			t.Errorf("%s %.40s: %d %s, want %d", tt.name, tt.body, code, body, tt.want)
 		}
 	}
+	for range console.MaxFaults - srv.PendingFaults() {
+		srv.Inject(wechatpaytest.Fault{Route: "GET /nowhere", Status: 500})
+	}
+	if code, body := act(t, ts.URL, "fault", `{"status":500}`); code != http.StatusBadRequest || srv.PendingFaults() != console.MaxFaults {
+		t.Errorf("fault number %d: %d %s, %d pending", console.MaxFaults+1, code, body, srv.PendingFaults())
+	}
 	if _, body := act(t, ts.URL, "pay", `{"out_trade_n":"X"}`); !strings.Contains(body, `unknown member \"out_trade_n\"`) {
 		t.Errorf("a misspelt member is not named: %s", body)
 	}
