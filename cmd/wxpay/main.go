@@ -127,6 +127,7 @@
 //	--platform-certs (folder or list)   WECHATPAY_PLATFORM_CERTS   platform_certs (string or array)
 //	--apiv3-key                         WECHATPAY_APIV3_KEY        apiv3_key
 //	--base-url                          WECHATPAY_BASE_URL         base_url
+//	--backup-base-url (or - for none)   WECHATPAY_BACKUP_BASE_URL  backup_base_url
 //
 // The config file is --config FILE, by default
 // $XDG_CONFIG_HOME/wxpay/config.json or ~/.config/wxpay/config.json (keep it
