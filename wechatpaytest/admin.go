@@ -62,8 +62,8 @@ func loopbackHost(hostport string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// AdminHandler returns the admin JSON API (the routes are in the package
-// doc and /sandbox/admin/… below), to be mounted at AdminPrefix, e.g.
+// AdminHandler returns the admin JSON API (its routes are listed in the
+// package doc, under "Admin JSON API"), to be mounted at AdminPrefix, e.g.
 // beside a console on a port of its own. Every request must pass the
 // token (AdminToken, when there is one) or, without one, name a loopback
 // host (no DNS rebinding); a request a browser marks cross-site

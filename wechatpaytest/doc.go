@@ -202,6 +202,7 @@
 //	MagicTotalSystemError      5001  creating a payment of this amount.total answers 500 SYSTEM_ERROR, every time
 //	MagicTotalPayError         4002  the payment is created, but paying it fails: trade_state PAYERROR
 //	MagicTotalRefundNotEnough  4031  a refund with this amount.total is refused 403 NOT_ENOUGH
+//	MagicTotalRefundAbnormal   4032  a refund with this amount.total is accepted but ends ABNORMAL (REFUND.ABNORMAL)
 //
 // The header wins over the rules, the rules over the magic values. From
 // the wxpay CLI the header is an item: wxpay post v3/refund/domestic/refunds

@@ -302,7 +302,22 @@ const (
 	// MagicTotalRefundNotEnough: a refund whose amount.total is this many
 	// fen is refused with 403 NOT_ENOUGH (the merchant's balance is short).
 	MagicTotalRefundNotEnough = 4031
+	// MagicTotalRefundAbnormal: a refund whose amount.total is this many
+	// fen is accepted (PROCESSING) but ends ABNORMAL, not SUCCESS: its
+	// query says so and its notification is REFUND.ABNORMAL.
+	MagicTotalRefundAbnormal = 4032
 )
+
+// refundEnd is how a PROCESSING refund ends: ABNORMAL for the magic
+// amount, else SUCCESS. Called with the refund scenario's lock held.
+func refundEnd(rf *refund) string {
+	if amount, ok := rf.doc["amount"].(map[string]any); ok {
+		if total, ok := amount["total"].(int64); ok && total == MagicTotalRefundAbnormal {
+			return "ABNORMAL"
+		}
+	}
+	return "SUCCESS"
+}
 
 // magic is the outcome a magic value in the request's body forces.
 func magic(method, pattern string, body []byte) (Outcome, bool) {

@@ -259,3 +259,31 @@ func TestRecordsSeqAndAnswer(t *testing.T) {
 		t.Errorf("after ResetRequests the Seq goes on: %+v", recs)
 	}
 }
+
+func TestMagicRefundAbnormal(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	for _, no := range []string{"T-abnormal-1", "T-abnormal-2"} {
+		e.srv.PutTransaction(wechatpaytest.Transaction{OutTradeNo: no, AppID: wechatpaytest.DemoAppID, TradeType: "NATIVE",
+			TradeState: "SUCCESS", Total: wechatpaytest.MagicTotalRefundAbnormal})
+	}
+	refund := func(no, outRefundNo string) {
+		t.Helper()
+		body := fmt.Sprintf(`{"out_trade_no":%q,"out_refund_no":%q,"notify_url":"https://example.com/r","amount":{"refund":%d,"total":%d,"currency":"CNY"}}`,
+			no, outRefundNo, wechatpaytest.MagicTotalRefundAbnormal, wechatpaytest.MagicTotalRefundAbnormal)
+		if a := e.do("POST", "/v3/refund/domestic/refunds", body); a.Status != 200 || a.get("status") != "PROCESSING" {
+			t.Fatalf("refund: %d %s, want 200 PROCESSING", a.Status, a.Body)
+		}
+	}
+	refund("T-abnormal-1", "R-abnormal-1")
+	if a := e.do("GET", "/v3/refund/domestic/refunds/R-abnormal-1", ""); a.get("status") != "ABNORMAL" {
+		t.Errorf("query: %s, want ABNORMAL", a.Body)
+	}
+	refund("T-abnormal-2", "R-abnormal-2")
+	if _, err := e.srv.EventNotification("", "REFUND.SUCCESS", "R-abnormal-2"); err == nil || !strings.Contains(err.Error(), "ABNORMAL") {
+		t.Errorf("REFUND.SUCCESS of the magic refund = %v, want an error naming ABNORMAL", err)
+	}
+	if _, err := e.srv.EventNotification("", "REFUND.ABNORMAL", "R-abnormal-2"); err != nil {
+		t.Errorf("REFUND.ABNORMAL: %v", err)
+	}
+}

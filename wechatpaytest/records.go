@@ -36,8 +36,8 @@ type RecordedRequest struct {
 	// Status is the status the server answered with (0: no answer, e.g. a
 	// dropped connection).
 	Status int
-	// Duration is how long the server took to answer, from the arrival
-	// of the request line.
+	// Duration is how long the server took to answer, from when it had
+	// read the request's headers.
 	Duration time.Duration
 	// Outcome is the forced answer (OutcomeHeader, an outcome rule or a
 	// magic value) as OutcomeHeader writes it, "" when none.
@@ -115,9 +115,9 @@ func copyRecords(recs []*RecordedRequest) []RecordedRequest {
 // Requests returns the requests received so far, oldest first: at most the
 // record limit (DefaultRecordLimit unless WithRecordLimit),
 // Limits.MaxRecordedBytes in all and none older than Limits.MaxRecordAge,
-// the oldest being dropped first. Every
-// request is recorded, refused ones included. The records are copies the
-// caller may change.
+// the oldest being dropped first. Every request is recorded, refused ones
+// included. The records are copies the caller may change (RequestsAfter
+// and RecentRequests copy only a part).
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()

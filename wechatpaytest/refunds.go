@@ -135,7 +135,7 @@ func (rs *refundScenario) query(r *Request) (int, any) {
 		return http.StatusNotFound, Error("RESOURCE_NOT_EXISTS", "退款单不存在")
 	}
 	if rf.doc["status"] == "PROCESSING" {
-		rs.finish(rf, "SUCCESS")
+		rs.finish(rf, refundEnd(rf))
 	}
 	return http.StatusOK, mustJSON(rf.doc)
 }
@@ -164,6 +164,9 @@ func (rs *refundScenario) event(eventType, id string) (any, string, error) {
 	rf, ok := rs.refunds[id]
 	if !ok {
 		return nil, "", errNoEvent
+	}
+	if rf.doc["status"] == "PROCESSING" && refundEnd(rf) != "SUCCESS" { // a magic amount (outcome.go)
+		rs.finish(rf, refundEnd(rf))
 	}
 	switch rf.doc["status"] {
 	case "PROCESSING":
