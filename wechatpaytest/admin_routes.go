@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // adminRoutes maps the admin API's patterns (net/http.ServeMux syntax) to
@@ -76,7 +75,7 @@ func toAdminRecord(r RecordedRequest) adminRecord {
 	return adminRecord{
 		Seq: r.Seq, Time: r.Time, Method: r.Method, URI: r.URI, Pattern: r.Pattern, Status: r.Status,
 		DurationMS: ms(r.Duration), Authenticated: r.Authenticated, RequestID: r.RequestID,
-		Header: r.MaskedHeader(), Body: strings.ToValidUTF8(string(r.Body), string(utf8.RuneError)),
+		Header: r.MaskedHeader(), Body: r.MaskedBody(),
 		BodySize: r.BodySize, Truncated: r.Truncated, Notes: notes, Outcome: r.Outcome,
 	}
 }

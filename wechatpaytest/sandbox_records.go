@@ -62,9 +62,9 @@ func (r *RecordedRequest) MaskedHeader() http.Header {
 		for i, v := range vs {
 			switch ck := http.CanonicalHeaderKey(k); {
 			case secretHeaders[ck]:
-				masked[i] = "***"
+				masked[i] = Masked
 			case ck == "Authorization":
-				masked[i] = signatureField.ReplaceAllString(v, `${1}***${2}`)
+				masked[i] = signatureField.ReplaceAllString(v, `${1}`+Masked+`${2}`)
 			default:
 				masked[i] = v
 			}

@@ -108,10 +108,10 @@ func detail(w http.ResponseWriter, r *http.Request, src Source) {
 // mask copies rec for display: the Authorization signature and other
 // secret headers are replaced by "***" (RecordedRequest.MaskedHeader, as
 // the admin API shows them), and so are the body's personal and encrypted
-// members (maskBody).
+// members (RecordedRequest.MaskedBody).
 func mask(rec wechatpaytest.RecordedRequest, seq uint64) Record {
 	out := summary(rec, seq)
-	out.Header, out.Body = rec.MaskedHeader(), maskBody(rec.Body, sensitiveFor(rec.Method, rec.URI))
+	out.Header, out.Body = rec.MaskedHeader(), rec.MaskedBody()
 	return out
 }
 

@@ -1,4 +1,4 @@
-package console
+package wechatpaytest
 
 import (
 	"bytes"
@@ -10,8 +10,21 @@ import (
 	"github.com/chainpay-go/wechatpay/catalog"
 )
 
-// Masked is what the console shows instead of a secret or a personal value.
+// Masked is what MaskedHeader and MaskedBody show instead of a secret or a
+// personal value.
 const Masked = "***"
+
+// MaskedBody returns the record's body fit to show: in a JSON body, the
+// value of every member that holds personal data (name, mobile,
+// id_card_number, bank_account, email, address and the like) or that the
+// catalogue marks encrypted for the request's operation is replaced by
+// "***" (strings and numbers, and all of them inside an object or array
+// such a member holds); the rest is kept byte for byte. A truncated body
+// is masked as far as it goes; a body that is not JSON (APIv2 XML, a
+// multipart upload) comes back as it is. Invalid UTF-8 becomes U+FFFD.
+func (r *RecordedRequest) MaskedBody() string {
+	return strings.ToValidUTF8(maskBody(r.Body, sensitiveFor(r.Method, r.URI)), "\uFFFD")
+}
 
 // personalFields are body members masked in every body, whether or not the
 // catalogue marks them: personal data of payers, payees and contacts.

@@ -1,4 +1,4 @@
-package console
+package wechatpaytest
 
 import (
 	"encoding/json"
