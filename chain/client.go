@@ -50,6 +50,7 @@ type Client struct {
 	logger       *slog.Logger
 	logBodies    bool
 	userAgent    string
+	headers      callHeaders // shared read-only header sets of plain calls (headers.go)
 	onUnknown    func(serial string)
 	validation   validation
 	middleware   []Middleware      // Config.Middleware (see middleware.go)
@@ -94,6 +95,7 @@ func NewClient(cfg Config) (*Client, error) {
 		onUnknown:    o.OnUnknownSerial,
 		validation:   validation{mode: o.Validation},
 	}
+	c.headers = newCallHeaders(c.userAgent)
 	c.middleware = slices.Clone(o.Middleware)
 	c.handler = c.compose(c.middleware)
 	if len(o.AttemptObservers) > 0 {

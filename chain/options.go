@@ -146,9 +146,8 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	}
 	r.path = path
 
-	h := make(http.Header, 4)
-	h["Accept"] = []string{"application/json"}
-	h["User-Agent"] = []string{ch.c.userAgent}
+	// The headers are put together at the end (requestHeader).
+	accept, contentType, serial := acceptJSON, "", ""
 	var userHeader http.Header
 	if hv, ok := opts[keyHeaders]; ok && hv != nil {
 		userHeader, err = checkHeaders(hv)
@@ -174,15 +173,14 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		bad("a %s request carries no body: drop %q/%q/%q/%q or use another method", method, keyJSON, keyBody, keyMedia, keyXML)
 	case hasXML:
 		probs = append(probs, ch.c.buildV2(r, xv)...)
-		h["Accept"] = []string{"application/xml, text/xml"}
-		h["Content-Type"] = []string{"text/xml; charset=utf-8"}
+		accept, contentType = acceptXML, contentTypeXML
 	case hasJSON:
 		b, err := encodeJSON(jv)
 		if err != nil {
 			probs = append(probs, err)
 		}
 		r.body, r.signBody = b, b
-		h["Content-Type"] = []string{"application/json"}
+		contentType = contentTypeJSON
 	case hasBody:
 		b, err := readBody(bv)
 		if err != nil {
@@ -197,7 +195,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 				ct = http.DetectContentType(b)
 			}
 		}
-		h["Content-Type"] = []string{ct}
+		contentType = ct
 	case hasMedia:
 		up, ok := mv.(*Upload)
 		if !ok || up == nil || up.src == nil {
@@ -213,7 +211,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 			break
 		}
 		r.body, r.signBody = mp.body, mp.meta
-		h["Content-Type"] = []string{mp.contentType}
+		contentType = mp.contentType
 	}
 
 	if ev, ok := opts[keyEncryptor]; ok && ev != nil {
@@ -223,7 +221,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		} else if s := userHeader.Get("Wechatpay-Serial"); s != "" && s != enc.Serial() {
 			bad("header Wechatpay-Serial %q differs from the encryptor's key %q", s, enc.Serial())
 		} else {
-			h["Wechatpay-Serial"] = []string{enc.Serial()}
+			serial = enc.Serial()
 		}
 	}
 
@@ -236,12 +234,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	if len(probs) > 0 {
 		return nil, &OptionsError{Method: method, BaseURL: r.baseURL, Template: r.template, Problems: probs}
 	}
-	for k, v := range userHeader {
-		if k == "Content-Type" && hasMedia {
-			continue
-		}
-		h[k] = v
-	}
+	h := ch.c.requestHeader(accept, contentType, serial, userHeader, hasMedia)
 	r.header = h
 	// The catalogue check comes last, on the request as it will be signed.
 	jsonBody := hasJSON || hasBody && strings.HasPrefix(h.Get("Content-Type"), "application/json")
