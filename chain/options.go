@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -285,14 +284,11 @@ func encodeJSON(v any) ([]byte, error) {
 		}
 		return []byte(j), nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := appendJSON(make([]byte, 0, 512), v, 0) // encoding/json's bytes (jsonenc.go)
+	if err != nil {
 		return nil, fmt.Errorf("%q: %w", keyJSON, err)
 	}
-	b := buf.Bytes()
-	return b[:len(b)-1], nil // Encode adds a newline
+	return b, nil
 }
 
 // readBody takes a raw body; an io.Reader is read once here so that every
