@@ -149,12 +149,23 @@ func NewClient(cfg Config) (*Client, error) {
 
 // KeyStore returns the live store of keys that verify WeChat Pay's answers.
 // Add or replace keys in it to rotate certificates; the client sees changes at
-// once.
-func (c *Client) KeyStore() *signer.KeyStore { return c.keys }
+// once. A nil client has none (nil).
+func (c *Client) KeyStore() *signer.KeyStore {
+	if c == nil {
+		return nil
+	}
+	return c.keys
+}
 
-// APIv3Key returns the APIv3 key the client was configured with ("" if none), so that
-// certs and notify can be built from the client without passing it again.
-func (c *Client) APIv3Key() string { return c.apiv3Key }
+// APIv3Key returns the APIv3 key the client was configured with ("" if none,
+// or for a nil client), so that certs and notify can be built from the
+// client without passing it again.
+func (c *Client) APIv3Key() string {
+	if c == nil {
+		return ""
+	}
+	return c.apiv3Key
+}
 
 // MchID returns the merchant ID the client signs for.
 func (c *Client) MchID() string { return c.mchID }

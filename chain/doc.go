@@ -114,6 +114,13 @@
 // and reverse (v2/secapi/pay/reverse) an order that does not; never send
 // micropay again with the same auth_code.
 //
+// The six APIv2 GETs (appauth/getaccesstoken, the papay entrustweb
+// contracts, …) take their fields in "query", filled in and signed the same
+// way; the browser pages among them (appauth/authindex, papay/entrustweb)
+// are given to the user as a URL from Client.V2QueryURL. "media" on
+// v2/secapi/mch/uploadmedia sends the APIv2 upload form (mch_id, the
+// file's MD5 as media_hash, sign_type HMAC-SHA256, sign).
+//
 // # Retries and time
 //
 // 5xx and connection errors (a connection that breaks while the answer

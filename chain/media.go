@@ -122,32 +122,10 @@ type multipartBody struct {
 }
 
 func (u *Upload) build() (*multipartBody, error) {
-	name := u.src.filename
-	if name == "" || name == "." || name == "/" {
-		return nil, fmt.Errorf("%q: empty file name", keyMedia)
-	}
-	if strings.ContainsAny(name, "\r\n\x00") {
-		return nil, fmt.Errorf("%q: file name contains CR, LF or NUL", keyMedia)
-	}
-	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(name), "."))
-	mt, ok := mediaTypes[ext]
-	if !ok {
-		exts := sortedKeys(mediaTypes)
-		return nil, fmt.Errorf("%q: unsupported file type %q of %q (supported: %s)", keyMedia, ext, name, strings.Join(exts, ", "))
-	}
-	limit := int64(MaxImageSize)
-	what := "image"
-	if mt.kind == kindVideo {
-		limit, what = MaxVideoSize, "video"
-	}
-	data, err := u.src.load(limit)
+	name, mt, data, err := u.content()
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%q: %s %q is over the %d MB %s limit", keyMedia, what, name, limit>>20, what)
-	}
-
 	for k := range u.meta {
 		if k == "filename" || k == "sha256" {
 			return nil, fmt.Errorf("%q: meta field %q is computed and cannot be set", keyMedia, k)
@@ -185,6 +163,36 @@ func (u *Upload) build() (*multipartBody, error) {
 		return nil, err
 	}
 	return &multipartBody{meta: meta, body: buf.Bytes(), contentType: mw.FormDataContentType()}, nil
+}
+
+// content checks the upload's name, type and size and returns its bytes.
+func (u *Upload) content() (string, mediaType, []byte, error) {
+	name := u.src.filename
+	if name == "" || name == "." || name == "/" {
+		return "", mediaType{}, nil, fmt.Errorf("%q: empty file name", keyMedia)
+	}
+	if strings.ContainsAny(name, "\r\n\x00") {
+		return "", mediaType{}, nil, fmt.Errorf("%q: file name contains CR, LF or NUL", keyMedia)
+	}
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(name), "."))
+	mt, ok := mediaTypes[ext]
+	if !ok {
+		exts := sortedKeys(mediaTypes)
+		return "", mediaType{}, nil, fmt.Errorf("%q: unsupported file type %q of %q (supported: %s)", keyMedia, ext, name, strings.Join(exts, ", "))
+	}
+	limit := int64(MaxImageSize)
+	what := "image"
+	if mt.kind == kindVideo {
+		limit, what = MaxVideoSize, "video"
+	}
+	data, err := u.src.load(limit)
+	if err != nil {
+		return "", mediaType{}, nil, err
+	}
+	if int64(len(data)) > limit {
+		return "", mediaType{}, nil, fmt.Errorf("%q: %s %q is over the %d MB %s limit", keyMedia, what, name, limit>>20, what)
+	}
+	return name, mt, data, nil
 }
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)

@@ -144,6 +144,11 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		}
 	}
 	r.path = path
+	if method == http.MethodGet {
+		if _, v2probs := ch.c.buildV2Query(r); len(v2probs) > 0 {
+			probs = append(probs, v2probs...)
+		}
+	}
 
 	// The headers are put together at the end (requestHeader).
 	accept, contentType, serial := acceptJSON, "", ""
@@ -203,6 +208,13 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		}
 		if userHeader.Get("Content-Type") != "" {
 			bad("%q sets its own multipart Content-Type: drop Content-Type from %q", keyMedia, keyHeaders)
+		}
+		if v2Upload(r.template) {
+			ct, err := ch.c.buildV2Upload(r, up)
+			probs = append(probs, err...)
+			h["Accept"] = []string{"application/xml, text/xml"}
+			h["Content-Type"] = []string{ct}
+			break
 		}
 		mp, err := up.build()
 		if err != nil {

@@ -271,6 +271,11 @@ func (c *Client) classifyV2(req *request, hr *http.Response, body []byte) (*Resp
 	resp := &Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body, RequestID: rid}
 	fields, err := v2xml.Decode(body)
 	if err != nil {
+		if code, msg, ok := v2RetCode(body); ok && code != "0" {
+			e := newAPIError(req, c.serial, hr.StatusCode, hr.Header, body, false, nil)
+			e.Code, e.Message = code, msg
+			return nil, e
+		}
 		if !req.v2.signed {
 			return resp, nil
 		}

@@ -76,4 +76,9 @@ func presentCertificate(hc *http.Client, cert *tls.Certificate) error {
 
 // APIv2Key returns Config.APIv2Key ("" when none was given), so that
 // notify builds its APIv2 parser from the client.
-func (c *Client) APIv2Key() string { return c.apiv2Key }
+func (c *Client) APIv2Key() string {
+	if c == nil {
+		return ""
+	}
+	return c.apiv2Key
+}

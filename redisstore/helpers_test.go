@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os/exec"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,4 +103,33 @@ func query(ctx context.Context, reg *merchants.Registry, mchid string) (*chain.R
 		"out_trade_no": wechatpaytest.DemoOutTradeNo,
 		"query":        map[string]string{"mchid": mchid},
 	})
+}
+
+// countCertificates counts the platform certificate downloads srv saw.
+func countCertificates(srv *wechatpaytest.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URI, "/v3/certificates") {
+			n++
+		}
+	}
+	return n
+}
+
+// syncBuffer is a log destination safe for concurrent writers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

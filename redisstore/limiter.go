@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -34,14 +35,22 @@ return wait
 
 // Limiter is a merchants.Limiter shared through Redis: one GCRA bucket per
 // key (PREFIX rate:KEY), so every instance together keeps the rate. When
-// Redis fails it warns and falls back to a merchants.LocalLimiter with the
-// same limits: each instance then keeps the rate on its own.
+// Redis fails it warns once and falls back to a merchants.LocalLimiter with
+// the same limits: each instance then keeps the rate on its own. For
+// RetryRedisAfter after a failure it does not ask Redis at all, so a Redis
+// that is down costs each call nothing (not a dial timeout per call); the
+// first call after that tries Redis again.
 type Limiter struct {
 	rdb      redis.UniversalClient
 	prefix   string
 	fallback *merchants.LocalLimiter
 	logger   *slog.Logger
+	down     atomic.Int64 // UnixNano until which Redis is not asked; 0: up
 }
+
+// RetryRedisAfter is how long a Limiter limits alone after Redis failed,
+// before it asks Redis again.
+const RetryRedisAfter = 5 * time.Second
 
 // NewLimiter returns a Limiter giving every key def; per overrides it for
 // some keys (a full key, or a mchid covering all its operations), as
@@ -73,13 +82,21 @@ func (l *Limiter) Wait(ctx context.Context, key string) error {
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = max(time.Until(dl).Microseconds(), 0)
 	}
+	if until := l.down.Load(); until != 0 && time.Now().UnixNano() < until {
+		return l.fallback.Wait(ctx, key)
+	}
 	wait, err := gcra.Run(ctx, l.rdb, []string{l.prefix + "rate:" + key}, interval, tolerance, maxWait).Int64()
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		l.logger.Warn("redisstore: shared rate limit unavailable; this instance limits alone", "key", key, "err", err)
+		if l.down.Swap(time.Now().Add(RetryRedisAfter).UnixNano()) == 0 {
+			l.logger.Warn("redisstore: shared rate limit unavailable; this instance limits alone", "key", key, "err", err, "retry_after", RetryRedisAfter)
+		}
 		return l.fallback.Wait(ctx, key)
+	}
+	if l.down.Swap(0) != 0 {
+		l.logger.Warn("redisstore: shared rate limit available again", "key", key)
 	}
 	if wait < 0 {
 		return fmt.Errorf("%w (%s)", ErrLimited, key)

@@ -156,6 +156,10 @@ func (s *Server) rootHandler() http.Handler {
 			s.serveV2(w, r, op)
 			return
 		}
+		if op, ok := v2Other(r); ok {
+			s.serveV2Other(w, r, op)
+			return
+		}
 		s.serveHTTP(w, r)
 	})
 }
@@ -185,12 +189,7 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request, op catalog.Oper
 		s.writeV2(w, op, v2Fail("XML格式错误 (malformed XML): "+err.Error()), "")
 		return
 	}
-	s.v2.mu.Lock()
-	if len(s.v2.requests) == v2RecordLimit {
-		s.v2.requests = slices.Delete(s.v2.requests, 0, 1)
-	}
-	s.v2.requests = append(s.v2.requests, V2Request{Path: op.Wire(), Fields: req, ClientCert: hasCert})
-	s.v2.mu.Unlock()
+	s.recordV2(op, req, hasCert)
 
 	signType := req["sign_type"]
 	if ans := s.checkV2(r, op, req, signType, hasCert); ans != nil {
