@@ -212,8 +212,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		if v2Upload(r.template) {
 			ct, err := ch.c.buildV2Upload(r, up)
 			probs = append(probs, err...)
-			h["Accept"] = []string{"application/xml, text/xml"}
-			h["Content-Type"] = []string{ct}
+			accept, contentType = acceptXML, ct
 			break
 		}
 		mp, err := up.build()
