@@ -51,6 +51,7 @@ type request struct {
 	retries    int           // retries allowed: the "retries" option (settings.go) when retriesSet, else the client's MaxRetries
 	retriesSet bool
 	stream     bool    // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
+	target     string  // "/" + path, cut from the URL sent (set by roundTrip when absURL is empty)
 	v2         *v2Call // an APIv2 XML call (the "xml" option): no Authorization, the answer read by classifyV2
 }
 
@@ -66,6 +67,13 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 
 // urlPath returns "/" + the expanded path without its query.
 func (r *request) urlPath() string {
+	if r.target != "" && r.target[1:] == r.path {
+		p := r.target
+		if i := strings.IndexByte(p, '?'); i >= 0 {
+			p = p[:i]
+		}
+		return p
+	}
 	p := r.path
 	if i := strings.IndexByte(p, '?'); i >= 0 {
 		p = p[:i]

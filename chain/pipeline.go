@@ -29,7 +29,9 @@ import (
 type callKey struct{}
 
 // callState is one call: what every attempt signs, and the attempt in
-// flight, made afresh by signHook for each attempt.
+// flight, made afresh by signHook for each attempt. It is also the
+// context of the call's requests: the call's context, whose Value gives
+// the callState for callKey (a context.WithValue less per call).
 type callState struct {
 	req     *request
 	ctx     context.Context // the call's context, its timeout included
@@ -37,6 +39,18 @@ type callState struct {
 	logged  bool            // cur was logged when its retry was decided
 	waiting bool            // a retry wait was decided after cur
 	mwErr   error           // an attempt observer's error: it ends the call
+}
+
+func (call *callState) Deadline() (time.Time, bool) { return call.ctx.Deadline() }
+func (call *callState) Done() <-chan struct{}       { return call.ctx.Done() }
+func (call *callState) Err() error                  { return call.ctx.Err() }
+
+// Value is the call's context's Value, and the callState itself for callKey.
+func (call *callState) Value(key any) any {
+	if _, ok := key.(callKey); ok {
+		return call
+	}
+	return call.ctx.Value(key)
 }
 
 func callOf(ctx context.Context) *callState {
@@ -334,16 +348,19 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		h.Set("User-Agent", c.userAgent)
 		req.header = h
 	}
-	fullURL := c.baseURL + req.path
-	if req.absURL != "" {
-		fullURL = req.absURL
+	fullURL := req.absURL
+	if fullURL == "" {
+		fullURL = c.baseURL + req.path
+		// "/" + path, cut from the URL (c.baseURL ends in "/"): urlPath
+		// need not build it again.
+		req.target = fullURL[len(c.baseURL)-1:]
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, 0, c.wrapf(req, "%w", err)
 	}
 	req.stream = !readBody
 	call := &callState{req: req, ctx: ctx}
-	r := c.rc.R().SetContext(context.WithValue(ctx, callKey{}, call))
+	r := c.rc.R().SetContext(call)
 	if readBody {
 		r.SetResponseBodyLimit(maxBody)
 	} else {
