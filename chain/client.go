@@ -136,6 +136,7 @@ func NewClient(cfg Config) (*Client, error) {
 	// Signing is the last step before the wire: resty calls this hook after
 	// it has built the final *http.Request, on every attempt.
 	c.rc.SetPreRequestHook(c.signHook)
+	c.rc.OnBeforeRequest(c.bodyHook) // a fresh body reader per attempt (pipeline.go)
 	// Retries are resty's, decided and timed by this package's rules: one
 	// condition (it replaces resty's default), Retry-After or the backoff,
 	// and no retry that a deadline or RetryMaxWait would cut short.

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -131,6 +132,21 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	hr.Header.Set("Authorization", auth)
 	st.hr = hr
 	noReplay(hr)
+	return nil
+}
+
+// bodyHook is resty's OnBeforeRequest hook: each attempt gets its body
+// bytes in a reader of its own, a *bytes.Reader, which net/http sends
+// with its Content-Length. (Given the bytes themselves, resty copies them
+// twice per attempt, into a buffer and again into the request.)
+func (c *Client) bodyHook(_ *resty.Client, r *resty.Request) error {
+	call := callOf(r.Context())
+	if call == nil {
+		return errors.New("chain: internal error: request without call state")
+	}
+	if call.req.body != nil {
+		r.Body = bytes.NewReader(call.req.body)
+	}
 	return nil
 }
 
@@ -370,9 +386,6 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 	// attempt (the signature goes on that copy), so req.header is shared
 	// read-only by all attempts; the body bytes get a new reader each time.
 	r.Header = req.header
-	if req.body != nil {
-		r.SetBody(req.body)
-	}
 	rr, err := r.Execute(req.method, fullURL)
 	attempts = r.Attempt
 	st := call.cur
