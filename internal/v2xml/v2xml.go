@@ -40,6 +40,14 @@ func Decode(data []byte) (map[string]string, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%w (%w): %d bytes, more than %d", ErrTooLarge, ErrMalformed, len(data), MaxSize)
 	}
+	if fields, ok := decodeSimple(data); ok {
+		return fields, nil // the usual shape, read without encoding/xml (simple.go)
+	}
+	return decodeXML(data)
+}
+
+// decodeXML is Decode through encoding/xml, for any document.
+func decodeXML(data []byte) (map[string]string, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	fields := map[string]string{}
