@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,7 +88,14 @@ func appendMessage[N string | []byte](b []byte, method, requestTarget string, ti
 // BuildVerifyMessage returns the message WeChat Pay signs on its answers and
 // notifications: "TIMESTAMP\nNONCE\nBODY\n" over the raw body bytes.
 func BuildVerifyMessage(timestamp, nonce string, body []byte) []byte {
-	b := make([]byte, 0, len(timestamp)+len(nonce)+len(body)+3)
+	return appendVerifyMessage(make([]byte, 0, len(timestamp)+len(nonce)+len(body)+3), timestamp, nonce, body)
+}
+
+// appendVerifyMessage appends BuildVerifyMessage's message to b.
+func appendVerifyMessage(b []byte, timestamp, nonce string, body []byte) []byte {
+	if n := len(timestamp) + len(nonce) + len(body) + 3; cap(b)-len(b) < n {
+		b = slices.Grow(b, n)
+	}
 	b = append(b, timestamp...)
 	b = append(b, '\n')
 	b = append(b, nonce...)
