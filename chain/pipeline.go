@@ -40,6 +40,7 @@ type callState struct {
 	logged  bool            // cur was logged when its retry was decided
 	waiting bool            // a retry wait was decided after cur
 	mwErr   error           // an attempt observer's error: it ends the call
+	first   attemptState    // the first attempt's state (no allocation of its own)
 }
 
 func (call *callState) Deadline() (time.Time, bool) { return call.ctx.Deadline() }
@@ -107,7 +108,11 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	if call == nil {
 		return errors.New("chain: internal error: request without call state")
 	}
-	st := &attemptState{signBody: call.req.signBody, start: time.Now()}
+	st := &call.first
+	if call.cur != nil {
+		st = &attemptState{}
+	}
+	st.signBody, st.start = call.req.signBody, time.Now()
 	call.cur, call.logged, call.waiting = st, false, false
 	if call.req.v2 != nil {
 		// APIv2: the body carries its own sign; no Authorization.
