@@ -2,9 +2,11 @@ package wechatpay
 
 import (
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,8 +43,8 @@ func EnvVars() []string {
 var ErrMissingEnv = errors.New("wechatpay: environment variable not set")
 
 // EnvError lists every missing or malformed WECHATPAY_* variable, each
-// problem naming its variable. It never holds key material. It unwraps to
-// the problems, so errors.Is(err, ErrMissingEnv) works.
+// problem an *EnvProblem naming its variable. It never holds key material.
+// It unwraps to the problems, so errors.Is(err, ErrMissingEnv) works.
 type EnvError struct {
 	Problems []error
 }
@@ -59,7 +61,32 @@ func (e *EnvError) Error() string {
 // Unwrap returns the individual problems.
 func (e *EnvError) Unwrap() []error { return e.Problems }
 
-// missingEnv is one problem of an EnvError about a variable not set.
+// EnvProblem is one problem of an EnvError. Var names the variable, so a
+// program that layers its own sources over the environment (wxpay's flags
+// and profiles) can say where the value came from. A problem about a
+// variable that is not set matches ErrMissingEnv (errors.Is); Var is then
+// the variable to set: of a pair (EnvPublicKeyID and EnvPublicKey,
+// EnvClientCert and EnvClientKey), the one missing; when no WeChat Pay key
+// is given at all, EnvPlatformCerts. Err never holds the value.
+type EnvProblem struct {
+	Var string
+	Err error
+}
+
+// Error names the variable: "VAR: cause", or for a variable not set the
+// sentence saying so ("WECHATPAY_MCHID is not set").
+func (e *EnvProblem) Error() string {
+	var m *missingEnv
+	if errors.As(e.Err, &m) {
+		return m.msg
+	}
+	return e.Var + ": " + e.Err.Error()
+}
+
+// Unwrap returns the problem's cause.
+func (e *EnvProblem) Unwrap() error { return e.Err }
+
+// missingEnv is the cause of an EnvProblem about a variable not set.
 type missingEnv struct{ msg string }
 
 func (e *missingEnv) Error() string        { return e.msg }
@@ -70,6 +97,16 @@ func (e *missingEnv) Is(target error) bool { return target == ErrMissingEnv }
 // public-key pair (EnvPublicKeyID and EnvPublicKey) or EnvPlatformCerts
 // must be set (both during a migration from certificates to the public
 // key). Every missing or malformed variable is named in one *EnvError.
+//
+// EnvPlatformCerts is a list of entries separated by commas, the OS list
+// separator or line breaks; each entry is a certificate file, a folder
+// (standing for its .pem, .crt and .cer files, in name order) or PEM text
+// holding one or more certificates (its line breaks may be escaped as \n).
+//
+// With an *EnvError, the Config returned holds every value that could be
+// read: a program that needs only some settings (a signing tool needs the
+// private key alone) may drop the problems about the variables it does not
+// need. New refuses such a Config when something it requires is missing.
 func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.Getenv) }
 
 // ConfigFromLookup is ConfigFromEnv reading the variables with getenv
@@ -78,25 +115,25 @@ func ConfigFromEnv() (Config, error) { return ConfigFromLookup(os.Getenv) }
 func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	get := func(n string) string { return strings.TrimSpace(getenv(n)) }
 	var probs []error
-	missing := func(format string, args ...any) {
-		probs = append(probs, &missingEnv{msg: fmt.Sprintf(format, args...)})
+	missing := func(name, format string, args ...any) {
+		probs = append(probs, &EnvProblem{Var: name, Err: &missingEnv{msg: fmt.Sprintf(format, args...)}})
 	}
-	bad := func(name string, err error) { probs = append(probs, fmt.Errorf("%s: %w", name, err)) }
+	bad := func(name string, err error) { probs = append(probs, &EnvProblem{Var: name, Err: err}) }
 
 	cfg := Config{MchID: get(EnvMchID), Serial: get(EnvSerial), APIv3Key: get(EnvAPIv3Key), BaseURL: get(EnvBaseURL)}
 	switch {
 	case cfg.MchID == "":
-		missing("%s is not set", EnvMchID)
+		missing(EnvMchID, "%s is not set", EnvMchID)
 	case strings.ContainsAny(cfg.MchID, "\",= \t\r\n"):
 		bad(EnvMchID, errors.New("contains characters that cannot go into the Authorization header"))
 	}
 	if cfg.Serial == "" {
-		missing("%s is not set", EnvSerial)
-	} else if _, err := signer.NormalizeSerial(cfg.Serial); err != nil {
+		missing(EnvSerial, "%s is not set", EnvSerial)
+	} else if err := checkSerial(cfg.Serial); err != nil {
 		bad(EnvSerial, err)
 	}
 	if v := get(EnvPrivateKey); v == "" {
-		missing("%s is not set", EnvPrivateKey)
+		missing(EnvPrivateKey, "%s is not set", EnvPrivateKey)
 	} else if key, err := keysrc.PrivateKey(v); err != nil {
 		bad(EnvPrivateKey, err)
 	} else {
@@ -108,9 +145,9 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	id, pub := get(EnvPublicKeyID), get(EnvPublicKey)
 	switch {
 	case id != "" && pub == "":
-		missing("%s is set but %s is not", EnvPublicKeyID, EnvPublicKey)
+		missing(EnvPublicKey, "%s is set but %s is not", EnvPublicKeyID, EnvPublicKey)
 	case id == "" && pub != "":
-		missing("%s is set but %s is not", EnvPublicKey, EnvPublicKeyID)
+		missing(EnvPublicKeyID, "%s is set but %s is not", EnvPublicKey, EnvPublicKeyID)
 	case id != "":
 		if !strings.HasPrefix(id, signer.PublicKeyIDPrefix) {
 			bad(EnvPublicKeyID, fmt.Errorf("must start with %s", signer.PublicKeyIDPrefix))
@@ -127,7 +164,7 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 		}
 	}
 	if len(cfg.PlatformKeys) == 0 && len(probs) == keyProblems {
-		missing("no WeChat Pay key: set %s and %s, or %s", EnvPublicKeyID, EnvPublicKey, EnvPlatformCerts)
+		missing(EnvPlatformCerts, "no WeChat Pay key: set %s and %s, or %s", EnvPublicKeyID, EnvPublicKey, EnvPlatformCerts)
 	}
 
 	if cfg.APIv3Key != "" && len(cfg.APIv3Key) != 32 {
@@ -140,13 +177,17 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	}
 	switch cert, key := get(EnvClientCert), get(EnvClientKey); {
 	case cert == "" && key != "":
-		missing("%s is set but %s is not", EnvClientKey, EnvClientCert)
+		missing(EnvClientCert, "%s is set but %s is not", EnvClientKey, EnvClientCert)
 	case cert != "":
-		cc, err := LoadClientCertificate(cert, key, cfg.MchID)
-		if err != nil {
+		if err := checkFile(cert); err != nil {
 			bad(EnvClientCert, err)
+		} else if err := checkFile(key); key != "" && err != nil {
+			bad(EnvClientKey, err)
+		} else if cc, err := LoadClientCertificate(cert, key, cfg.MchID); err != nil {
+			bad(EnvClientCert, err)
+		} else {
+			cfg.ClientCertificate = cc
 		}
-		cfg.ClientCertificate = cc
 	}
 	if cfg.BaseURL != "" {
 		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -154,87 +195,139 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 		}
 	}
 	if len(probs) > 0 {
-		return Config{}, &EnvError{Problems: probs}
+		return cfg, &EnvError{Problems: probs}
 	}
 	return cfg, nil
 }
 
-// addCertificates adds the keys of the platform certificates in v (PEM
-// text, a folder or a list of files) to keys, by certificate serial.
-func addCertificates(keys map[string]*rsa.PublicKey, v string) error {
-	if strings.Contains(v, "-----BEGIN") {
-		// PEM text, one or more certificates. A value from an env file or
-		// JSON may carry its line breaks escaped as \n.
-		if !strings.Contains(v, "\n") {
-			v = strings.ReplaceAll(strings.ReplaceAll(v, `\r\n`, "\n"), `\n`, "\n")
+// checkFile checks that the file named by a variable can be opened. The
+// error does not quote the name: LoadClientCertificate would, and a value
+// that is no file may be a secret given to the wrong variable.
+func checkFile(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
 		}
-		rest := []byte(v)
-		found := 0
-		for {
-			var block *pem.Block
-			block, rest = pem.Decode(rest)
-			if block == nil {
-				break
-			}
-			cert, err := keysrc.Certificate(string(pem.EncodeToMemory(block)))
-			if err != nil {
-				return err
-			}
-			pk, ok := cert.PublicKey.(*rsa.PublicKey)
-			if !ok {
-				return errors.New("a certificate does not hold an RSA key")
-			}
-			keys[signer.SerialOf(cert)] = pk
-			found++
-		}
-		if found == 0 {
-			return errors.New("holds no PEM certificate that can be decoded (were its line breaks lost?)")
-		}
-		return nil
+		return fmt.Errorf("cannot open the file (%d characters; the name is not shown): %w", len(name), err)
 	}
-	files, err := certFiles(v)
+	return f.Close()
+}
+
+// checkSerial checks the merchant certificate serial without quoting it: a
+// secret pasted into the wrong variable must not be printed back. A decimal
+// serial keeps signer's hint (its hex form): 41 digits or more are no key.
+func checkSerial(v string) error {
+	_, err := signer.NormalizeSerial(v)
+	if err == nil || errors.Is(err, signer.ErrDecimalSerial) {
+		return err
+	}
+	return fmt.Errorf("%w: must be the certificate serial in hex (%d characters; the value is not shown)", signer.ErrInvalidSerial, len(v))
+}
+
+// addCertificates adds the keys of the platform certificates in v (see
+// ConfigFromEnv: files, folders and PEM text) to keys, by certificate serial.
+func addCertificates(keys map[string]*rsa.PublicKey, v string) error {
+	blocks, paths, err := splitPEM(v)
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		cert, err := keysrc.Certificate(f)
+	var certs []*x509.Certificate
+	for _, b := range blocks {
+		cert, err := signer.ParseCertificate(pem.EncodeToMemory(b))
 		if err != nil {
 			return err
 		}
+		certs = append(certs, cert)
+	}
+	if len(keysrc.SplitList(paths)) > 0 || len(blocks) == 0 {
+		files, err := certFiles(paths)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			cert, err := keysrc.Certificate(f)
+			if err != nil {
+				return err
+			}
+			certs = append(certs, cert)
+		}
+	}
+	for _, cert := range certs {
 		pk, ok := cert.PublicKey.(*rsa.PublicKey)
 		if !ok {
-			return fmt.Errorf("%s does not hold an RSA key", f)
+			return fmt.Errorf("the certificate %s does not hold an RSA key", signer.SerialOf(cert))
 		}
 		keys[signer.SerialOf(cert)] = pk
 	}
 	return nil
 }
 
-// certFiles expands EnvPlatformCerts: a folder or a list of files.
+// splitPEM takes the PEM blocks out of v and returns them and the text
+// around them (the file and folder entries). A block whose line breaks are
+// escaped as \n (an env file, JSON) is unescaped first.
+func splitPEM(v string) (blocks []*pem.Block, rest string, err error) {
+	const begin, end, dashes = "-----BEGIN", "-----END", "-----"
+	var paths strings.Builder
+	for {
+		i := strings.Index(v, begin)
+		if i < 0 {
+			paths.WriteString(v)
+			return blocks, paths.String(), nil
+		}
+		paths.WriteString(v[:i])
+		paths.WriteByte('\n')
+		v = v[i:]
+		n := len(v)
+		if j := strings.Index(v, end); j >= 0 {
+			if k := strings.Index(v[j+len(end):], dashes); k >= 0 {
+				n = j + len(end) + k + len(dashes)
+			}
+		}
+		text := v[:n]
+		v = v[n:]
+		if !strings.Contains(text, "\n") {
+			text = strings.ReplaceAll(strings.ReplaceAll(text, `\r\n`, "\n"), `\n`, "\n")
+		}
+		b, _ := pem.Decode([]byte(text))
+		if b == nil {
+			return nil, "", errors.New("holds no PEM certificate that can be decoded (were its line breaks lost?)")
+		}
+		blocks = append(blocks, b)
+	}
+}
+
+// certFiles expands the file and folder entries of EnvPlatformCerts: a
+// folder stands for its .pem, .crt and .cer files (in name order). An entry
+// that cannot be opened is returned as it is: keysrc.Certificate reports it
+// without echoing a value that may be a misplaced secret.
 func certFiles(v string) ([]string, error) {
-	if fi, err := os.Stat(v); err == nil && fi.IsDir() {
-		entries, err := os.ReadDir(v)
+	var out []string
+	for _, e := range keysrc.SplitList(v) {
+		dir, err := keysrc.Path(e)
 		if err != nil {
 			return nil, err
 		}
-		var out []string
-		for _, e := range entries {
-			switch strings.ToLower(filepath.Ext(e.Name())) {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			out = append(out, e)
+			continue
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		n := len(out)
+		for _, d := range entries {
+			switch strings.ToLower(filepath.Ext(d.Name())) {
 			case ".pem", ".crt", ".cer":
-				if !e.IsDir() {
-					out = append(out, filepath.Join(v, e.Name()))
+				if !d.IsDir() {
+					out = append(out, filepath.Join(dir, d.Name()))
 				}
 			}
 		}
-		if len(out) == 0 {
-			return nil, fmt.Errorf("folder %s holds no .pem, .crt or .cer file", v)
-		}
-		return out, nil
-	}
-	var out []string
-	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == os.PathListSeparator }) {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+		if len(out) == n {
+			return nil, fmt.Errorf("folder %s holds no .pem, .crt or .cer file", e)
 		}
 	}
 	if len(out) == 0 {

@@ -37,3 +37,21 @@ func FuzzConfigFromLookup(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSplitPEM(f *testing.F) {
+	f.Add("/a.pem,-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n/b.pem")
+	f.Add(`-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----`)
+	f.Add("-----BEGIN X----- -----END")
+	f.Fuzz(func(t *testing.T, v string) {
+		blocks, rest, err := splitPEM(v)
+		if err != nil {
+			return
+		}
+		if strings.Contains(rest, "-----BEGIN") {
+			t.Errorf("splitPEM(%q) left PEM text in %q", v, rest)
+		}
+		if len(rest) > len(v)+len(blocks) {
+			t.Errorf("splitPEM(%q): rest %d bytes, more than the input", v, len(rest))
+		}
+	})
+}

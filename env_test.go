@@ -24,6 +24,7 @@ type envFiles struct {
 	dir, privateKey, publicKey string
 	certs                      []string // paths
 	serials                    []string
+	other, otherSerial         string // a second folder with one certificate
 }
 
 func setupEnvFiles(t *testing.T) *envFiles {
@@ -56,6 +57,12 @@ func setupEnvFiles(t *testing.T) *envFiles {
 	if err := os.WriteFile(filepath.Join(dir, "certs", "README.txt"), []byte("not a cert"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	f.other = filepath.Join(dir, "other")
+	if err := os.Mkdir(f.other, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join("other", "c.cer"), testkeys.PEM("CERTIFICATE", testkeys.Certificate(t, k, 0x99AA, "platform").Raw))
+	f.otherSerial = "99AA"
 	return f
 }
 
@@ -97,6 +104,13 @@ func TestConfigFromLookup(t *testing.T) {
 		{"certificate PEM text", base(map[string]string{wechatpay.EnvPlatformCerts: string(pemText)}), f.serials[:1], "", false},
 		{"certificate PEM text with escaped line breaks", base(map[string]string{wechatpay.EnvPlatformCerts: strings.ReplaceAll(strings.TrimSpace(string(pemText)), "\n", `\n`)}), f.serials[:1], "", false},
 		{"two certificates as PEM text", base(map[string]string{wechatpay.EnvPlatformCerts: string(pemText) + string(pemText2)}), f.serials, "", false},
+		{"two folders", base(map[string]string{wechatpay.EnvPlatformCerts: filepath.Join(f.dir, "certs") + "," + f.other}), append(append([]string(nil), f.serials...), f.otherSerial), "", false},
+		{"folder, PEM text and file on lines", base(map[string]string{wechatpay.EnvPlatformCerts: f.other + "\n" + string(pemText) + "\n" + f.certs[1]}),
+			[]string{f.otherSerial, f.serials[0], f.serials[1]}, "", false},
+		{"file, then PEM text with escaped line breaks", base(map[string]string{wechatpay.EnvPlatformCerts: f.certs[1] + "," + strings.ReplaceAll(strings.TrimSpace(string(pemText)), "\n", `\n`)}),
+			f.serials, "", false},
+		{"folder given as a file URL", base(map[string]string{wechatpay.EnvPlatformCerts: "file://" + f.other}), []string{f.otherSerial}, "", false},
+		{"a folder of the list is empty", base(map[string]string{wechatpay.EnvPlatformCerts: f.other + "," + t.TempDir()}), nil, "holds no .pem", false},
 		{"PEM text without a certificate", base(map[string]string{wechatpay.EnvPlatformCerts: "-----BEGIN CERTIFICATE----- MIIB -----END CERTIFICATE-----"}), nil, wechatpay.EnvPlatformCerts, false},
 		{"both (migration)", base(map[string]string{wechatpay.EnvPublicKeyID: "PUB_KEY_ID_01", wechatpay.EnvPublicKey: f.publicKey, wechatpay.EnvPlatformCerts: f.certs[0]}),
 			append([]string{"PUB_KEY_ID_01"}, f.serials[0]), "", false},
@@ -176,5 +190,70 @@ func TestConfigFromLookupNamesEveryProblem(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "short-secret-apiv3") || strings.Contains(err.Error(), "short-secret-apiv2") {
 		t.Errorf("the error shows the APIv3 key: %v", err)
+	}
+}
+
+// TestConfigFromLookupPartial: with an *EnvError the Config holds what could
+// be read, so a program needing only some settings can use it.
+func TestConfigFromLookupPartial(t *testing.T) {
+	t.Parallel()
+	f := setupEnvFiles(t)
+	cfg, err := wechatpay.ConfigFromLookup(lookup(map[string]string{wechatpay.EnvPrivateKey: f.privateKey, wechatpay.EnvAPIv2Key: strings.Repeat("k", 32)}))
+	if !errors.Is(err, wechatpay.ErrMissingEnv) {
+		t.Fatalf("err = %v, want ErrMissingEnv", err)
+	}
+	got := []any{cfg.PrivateKey != nil, cfg.APIv2Key, cfg.MchID, len(cfg.PlatformKeys)}
+	if diff := cmp.Diff([]any{true, strings.Repeat("k", 32), "", 0}, got); diff != "" {
+		t.Errorf("partial config (-want +got):\n%s", diff)
+	}
+}
+
+// TestConfigFromLookupHidesValues: a secret given to the wrong variable is
+// named by its variable and never printed back.
+func TestConfigFromLookupHidesValues(t *testing.T) {
+	t.Parallel()
+	const secret = "Zq8xW3vN7mK2pL9sT4yB6cR1dF5gH0jA" // 32 bytes, like an APIv3 key
+	f := setupEnvFiles(t)
+	tests := []struct {
+		name, variable, value string
+		extra                 map[string]string
+	}{
+		{"serial", wechatpay.EnvSerial, secret, nil},
+		{"platform certificates", wechatpay.EnvPlatformCerts, secret, nil},
+		{"second entry of the certificate list", wechatpay.EnvPlatformCerts, f.certs[0] + "," + secret, nil},
+		{"private key", wechatpay.EnvPrivateKey, secret, nil},
+		{"public key", wechatpay.EnvPublicKey, secret, nil},
+		{"public key id", wechatpay.EnvPublicKeyID, secret, nil},
+		{"client certificate", wechatpay.EnvClientCert, secret, map[string]string{wechatpay.EnvClientKey: f.privateKey}},
+		{"client key", wechatpay.EnvClientKey, secret, map[string]string{wechatpay.EnvClientCert: f.certs[0]}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{wechatpay.EnvMchID: "1900000001", wechatpay.EnvSerial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+				wechatpay.EnvPrivateKey: f.privateKey, wechatpay.EnvPublicKeyID: "PUB_KEY_ID_01", wechatpay.EnvPublicKey: f.publicKey}
+			for k, v := range tt.extra {
+				env[k] = v
+			}
+			env[tt.variable] = tt.value
+			_, err := wechatpay.ConfigFromLookup(lookup(env))
+			var ee *wechatpay.EnvError
+			if !errors.As(err, &ee) {
+				t.Fatalf("err = %v, want *EnvError", err)
+			}
+			var named []string
+			for _, p := range ee.Problems {
+				var ep *wechatpay.EnvProblem
+				if errors.As(p, &ep) {
+					named = append(named, ep.Var)
+				}
+			}
+			if diff := cmp.Diff([]string{tt.variable}, named); diff != "" {
+				t.Errorf("problems name (-want +got):\n%s\n%v", diff, err)
+			}
+			if strings.Contains(err.Error(), secret[:12]) {
+				t.Errorf("the value is printed: %v", err)
+			}
+		})
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -105,38 +104,11 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 	if err := checkTarget(path); err != nil {
 		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{err}}
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.part")
-	if err != nil {
-		return nil, fmt.Errorf("chain: %s: %w", req.call(), err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	res, err = c.download(ctx, req, f, exp, opts)
-	if err != nil {
-		return res, err
-	}
-	if err = f.Sync(); err != nil {
-		return res, fmt.Errorf("chain: %s: syncing %s: %w", req.call(), tmp, err)
-	}
-	if err = f.Close(); err != nil {
-		return res, fmt.Errorf("chain: %s: closing %s: %w", req.call(), tmp, err)
-	}
-	if err = checkTarget(path); err != nil { // again: the download took a while
-		return res, fmt.Errorf("chain: %s: %w", req.call(), err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return res, fmt.Errorf("chain: %s: %w", req.call(), err)
-	}
-	return res, nil
+	err = intoFile(req, path, func(f *os.File) (err error) {
+		res, err = c.download(ctx, req, f, exp, opts)
+		return err
+	})
+	return res, err
 }
 
 // billRequest checks a BillInfo and builds the signed GET for its URL.

@@ -176,6 +176,8 @@ type billOptions struct {
 	keepCompressed bool
 	format         string // csv, json or table: records instead of the file (billrecords.go)
 	summary        bool   // print the checked summary
+	subMchID       string // --type sub-merchant (download_encrypted.go)
+	serviceID      string // --type payscore (download_encrypted.go)
 }
 
 func (a *app) downloadCommand() *cobra.Command {
@@ -185,7 +187,7 @@ func (a *app) downloadCommand() *cobra.Command {
 	})
 	o := &billOptions{}
 	bill := &cobra.Command{
-		Use:   "bill --date YYYY-MM-DD [--type trade|fund] [-o FILE]",
+		Use:   "bill --date YYYY-MM-DD [--type trade|fund|sub-merchant|ecommerce|payscore] [-o FILE]",
 		Short: "Download a trade or fund-flow bill and check its hash",
 		Long: `bill asks for the bill of a day (GET /v3/bill/tradebill or /v3/bill/fundflowbill),
 downloads the file from the download_url of the answer, and checks it against
@@ -195,23 +197,29 @@ only once it matches). A gzip bill
 (--tar-type GZIP) is decompressed unless --keep-compressed. A progress bar is
 shown on stderr when it is a terminal. Exit status 3 when the hash does not match.
 --format prints the records instead (read by package bill), --summary the
-summary checked against them; exit status 3 also when the summary does not match.`,
+summary checked against them; exit status 3 also when the summary does not match.
+Encrypted bills: --type sub-merchant (--sub-mchid, --account-type, default BASIC),
+ecommerce (account ALL) or payscore (--service-id) lists the parts, then each
+part is downloaded, decrypted (merchant key), checked against its hash and
+written in order; exit status 3 when a part fails its tag or hash.`,
 		Example: `  wxpay download bill --date 2026-11-27 -o tradebill.csv
   wxpay download bill --date 2026-11-27 --bill-type ALL --format table --summary
-  wxpay download bill --type fund --date 2026-11-27 --account-type BASIC --tar-type GZIP --keep-compressed -o fundflow.csv.gz`,
+  wxpay download bill --type fund --date 2026-11-27 --account-type BASIC --tar-type GZIP --keep-compressed -o fundflow.csv.gz
+  wxpay download bill --type sub-merchant --sub-mchid 1900000109 --date 2026-11-27 --tar-type GZIP -o sub-fundflow.csv`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error { return a.runDownloadBill(c, o) },
 	}
-	bill.Flags().StringVar(&o.kind, "type", "trade", "bill kind: trade or fund")
+	bill.Flags().StringVar(&o.kind, "type", "trade", "bill kind: trade, fund, or encrypted: sub-merchant, ecommerce, payscore")
 	bill.Flags().StringVar(&o.date, "date", "", "bill date, YYYY-MM-DD (required)")
 	bill.Flags().StringVar(&o.billType, "bill-type", "", "trade bill type: ALL, SUCCESS or REFUND (default: the API's)")
-	bill.Flags().StringVar(&o.accountType, "account-type", "", "fund bill account: BASIC, OPERATION or FEES (default: the API's)")
+	bill.Flags().StringVar(&o.accountType, "account-type", "", "fund bill account: BASIC, OPERATION or FEES (default: the API's; sub-merchant: BASIC, ecommerce: ALL)")
 	bill.Flags().StringVar(&o.tarType, "tar-type", "", "GZIP for a compressed file (default: uncompressed)")
 	bill.Flags().StringVarP(&o.out, "output", "o", "", "file to write: a new or regular file (default stdout, also - or /dev/stdout)")
 	bill.Flags().BoolVar(&o.keepCompressed, "keep-compressed", false, "with --tar-type GZIP, write the gzip file as served (the hash is still checked)")
 	bill.Flags().StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (on a terminal), always, never")
 	bill.Flags().StringVar(&o.format, "format", "", "print the records instead of the file: csv (no backticks), json (one object a line) or table (aligned); the summary is checked")
 	bill.Flags().BoolVar(&o.summary, "summary", false, "print the checked summary (to stdout, or to stderr with --format)")
+	encryptedBillFlags(bill, o)
 	c.AddCommand(bill)
 	return c
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,31 +19,34 @@ import (
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
+	"github.com/chainpay-go/wechatpay/internal/keysrc"
 )
 
 // setting describes one configuration value and where it can come from.
 type setting struct {
 	Key  string // key in a config-file profile
 	Flag string // command-line flag
-	Env  string // environment variable
+	Env  string // environment variable: the name wechatpay.ConfigFromLookup asks for
 	What string // for messages and help
+	Noun string // what a problem with the value is about
 }
 
 // The settings, in the order help and messages list them. The variable
-// names are wechatpay.ConfigFromEnv's, shared with cmd/example; the CLI layers
-// flags and a config file over them, so it resolves values itself.
+// names are wechatpay.ConfigFromEnv's, shared with cmd/example; the CLI
+// layers flags and a config file over them (settings.lookup) and lets
+// wechatpay.ConfigFromLookup read and check the values.
 var (
-	setMchID         = setting{"mchid", "mchid", wechatpay.EnvMchID, "merchant ID"}
-	setSerial        = setting{"serial", "serial", wechatpay.EnvSerial, "merchant API certificate serial number (hex)"}
-	setPrivateKey    = setting{"private_key", "private-key", wechatpay.EnvPrivateKey, "merchant API private key (file path or PEM)"}
-	setPublicKeyID   = setting{"public_key_id", "public-key-id", wechatpay.EnvPublicKeyID, "WeChat Pay public key ID (PUB_KEY_ID_...)"}
-	setPublicKey     = setting{"public_key", "public-key", wechatpay.EnvPublicKey, "WeChat Pay public key (file path or PEM)"}
-	setPlatformCerts = setting{"platform_certs", "platform-certs", wechatpay.EnvPlatformCerts, "WeChat Pay platform certificates (a folder, or a list of files)"}
-	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", wechatpay.EnvAPIv3Key, "APIv3 key (32 bytes)"}
-	setBaseURL       = setting{"base_url", "base-url", wechatpay.EnvBaseURL, "API base URL (default " + chain.DefaultBaseURL + ")"}
-	setAPIv2Key      = setting{"apiv2_key", "apiv2-key", wechatpay.EnvAPIv2Key, "APIv2 key (32 characters; v2/… XML calls)"}
-	setClientCert    = setting{"client_cert", "client-cert", wechatpay.EnvClientCert, "merchant API certificate for mutual TLS: apiclient_cert.pem (with --client-key) or apiclient_cert.p12"}
-	setClientKey     = setting{"client_key", "client-key", wechatpay.EnvClientKey, "apiclient_key.pem, with a PEM --client-cert"}
+	setMchID         = setting{"mchid", "mchid", wechatpay.EnvMchID, "merchant ID", "merchant ID"}
+	setSerial        = setting{"serial", "serial", wechatpay.EnvSerial, "merchant API certificate serial number (hex)", "merchant certificate Serial"}
+	setPrivateKey    = setting{"private_key", "private-key", wechatpay.EnvPrivateKey, "merchant API private key (file path or PEM)", "merchant private key"}
+	setPublicKeyID   = setting{"public_key_id", "public-key-id", wechatpay.EnvPublicKeyID, "WeChat Pay public key ID (PUB_KEY_ID_...)", "WeChat Pay public key ID"}
+	setPublicKey     = setting{"public_key", "public-key", wechatpay.EnvPublicKey, "WeChat Pay public key (file path or PEM)", "WeChat Pay public key"}
+	setPlatformCerts = setting{"platform_certs", "platform-certs", wechatpay.EnvPlatformCerts, "WeChat Pay platform certificates (a folder, or a list of files)", "platform certificates"}
+	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", wechatpay.EnvAPIv3Key, "APIv3 key (32 bytes)", "APIv3Key"}
+	setBaseURL       = setting{"base_url", "base-url", wechatpay.EnvBaseURL, "API base URL (default " + chain.DefaultBaseURL + ")", "base URL"}
+	setAPIv2Key      = setting{"apiv2_key", "apiv2-key", wechatpay.EnvAPIv2Key, "APIv2 key (32 characters; v2/… XML calls)", "APIv2Key"}
+	setClientCert    = setting{"client_cert", "client-cert", wechatpay.EnvClientCert, "merchant API certificate for mutual TLS: apiclient_cert.pem (with --client-key) or apiclient_cert.p12", "client certificate"}
+	setClientKey     = setting{"client_key", "client-key", wechatpay.EnvClientKey, "apiclient_key.pem, with a PEM --client-cert", "client certificate key"}
 )
 
 var allSettings = []setting{setMchID, setSerial, setPrivateKey, setPublicKeyID, setPublicKey, setPlatformCerts, setAPIv3Key, setBaseURL,
@@ -87,7 +92,8 @@ func (g *globalOptions) flagNames() []string {
 	return append(names, "config", "profile", "timeout", "verbose")
 }
 
-// settings is the resolved configuration: flags over environment over config file.
+// settings is the layered configuration: flags over environment over
+// config file, as text. config turns it into a wechatpay.Config.
 type settings struct {
 	MchID, Serial, PrivateKey, PublicKeyID, PublicKey string
 	PlatformCerts                                     []string
@@ -139,19 +145,13 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// splitList splits a list given as one string on commas and the OS
-// path-list separator; PEM text is kept whole.
+// splitList splits a list given as one string (keysrc.SplitList); PEM text
+// is kept whole, for wechatpay.ConfigFromLookup to read.
 func splitList(s string) []string {
 	if strings.Contains(s, "-----BEGIN") {
 		return []string{s}
 	}
-	var out []string
-	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == os.PathListSeparator }) {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
+	return keysrc.SplitList(s)
 }
 
 // defaultConfigPath is $XDG_CONFIG_HOME/wxpay/config.json, else ~/.config/wxpay/config.json.
@@ -197,59 +197,56 @@ func readCapped(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// loadProfile reads the profile to use from the config file; a missing
-// default file is not an error (nil, "", nil).
-func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, error) {
-	path, explicit := g.configPath, g.configPath != ""
-	if !explicit {
-		path = defaultConfigPath(env)
+// profileSource names a config-file profile in messages.
+type profileSource struct {
+	name, path string
+}
+
+// key names one key of the profile: profiles.NAME.KEY, and the file.
+func (p *profileSource) key(k string) string {
+	name := "." + p.name
+	if p.name == "" || strings.ContainsAny(p.name, ".[]\" \t\r\n") {
+		name = "[" + strconv.Quote(p.name) + "]"
 	}
-	if path == "" {
-		if g.profile != "" {
-			return nil, "", usageErrorf("--profile %q: no config file (set --config or HOME)", g.profile)
-		}
-		return nil, "", nil
-	}
+	return fmt.Sprintf("profiles%s.%s, profile %q of %s", name, k, p.name, p.path)
+}
+
+// readConfigFile reads and decodes the config file at path.
+func readConfigFile(path string) (*configFile, error) {
 	data, err := readCapped(path, maxConfigFile)
 	if errors.Is(err, errTooLarge) {
-		return nil, "", usageErrorf("config file %s is larger than %d bytes", path, maxConfigFile)
+		return nil, usageErrorf("config file %s is larger than %d bytes", path, maxConfigFile)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &usageError{msg: fmt.Sprintf("config file %s does not exist", path), err: err}
 	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && !explicit && g.profile == "" {
-			return nil, "", nil
-		}
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, "", usageErrorf("config file %s does not exist", path)
-		}
-		return nil, "", fmt.Errorf("config file: %w", err)
+		return nil, fmt.Errorf("config file: %w", err)
 	}
 	var cf configFile
 	if err := json.Unmarshal(data, &cf); err != nil {
-		return nil, "", usageErrorf("config file %s: %w", path, err)
+		return nil, usageErrorf("config file %s: %w", path, err)
 	}
-	name := g.profile
-	if name == "" {
-		name = cf.DefaultProfile
-	}
-	if name == "" {
-		name = "default"
-		if _, ok := cf.Profiles[name]; !ok {
-			return nil, "", nil // no profile chosen and none called default
-		}
-	}
+	return &cf, nil
+}
+
+// names lists the profiles in name order.
+func (cf *configFile) names() []string { return slices.Sorted(maps.Keys(cf.Profiles)) }
+
+// decode decodes the profile called name, refusing unknown keys. Relative
+// paths in it are made relative to the file's folder (path), not to where
+// wxpay happens to run.
+func (cf *configFile) decode(name, path string) (*profile, error) {
 	raw, ok := cf.Profiles[name]
 	if !ok {
-		names := slices.Sorted(maps.Keys(cf.Profiles))
-		return nil, "", usageErrorf("config file %s has no profile %q (profiles: %s)", path, name, strings.Join(names, ", "))
+		return nil, usageErrorf("config file %s has no profile %q (profiles: %s)", path, name, strings.Join(cf.names(), ", "))
 	}
 	var p profile
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return nil, "", usageErrorf("config file %s, profile %q: %w", path, name, err)
+		return nil, usageErrorf("config file %s, profile %q: %w", path, name, err)
 	}
-	// Relative paths in the file are relative to the file, not to where
-	// wxpay happens to run.
 	base := filepath.Dir(path)
 	p.PrivateKey = relativeTo(base, p.PrivateKey)
 	p.PublicKey = relativeTo(base, p.PublicKey)
@@ -258,21 +255,118 @@ func (g *globalOptions) loadProfile(env func(string) string) (*profile, string, 
 	for i, c := range p.PlatformCerts {
 		p.PlatformCerts[i] = relativeTo(base, c)
 	}
-	return &p, fmt.Sprintf("profile %q of %s", name, path), nil
+	return &p, nil
+}
+
+// profileFor is the name of the one profile whose mchid is mchID: --mchid
+// picks the merchant's profile.
+func (cf *configFile) profileFor(mchID, path string) (string, error) {
+	var found, all []string
+	for _, name := range cf.names() {
+		p, err := cf.decode(name, path)
+		if err != nil {
+			return "", err
+		}
+		all = append(all, fmt.Sprintf("%s (%s)", name, shownMchID(p.MchID)))
+		if strings.TrimSpace(p.MchID) == mchID {
+			found = append(found, name)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", usageErrorf("--mchid %s: no profile of %s has this merchant ID (profiles: %s); choose one with --profile to use it with another merchant ID",
+			shownMchID(mchID), path, strings.Join(all, ", "))
+	case 1:
+		return found[0], nil
+	}
+	return "", usageErrorf("--mchid %s: the profiles %s of %s all have this merchant ID: choose one with --profile", shownMchID(mchID), strings.Join(found, ", "), path)
+}
+
+// shownMchID is a merchant ID as messages and listings show it: digits as
+// they are, anything else (a secret pasted into the wrong place, say) by its
+// length only.
+func shownMchID(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "(no mchid)"
+	}
+	for _, r := range v {
+		if r < '0' || r > '9' || len(v) > 32 {
+			return fmt.Sprintf("(not a merchant ID: %d characters, not shown)", len(v))
+		}
+	}
+	return v
+}
+
+// loadProfile reads the profile to use from the config file: --profile,
+// else the one whose mchid is --mchid, else the file's default_profile,
+// else "default". A missing default file, or one with no profile chosen and
+// none called default, is not an error (nil, nil, nil).
+func (g *globalOptions) loadProfile(flags *pflag.FlagSet, env func(string) string) (*profile, *profileSource, error) {
+	path, explicit := g.configPath, g.configPath != ""
+	if !explicit {
+		path = defaultConfigPath(env)
+	}
+	if path == "" {
+		if g.profile != "" {
+			return nil, nil, usageErrorf("--profile %q: no config file (set --config or HOME)", g.profile)
+		}
+		return nil, nil, nil
+	}
+	cf, err := readConfigFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit && g.profile == "" {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	name := g.profile
+	if f := flags.Lookup(setMchID.Flag); name == "" && f != nil && f.Changed && len(cf.Profiles) > 0 {
+		if name, err = cf.profileFor(strings.TrimSpace(*g.values[setMchID.Key]), path); err != nil {
+			return nil, nil, err
+		}
+	}
+	if name == "" {
+		name = cf.DefaultProfile
+	}
+	if name == "" {
+		name = "default"
+		if _, ok := cf.Profiles[name]; !ok {
+			return nil, nil, nil // no profile chosen and none called default
+		}
+	}
+	p, err := cf.decode(name, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, &profileSource{name: name, path: path}, nil
 }
 
 // relativeTo joins a relative file path onto base; PEM text, URLs such as
-// file://… and absolute paths are returned unchanged.
+// file://… and absolute paths are returned unchanged. So is a value that
+// looks like a secret pasted into the wrong key (32 characters or more, all
+// of the base64 alphabet: an APIv3 key, a key without its PEM lines): the
+// library's errors do not print such a value, but would print it as part
+// of a longer path.
 func relativeTo(base, v string) string {
-	if v == "" || strings.Contains(v, "-----BEGIN") || strings.Contains(v, "://") || filepath.IsAbs(v) {
+	if v == "" || strings.Contains(v, "-----BEGIN") || strings.Contains(v, "://") || filepath.IsAbs(v) || mayBeSecret(v) {
 		return v
 	}
 	return filepath.Join(base, v)
 }
 
+// mayBeSecret is the rule by which signer's Load functions decline to
+// print a file name.
+func mayBeSecret(v string) bool {
+	if len(v) < 32 {
+		return false
+	}
+	return strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == ""
+}
+
 // resolve merges flags, environment and config file (in that priority).
 func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (*settings, error) {
-	p, where, err := g.loadProfile(env)
+	p, src, err := g.loadProfile(flags, env)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +390,7 @@ func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (
 			return strings.TrimSpace(v)
 		}
 		if v := fileVals[st.Key]; v != "" {
-			s.from[st.Key] = where
+			s.from[st.Key] = src.key(st.Key)
 			return strings.TrimSpace(v)
 		}
 		return ""
@@ -320,16 +414,11 @@ func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (
 		s.from[setPlatformCerts.Key] = setPlatformCerts.Env
 	case len(p.PlatformCerts) > 0:
 		s.PlatformCerts = p.PlatformCerts
-		s.from[setPlatformCerts.Key] = where
+		s.from[setPlatformCerts.Key] = src.key(setPlatformCerts.Key)
 	}
 	if s.BaseURL == "" {
 		s.BaseURL = chain.DefaultBaseURL
-	}
-	if (s.PublicKeyID == "") != (s.PublicKey == "") {
-		if s.PublicKeyID == "" {
-			return nil, missing(setPublicKeyID, "it goes with "+setPublicKey.Env)
-		}
-		return nil, missing(setPublicKey, "it goes with "+setPublicKeyID.Env)
+		s.from[setBaseURL.Key] = "the default"
 	}
 	return s, nil
 }
@@ -346,30 +435,7 @@ func missing(st setting, why string) error {
 // need checks that the named settings are present.
 func (s *settings) need(sts ...setting) error {
 	for _, st := range sts {
-		var empty bool
-		switch st {
-		case setMchID:
-			empty = s.MchID == ""
-		case setSerial:
-			empty = s.Serial == ""
-		case setPrivateKey:
-			empty = s.PrivateKey == ""
-		case setAPIv3Key:
-			empty = s.APIv3Key == ""
-		case setAPIv2Key:
-			empty = s.APIv2Key == ""
-		case setClientCert:
-			empty = s.ClientCert == ""
-		case setClientKey:
-			empty = s.ClientKey == ""
-		case setPublicKeyID:
-			empty = s.PublicKeyID == ""
-		case setPublicKey:
-			empty = s.PublicKey == ""
-		case setPlatformCerts:
-			empty = len(s.PlatformCerts) == 0
-		}
-		if empty {
+		if st == setPlatformCerts && len(s.PlatformCerts) == 0 || st != setPlatformCerts && s.value(st) == "" {
 			return missing(st, "")
 		}
 	}
@@ -381,6 +447,12 @@ func (s *settings) needVerification() error {
 	if s.PublicKeyID != "" || len(s.PlatformCerts) > 0 {
 		return nil
 	}
+	return errNoVerificationKey()
+}
+
+// errNoVerificationKey is the usage error for a command that verifies
+// WeChat Pay's signatures without a key to do it.
+func errNoVerificationKey() error {
 	return usageErrorf("missing WeChat Pay verification key: set --%s and --%s (%s, %s), or --%s (%s)",
 		setPublicKeyID.Flag, setPublicKey.Flag, setPublicKeyID.Env, setPublicKey.Env, setPlatformCerts.Flag, setPlatformCerts.Env)
 }

@@ -145,7 +145,11 @@ func TestResolveErrors(t *testing.T) {
 		{"profile without file", map[string]string{"HOME": dir}, []string{"--profile", "x"}, "does not exist"},
 	}
 	for _, tt := range tests {
-		_, err := resolveWith(t, tt.env, tt.args...)
+		s, err := resolveWith(t, tt.env, tt.args...)
+		if err == nil {
+			// The halves of a pair are checked where the keys are read.
+			_, err = s.config(useCall)
+		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !isUsage(err) {
 			t.Errorf("%s: err = %v, want a usage error containing %q", tt.name, err, tt.want)
 		}
@@ -211,13 +215,7 @@ func TestPlatformCertsPEMText(t *testing.T) {
 func TestProfileCall(t *testing.T) {
 	t.Parallel()
 	h := setupSim(t)
-	profile := map[string]string{}
-	for _, st := range allSettings {
-		if v := h.env[st.Env]; v != "" {
-			profile[st.Key] = v
-			delete(h.env, st.Env)
-		}
-	}
+	profile := h.moveToProfile()
 	b, err := json.Marshal(map[string]any{"profiles": map[string]any{"sim": profile, "broken": map[string]string{"mchid": "1"}}})
 	if err != nil {
 		t.Fatal(err)

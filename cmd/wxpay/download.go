@@ -24,8 +24,16 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 	}
 	query := map[string]string{"bill_date": o.date}
 	var path string
-	switch strings.ToLower(o.kind) {
-	case "trade":
+	encrypted := isEncryptedBill(o.kind)
+	switch kind := strings.ToLower(o.kind); {
+	case encrypted:
+		var err error
+		if path, query, err = encryptedBillQuery(o); err != nil {
+			return err
+		}
+	case o.subMchID != "" || o.serviceID != "":
+		return usageErrorf("--sub-mchid and --service-id are for --type sub-merchant and payscore")
+	case kind == "trade":
 		path = "v3/bill/tradebill"
 		if o.accountType != "" {
 			return usageErrorf("--account-type is for --type fund")
@@ -33,7 +41,7 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		if o.billType != "" {
 			query["bill_type"] = o.billType
 		}
-	case "fund":
+	case kind == "fund":
 		path = "v3/bill/fundflowbill"
 		if o.billType != "" {
 			return usageErrorf("--bill-type is for --type trade")
@@ -42,9 +50,9 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 			query["account_type"] = o.accountType
 		}
 	default:
-		return usageErrorf("--type %q: want trade or fund", o.kind)
+		return usageErrorf("--type %q: want trade, fund, or an encrypted bill: sub-merchant, ecommerce, payscore", o.kind)
 	}
-	if o.tarType != "" {
+	if o.tarType != "" && !encrypted {
 		query["tar_type"] = o.tarType
 	}
 	if o.keepCompressed && o.tarType == "" {
@@ -67,19 +75,13 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		return usageErrorf("--progress %q: want auto, always or never", o.progress)
 	}
 
-	s, err := a.g.resolve(c.Flags(), a.env)
-	if err != nil {
+	client, resp, err := a.requestBill(c, path, query)
+	if resp == nil {
 		return err
 	}
-	client, err := a.newClient(s, needVerifyKeys)
-	if err != nil {
-		return err
+	if encrypted {
+		return a.downloadEncryptedBill(c, o, client, resp.Body, showProgress)
 	}
-	resp, err := client.Chain(path).Get(c.Context(), chain.O{"query": query})
-	if err != nil {
-		return a.answer(resp, err, prettyAuto)
-	}
-	fmt.Fprintln(a.stderr, statusLine(resp.StatusCode, resp.RequestID))
 	bill, err := chain.ParseBillInfo(resp.Body)
 	if err != nil {
 		return err
@@ -98,32 +100,17 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		return a.printBillRecords(c, client, bill, o, opts, bar)
 	}
 	var res *chain.DownloadResult
-	toStdout := isStdout(o.out)
-	var staged *os.File
-	if toStdout {
-		// The hash is known only at the end: stage the bill in a temporary
-		// file so that stdout gets nothing unless it matches.
-		if staged, err = os.CreateTemp("", "wxpay-bill-*"); err != nil {
-			return fmt.Errorf("download bill: %w", err)
-		}
-		defer func() {
-			staged.Close()
-			os.Remove(staged.Name())
-		}()
-		res, err = client.DownloadBill(c.Context(), bill, staged, opts...)
-	} else {
-		res, err = client.DownloadBillToFile(c.Context(), bill, o.out, opts...)
-	}
-	if bar != nil {
-		bar.finish()
-	}
-	if err == nil && toStdout {
-		if _, err = staged.Seek(0, io.SeekStart); err == nil {
-			_, err = io.Copy(a.stdout, staged)
-		}
-		if err != nil {
-			return fmt.Errorf("download bill: writing to stdout: %w", err)
-		}
+	err, outErr := a.deliverBill(o.out, bar,
+		func(w io.Writer) (err error) {
+			res, err = client.DownloadBill(c.Context(), bill, w, opts...)
+			return err
+		},
+		func(path string) (err error) {
+			res, err = client.DownloadBillToFile(c.Context(), bill, path, opts...)
+			return err
+		})
+	if outErr != nil {
+		return outErr
 	}
 	if err != nil {
 		if errors.Is(err, chain.ErrHashMismatch) {
@@ -134,12 +121,73 @@ func (a *app) runDownloadBill(c *cobra.Command, o *billOptions) error {
 		}
 		return a.answer(nil, err, prettyAuto)
 	}
-	where := o.out
-	if toStdout {
-		where = "stdout"
-	}
-	fmt.Fprintf(a.stderr, "Bill %s of %s: %d bytes to %s, %s %s matches\n", o.kind, o.date, res.Written, where, res.HashType, res.Hash)
+	fmt.Fprintf(a.stderr, "Bill %s of %s: %d bytes to %s, %s %s matches\n", o.kind, o.date, res.Written, where(o.out), res.HashType, res.Hash)
 	return nil
+}
+
+// requestBill sends the bill request (path, query) and prints its status
+// line. On failure resp is nil and err is what runDownloadBill returns.
+func (a *app) requestBill(c *cobra.Command, path string, query map[string]string) (client *chain.Client, resp *chain.Response, err error) {
+	s, err := a.g.resolve(c.Flags(), a.env)
+	if err != nil {
+		return nil, nil, err
+	}
+	if client, err = a.newClient(s, needVerifyKeys); err != nil {
+		return nil, nil, err
+	}
+	resp, err = client.Chain(path).Get(c.Context(), chain.O{"query": query})
+	if err != nil {
+		return nil, nil, a.answer(resp, err, prettyAuto)
+	}
+	fmt.Fprintln(a.stderr, statusLine(resp.StatusCode, resp.RequestID))
+	return client, resp, nil
+}
+
+// deliverBill runs a bill download to out: toFile for a file (which puts
+// it in place only once it checked out), or, for standard output, toWriter
+// into a temporary file that is copied to stdout only once the download
+// succeeded: the hash is known only at the end. It returns the download's
+// error, or the failure to write stdout (outErr). bar, when set, is finished
+// after the download.
+func (a *app) deliverBill(out string, bar *progressBar, toWriter func(io.Writer) error, toFile func(path string) error) (err, outErr error) {
+	finish := func() {
+		if bar != nil {
+			bar.finish()
+		}
+	}
+	if !isStdout(out) {
+		err = toFile(out)
+		finish()
+		return err, nil
+	}
+	staged, err := os.CreateTemp("", "wxpay-bill-*")
+	if err != nil {
+		return nil, fmt.Errorf("download bill: %w", err)
+	}
+	defer func() {
+		staged.Close()
+		os.Remove(staged.Name())
+	}()
+	err = toWriter(staged)
+	finish()
+	if err != nil {
+		return err, nil
+	}
+	if _, err = staged.Seek(0, io.SeekStart); err == nil {
+		_, err = io.Copy(a.stdout, staged)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("download bill: writing to stdout: %w", err)
+	}
+	return nil, nil
+}
+
+// where names -o for messages.
+func where(out string) string {
+	if isStdout(out) {
+		return "stdout"
+	}
+	return out
 }
 
 // isStdout tells whether -o names standard output: nothing, "-" or an

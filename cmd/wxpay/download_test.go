@@ -128,7 +128,7 @@ func TestDownloadBillErrors(t *testing.T) {
 	}{
 		{[]string{"download", "bill"}, "missing --date"},
 		{[]string{"download", "bill", "--date", "27/11/2026"}, "want YYYY-MM-DD"},
-		{[]string{"download", "bill", "--date", "2026-11-27", "--type", "other"}, `--type "other": want trade or fund`},
+		{[]string{"download", "bill", "--date", "2026-11-27", "--type", "other"}, `--type "other": want trade, fund, or an encrypted bill: sub-merchant, ecommerce, payscore`},
 		{[]string{"download", "bill", "--date", "2026-11-27", "--account-type", "BASIC"}, "--account-type is for --type fund"},
 		{[]string{"download", "bill", "--date", "2026-11-27", "--keep-compressed"}, "--keep-compressed needs --tar-type GZIP"},
 		{[]string{"download", "bill", "--date", "2026-11-27", "--progress", "sometimes"}, "want auto, always or never"},

@@ -125,11 +125,20 @@
 //	  }
 //	}
 //
-// --profile NAME picks a profile; without it the file's default_profile,
-// else a profile named default, is used. A missing setting is reported with
-// the flag and variable to set, e.g. "wxpay: missing merchant ID: set --mchid
-// or WECHATPAY_MCHID (or "mchid" in a config-file profile)". Key material and
-// the APIv3 key are never printed.
+// --profile NAME picks a profile; without it --mchid MCHID picks the
+// profile of that merchant (an unknown one is an error naming it), else the
+// file's default_profile, else a profile named default, is used. With
+// --profile, --mchid overrides the profile's mchid. 'wxpay profiles' lists
+// the profiles: name, mchid, serial, base URL and which keys are set.
+//
+// The values are read and checked by wechatpay.ConfigFromLookup, the same
+// loader as WECHATPAY_* alone (platform_certs: files, folders and PEM text,
+// any number of each). A missing setting is reported with the flag and
+// variable to set, e.g. "wxpay: missing merchant ID: set --mchid or
+// WECHATPAY_MCHID (or "mchid" in a config-file profile)"; a malformed one
+// names where its value came from: "merchant private key (from --private-key)",
+// "(from WECHATPAY_PRIVATE_KEY)" or "(from profiles.shop.private_key, profile
+// "shop" of FILE)". Key material, the APIv3 and APIv2 keys are never printed.
 //
 // # Other commands
 //

@@ -54,8 +54,9 @@ on stderr and the call goes out anyway (the gateway decides); --strict
 refuses such a call instead.
 
 Configuration comes from flags, then WECHATPAY_* environment variables, then a
-profile of the config file (--config, --profile). 'wxpay sandbox' runs a local
-gateway and writes an env file for it.
+profile of the config file (--config, --profile; --mchid picks the profile of
+that merchant, 'wxpay profiles' lists them without secrets). 'wxpay sandbox'
+runs a local gateway and writes an env file for it.
 
 Exit status: 0 on 2xx, 4 on 4xx, 5 on 5xx, 3 when verification fails,
 2 on a usage or configuration error, 1 otherwise.`
@@ -99,6 +100,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.signCommand(),
 		a.downloadCommand(),
 		a.apiCommand(),
+		a.profilesCommand(),
 	)
 	// The help and completion commands are cobra's; completion covers
 	// bash, zsh, fish and powershell.

@@ -27,6 +27,7 @@ func TestHelpGolden(t *testing.T) {
 		{"help_download", []string{"download", "--help"}},
 		{"help_download_bill", []string{"download", "bill", "--help"}},
 		{"help_completion", []string{"completion", "--help"}},
+		{"help_profiles", []string{"profiles", "--help"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,7 +108,7 @@ func TestCompleteMethods(t *testing.T) {
 	t.Parallel()
 	h := setup(t)
 	r := h.run("", "__complete", "p")
-	want := "post\tHTTP method\nput\tHTTP method\npatch\tHTTP method\n:4\n"
+	want := "profiles\tList the profiles of the config file, without secrets\npost\tHTTP method\nput\tHTTP method\npatch\tHTTP method\n:4\n"
 	if diff := cmp.Diff(want, r.Stdout); r.Code != exitOK || diff != "" {
 		t.Errorf("exit %d; completions (-want +got):\n%s", r.Code, diff)
 	}
