@@ -102,56 +102,111 @@ func BenchmarkBaselineNetHTTP(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		// A true floor: the body from a typed struct, not json.Marshal of
-		// the options map (which alone costs about 35 allocations).
-		body, err := json.Marshal(&seedBody)
-		if err != nil {
-			b.Fatal(err)
-		}
-		target := "/v3/payscore/payafter-orders/" + seedOrderNo + "/sync"
-		var nb [24]byte
-		rand.Read(nb[:])
-		nonce := base64.RawURLEncoding.EncodeToString(nb[:])
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		msg := "POST\n" + target + "\n" + ts + "\n" + nonce + "\n" + string(body) + "\n"
-		sum := sha256.Sum256([]byte(msg))
-		sig, err := rsa.SignPKCS1v15(nil, merchantKey, crypto.SHA256, sum[:])
-		if err != nil {
-			b.Fatal(err)
-		}
-		req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+target, bytes.NewReader(body))
-		req.Header.Set("Authorization", fmt.Sprintf(`WECHATPAY2-SHA256-RSA2048 mchid="%s",nonce_str="%s",signature="%s",timestamp="%s",serial_no="%s"`,
-			testMchID, nonce, base64.StdEncoding.EncodeToString(sig), ts, testMerchantSerial))
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("User-Agent", "baseline/1.0")
-		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		answer, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != 200 {
-			b.Fatalf("%d %s %v", resp.StatusCode, answer, err)
-		}
-		h := resp.Header
-		if h.Get("Wechatpay-Serial") != testPlatformSerial {
-			b.Fatal("serial")
-		}
-		rts, _ := strconv.ParseInt(h.Get("Wechatpay-Timestamp"), 10, 64)
-		if d := time.Since(time.Unix(rts, 0)); d > 5*time.Minute || d < -5*time.Minute {
-			b.Fatal("skew")
-		}
-		vsum := sha256.Sum256([]byte(h.Get("Wechatpay-Timestamp") + "\n" + h.Get("Wechatpay-Nonce") + "\n" + string(answer) + "\n"))
-		rawSig, err := base64.StdEncoding.DecodeString(h.Get("Wechatpay-Signature"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := rsa.VerifyPKCS1v15(&platformKey.PublicKey, crypto.SHA256, vsum[:], rawSig); err != nil {
-			b.Fatal(err)
-		}
-		if gjson.GetBytes(answer, "state").String() != "DONE" { // read as the library's Response.Get reads
-			b.Fatal(string(answer))
-		}
+		floorCall(b, ctx, hc, srv.URL)
 	}
+}
+
+// floorCall is one seed call by hand: net/http, crypto/rsa, a typed body.
+func floorCall(b *testing.B, ctx context.Context, hc *http.Client, base string) {
+	// A true floor: the body from a typed struct, not json.Marshal of
+	// the options map (which alone costs about 35 allocations).
+	body, err := json.Marshal(&seedBody)
+	if err != nil {
+		b.Fatal(err)
+	}
+	target := "/v3/payscore/payafter-orders/" + seedOrderNo + "/sync"
+	var nb [24]byte
+	rand.Read(nb[:])
+	nonce := base64.RawURLEncoding.EncodeToString(nb[:])
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	msg := "POST\n" + target + "\n" + ts + "\n" + nonce + "\n" + string(body) + "\n"
+	sum := sha256.Sum256([]byte(msg))
+	sig, err := rsa.SignPKCS1v15(nil, merchantKey, crypto.SHA256, sum[:])
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+target, bytes.NewReader(body))
+	req.Header.Set("Authorization", fmt.Sprintf(`WECHATPAY2-SHA256-RSA2048 mchid="%s",nonce_str="%s",signature="%s",timestamp="%s",serial_no="%s"`,
+		testMchID, nonce, base64.StdEncoding.EncodeToString(sig), ts, testMerchantSerial))
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "baseline/1.0")
+	resp, err := hc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	answer, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		b.Fatalf("%d %s %v", resp.StatusCode, answer, err)
+	}
+	h := resp.Header
+	if h.Get("Wechatpay-Serial") != testPlatformSerial {
+		b.Fatal("serial")
+	}
+	rts, _ := strconv.ParseInt(h.Get("Wechatpay-Timestamp"), 10, 64)
+	if d := time.Since(time.Unix(rts, 0)); d > 5*time.Minute || d < -5*time.Minute {
+		b.Fatal("skew")
+	}
+	vsum := sha256.Sum256([]byte(h.Get("Wechatpay-Timestamp") + "\n" + h.Get("Wechatpay-Nonce") + "\n" + string(answer) + "\n"))
+	rawSig, err := base64.StdEncoding.DecodeString(h.Get("Wechatpay-Signature"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := rsa.VerifyPKCS1v15(&platformKey.PublicKey, crypto.SHA256, vsum[:], rawSig); err != nil {
+		b.Fatal(err)
+	}
+	if gjson.GetBytes(answer, "state").String() != "DONE" { // read as the library's Response.Get reads
+		b.Fatal(string(answer))
+	}
+}
+
+// BenchmarkChainPostVsFloor makes one call through the chain and one by
+// hand (floorCall) per iteration, in alternating order, so that both meet
+// the same load on a shared machine; it reports each side's time per call
+// and their ratio (issue 16 point 9: at most 1.05).
+func BenchmarkChainPostVsFloor(b *testing.B) {
+	srv := benchServer(b)
+	c, err := chain.NewClient(chain.Config{
+		MchID: testMchID, Serial: testMerchantSerial, Signer: mustSigner(b),
+		PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:      srv.URL,
+		HTTPClient:   srv.Client(),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hc := srv.Client()
+	ctx := context.Background()
+	var chainT, floorT time.Duration
+	viaChain := func() {
+		start := time.Now()
+		resp, err := c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync").Post(ctx, seedOpts())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if resp.Get("state").String() != "DONE" {
+			b.Fatal(resp.String())
+		}
+		chainT += time.Since(start)
+	}
+	byHand := func() {
+		start := time.Now()
+		floorCall(b, ctx, hc, srv.URL)
+		floorT += time.Since(start)
+	}
+	n := 0
+	for b.Loop() {
+		if n%2 == 0 {
+			viaChain()
+			byHand()
+		} else {
+			byHand()
+			viaChain()
+		}
+		n++
+	}
+	b.ReportMetric(float64(chainT.Nanoseconds())/float64(n), "chain-ns/call")
+	b.ReportMetric(float64(floorT.Nanoseconds())/float64(n), "floor-ns/call")
+	b.ReportMetric(float64(chainT)/float64(floorT), "chain/floor")
 }
