@@ -345,19 +345,37 @@ func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration,
 // (at most maxBody bytes) inside the attempt, so that a body cut off by a
 // broken connection is retried too, and roundTrip returns it.
 func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (resp *http.Response, body []byte, attempts int, err error) {
-	cancel := context.CancelFunc(func() {})
+	resp, body, attempts, release, err := c.exchange(ctx, req, readBody)
+	if release != nil {
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: release}
+	}
+	return resp, body, attempts, err
+}
+
+// exchange is roundTrip, except that the timeout of an answer whose body
+// is left unread is handed back as release (nil when there is nothing to
+// release) instead of being tied to the body's Close: a caller that reads
+// the body at once (doV2) calls release itself, without a wrapper.
+func (c *Client) exchange(ctx context.Context, req *request, readBody bool) (resp *http.Response, body []byte, attempts int, release context.CancelFunc, err error) {
+	var cancel context.CancelFunc
 	timeout := c.timeout
 	if req.timeout != 0 {
 		timeout = req.timeout
 	}
 	if timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+		// A context whose own deadline comes first already bounds the
+		// call: no timer of ours.
+		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > timeout {
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+		}
 	}
 	defer func() {
-		if err != nil || readBody {
+		switch {
+		case cancel == nil:
+		case err != nil || readBody:
 			cancel() // with readBody the answer was read inside the attempt: nothing left to bound
-		} else {
-			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		default:
+			release = cancel
 		}
 	}()
 
@@ -377,7 +395,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		req.target = fullURL[len(c.baseURL)-1:]
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, 0, c.wrapf(req, "%w", err)
+		return nil, nil, 0, nil, c.wrapf(req, "%w", err)
 	}
 	req.stream = !readBody
 	call := &callState{req: req, ctx: ctx}
@@ -408,11 +426,11 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 	}
 	if call.mwErr != nil {
 		closeBody()
-		return nil, nil, attempts, call.mwErr
+		return nil, nil, attempts, nil, call.mwErr
 	}
 	if st == nil {
 		closeBody()
-		return nil, nil, attempts, c.wrapf(req, "%w", unwrapURLError(err))
+		return nil, nil, attempts, nil, c.wrapf(req, "%w", unwrapURLError(err))
 	}
 	dur := time.Since(st.start)
 	if st.signErr != nil {
@@ -420,7 +438,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		// net/http's own, which then went out unsigned).
 		closeBody()
 		c.logAttempt(ctx, req, attempts, 0, "", dur, st.signErr, -1)
-		return nil, nil, attempts, c.wrapf(req, "signing: %w", st.signErr)
+		return nil, nil, attempts, nil, c.wrapf(req, "signing: %w", st.signErr)
 	}
 	if errors.Is(err, errStopRetrying) {
 		err = nil
@@ -437,16 +455,16 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		closeBody()
 		if call.waiting {
 			if st.err != nil {
-				return nil, nil, attempts, c.wrapf(req, "waiting to retry after attempt %d: %w", attempts, withCause(cerr, st.err))
+				return nil, nil, attempts, nil, c.wrapf(req, "waiting to retry after attempt %d: %w", attempts, withCause(cerr, st.err))
 			}
-			return nil, nil, attempts, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempts, status, rid, cerr)
+			return nil, nil, attempts, nil, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempts, status, rid, cerr)
 		}
 		c.logAttempt(ctx, req, attempts, status, rid, dur, err, -1)
-		return nil, nil, attempts, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), withCause(cerr, unwrapURLError(err)))
+		return nil, nil, attempts, nil, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), withCause(cerr, unwrapURLError(err)))
 	}
 	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 		c.logAttempt(ctx, req, attempts, status, rid, dur, nil, -1)
-		return nil, nil, attempts, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, status, rid)
+		return nil, nil, attempts, nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, status, rid)
 	}
 	if err != nil || hr == nil {
 		closeBody()
@@ -457,14 +475,14 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		if !call.logged {
 			c.logAttempt(ctx, req, attempts, status, rid, dur, err, -1)
 		}
-		return nil, nil, attempts, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), err)
+		return nil, nil, attempts, nil, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), err)
 	}
 	c.logAttempt(ctx, req, attempts, status, rid, dur, nil, -1)
 	if !readBody {
-		return hr, nil, attempts, nil
+		return hr, nil, attempts, nil, nil
 	}
 	hr.Body = http.NoBody
-	return hr, rr.Body(), attempts, nil
+	return hr, rr.Body(), attempts, nil, nil
 }
 
 // attemptName names a failed attempt in the call's error: "attempt 2", or
@@ -482,14 +500,44 @@ func attemptName(attempt int, hr *http.Response, status int, rid string) string 
 // other status an *APIError.
 func (c *Client) readResponse(req *request, hr *http.Response) (*Response, error) {
 	defer hr.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
+	body, ok, err := readAnswer(hr.Body, hr.ContentLength, maxBody)
 	if err != nil {
 		return nil, c.wrapf(req, "reading the answer (status %d, Request-ID %q): %w", hr.StatusCode, hr.Header.Get(requestIDKey), unwrapURLError(err))
 	}
-	if len(body) > maxBody {
+	if !ok {
 		return nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, hr.Header.Get(requestIDKey))
 	}
 	return c.finish(req, hr, body)
+}
+
+// readAnswer reads r to its end, as io.ReadAll, and gives up (ok false)
+// past limit bytes. size is the announced length (-1: unknown): a buffer
+// of that size and one byte more, for the read that meets the end, is
+// then its only allocation. Reading to the end (not just size bytes)
+// lets net/http reuse the connection, and a body longer than announced
+// (from a RoundTripper of the caller's) is still read whole.
+func readAnswer(r io.Reader, size int64, limit int) (body []byte, ok bool, err error) {
+	n := 512
+	if size >= 0 && size < int64(limit) {
+		n = int(size) + 1
+	}
+	b := make([]byte, 0, n)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if len(b) > limit {
+			return nil, false, nil
+		}
+		if err == io.EOF {
+			return b, true, nil
+		}
+		if err != nil {
+			return nil, true, err
+		}
+	}
 }
 
 // finish verifies an answer whose body has been read and classifies it.

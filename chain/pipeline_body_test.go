@@ -3,6 +3,7 @@ package chain_test
 import (
 	"context"
 	"crypto/rsa"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -70,6 +71,62 @@ func TestBodyOnEveryAttempt(t *testing.T) {
 			defer mu.Unlock()
 			if diff := cmp.Diff(want, seen); diff != "" {
 				t.Errorf("attempts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDeadlineOfTheCall: whichever comes first, the caller's deadline or
+// Config.Timeout, ends a call that hangs, with context.DeadlineExceeded
+// (a caller's deadline that comes first needs no timer of the client's),
+// for an APIv3 and an APIv2 call.
+func TestDeadlineOfTheCall(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		timeout  time.Duration // Config.Timeout
+		deadline time.Duration // the caller's, 0 for none
+	}{
+		{"caller's deadline first", 0, 100 * time.Millisecond}, // Timeout 0: DefaultTimeout, 30 s
+		{"client timeout first", 100 * time.Millisecond, time.Hour},
+		{"client timeout, no deadline", 100 * time.Millisecond, 0},
+		{"caller's deadline, no client timeout", -1, 100 * time.Millisecond},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body) // then net/http notices the client going away
+				<-r.Context().Done()               // hangs until it does
+			}))
+			defer srv.Close()
+			testKeys(t)
+			c, err := chain.NewClient(chain.Config{MchID: testMchID, Serial: testMerchantSerial, Signer: mustSigner(t),
+				PlatformKeys: map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+				BaseURL:      srv.URL, HTTPClient: srv.Client(), Timeout: tc.timeout, APIv2Key: "0123456789abcdefghijABCDEFGHIJ01"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := map[string]func(context.Context) error{
+				"v3": func(ctx context.Context) error {
+					_, err := c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync").Post(ctx, seedOpts())
+					return err
+				},
+				"v2": func(ctx context.Context) error {
+					_, err := c.Chain("v2/pay/orderquery").Post(ctx, chain.O{"xml": chain.O{"appid": "wx1", "out_trade_no": "T1"}})
+					return err
+				},
+			}
+			for name, call := range calls {
+				ctx := context.Background()
+				if tc.deadline > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, tc.deadline)
+					defer cancel()
+				}
+				if err := call(ctx); !errors.Is(err, context.DeadlineExceeded) {
+					t.Errorf("%s: got %v, want context.DeadlineExceeded", name, err)
+				}
 			}
 		})
 	}
