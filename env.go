@@ -12,30 +12,32 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/internal/keysrc"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
 // The WECHATPAY_* variables ConfigFromEnv reads.
 const (
-	EnvMchID         = "WECHATPAY_MCHID"          // merchant id (required)
-	EnvSerial        = "WECHATPAY_SERIAL"         // merchant API certificate serial, hex (required)
-	EnvPrivateKey    = "WECHATPAY_PRIVATE_KEY"    // merchant API private key: a file path, file:// URL or PEM text (required)
-	EnvPublicKeyID   = "WECHATPAY_PUBLIC_KEY_ID"  // WeChat Pay public key id, PUB_KEY_ID_… (with EnvPublicKey)
-	EnvPublicKey     = "WECHATPAY_PUBLIC_KEY"     // WeChat Pay public key: path or PEM (with EnvPublicKeyID)
-	EnvPlatformCerts = "WECHATPAY_PLATFORM_CERTS" // platform certificates: a folder, files separated by commas or the OS list separator, or PEM text
-	EnvAPIv3Key      = "WECHATPAY_APIV3_KEY"      // APIv3 key, 32 bytes (optional: notifications, certificate download)
-	EnvBaseURL       = "WECHATPAY_BASE_URL"       // API base URL (optional; default chain.DefaultBaseURL)
-	EnvAPIv2Key      = "WECHATPAY_APIV2_KEY"      // APIv2 key, 32 characters (optional: APIv2 XML calls)
-	EnvClientCert    = "WECHATPAY_CLIENT_CERT"    // merchant API certificate for mutual TLS: apiclient_cert.pem (with EnvClientKey) or apiclient_cert.p12 (password: the merchant id) (optional)
-	EnvClientKey     = "WECHATPAY_CLIENT_KEY"     // apiclient_key.pem, with a PEM EnvClientCert
+	EnvMchID         = "WECHATPAY_MCHID"           // merchant id (required)
+	EnvSerial        = "WECHATPAY_SERIAL"          // merchant API certificate serial, hex (required)
+	EnvPrivateKey    = "WECHATPAY_PRIVATE_KEY"     // merchant API private key: a file path, file:// URL or PEM text (required)
+	EnvPublicKeyID   = "WECHATPAY_PUBLIC_KEY_ID"   // WeChat Pay public key id, PUB_KEY_ID_… (with EnvPublicKey)
+	EnvPublicKey     = "WECHATPAY_PUBLIC_KEY"      // WeChat Pay public key: path or PEM (with EnvPublicKeyID)
+	EnvPlatformCerts = "WECHATPAY_PLATFORM_CERTS"  // platform certificates: a folder, files separated by commas or the OS list separator, or PEM text
+	EnvAPIv3Key      = "WECHATPAY_APIV3_KEY"       // APIv3 key, 32 bytes (optional: notifications, certificate download)
+	EnvBaseURL       = "WECHATPAY_BASE_URL"        // API base URL (optional; default chain.DefaultBaseURL)
+	EnvBackupBaseURL = "WECHATPAY_BACKUP_BASE_URL" // backup host (optional; default chain.DefaultBackupBaseURL with the default base URL; "-" for none)
+	EnvAPIv2Key      = "WECHATPAY_APIV2_KEY"       // APIv2 key, 32 characters (optional: APIv2 XML calls)
+	EnvClientCert    = "WECHATPAY_CLIENT_CERT"     // merchant API certificate for mutual TLS: apiclient_cert.pem (with EnvClientKey) or apiclient_cert.p12 (password: the merchant id) (optional)
+	EnvClientKey     = "WECHATPAY_CLIENT_KEY"      // apiclient_key.pem, with a PEM EnvClientCert
 )
 
 // EnvVars returns the names of every variable ConfigFromEnv reads, in the
 // order above.
 func EnvVars() []string {
 	return []string{EnvMchID, EnvSerial, EnvPrivateKey, EnvPublicKeyID, EnvPublicKey, EnvPlatformCerts, EnvAPIv3Key, EnvBaseURL,
-		EnvAPIv2Key, EnvClientCert, EnvClientKey}
+		EnvBackupBaseURL, EnvAPIv2Key, EnvClientCert, EnvClientKey}
 }
 
 // ErrMissingEnv is matched (errors.Is) by an *EnvError that lists a
@@ -120,7 +122,8 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	}
 	bad := func(name string, err error) { probs = append(probs, &EnvProblem{Var: name, Err: err}) }
 
-	cfg := Config{MchID: get(EnvMchID), Serial: get(EnvSerial), APIv3Key: get(EnvAPIv3Key), BaseURL: get(EnvBaseURL)}
+	cfg := Config{MchID: get(EnvMchID), Serial: get(EnvSerial), APIv3Key: get(EnvAPIv3Key), BaseURL: get(EnvBaseURL),
+		BackupBaseURL: get(EnvBackupBaseURL)}
 	switch {
 	case cfg.MchID == "":
 		missing(EnvMchID, "%s is not set", EnvMchID)
@@ -192,6 +195,11 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 	if cfg.BaseURL != "" {
 		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			bad(EnvBaseURL, errors.New("want an absolute http(s) URL such as https://api.mch.weixin.qq.com/"))
+		}
+	}
+	if b := cfg.BackupBaseURL; b != "" && b != chain.NoBackupBaseURL {
+		if u, err := url.Parse(b); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad(EnvBackupBaseURL, errors.New(`want an absolute http(s) URL such as https://api2.wechatpay.cn/, or "-" for no backup`))
 		}
 	}
 	if len(probs) > 0 {

@@ -57,6 +57,7 @@ type Client struct {
 	handler      Handler           // middleware composed; nil without
 	observers    []AttemptObserver // Config.AttemptObservers; nil without
 	defaults     *defaults         // Config.Defaults; nil when none is set
+	fo           *failover         // the backup host (failover.go); nil without
 }
 
 // NewClient checks cfg and returns a client; wechatpay.New is the same
@@ -131,6 +132,7 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.rc = resty.NewWithClient(&hc)
+	c.fo = newFailover(ok.base, ok.backup, o.Logger, &hc)
 	c.rc.SetLogger(discardLogger{})
 	c.rc.SetDisableWarn(true)
 	// Signing is the last step before the wire: resty calls this hook after

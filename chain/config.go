@@ -37,6 +37,13 @@ type Config struct {
 	BaseURL           string       // default DefaultBaseURL
 	HTTPClient        *http.Client // optional; copied, never mutated
 
+	// BackupBaseURL is where an attempt that could not reach BaseURL (DNS,
+	// connection refused or timed out, TLS handshake) goes next. Empty: the default,
+	// DefaultBackupBaseURL when BaseURL is DefaultBaseURL (or empty), no
+	// backup for any other BaseURL. NoBackupBaseURL ("-"): no backup. See
+	// "Failover" in the package doc.
+	BackupBaseURL string
+
 	// Timeout bounds a whole call, retries included (default 30 s; negative: none).
 	Timeout time.Duration
 	// MaxRetries is how many times a 5xx, 429 or connection error is retried
@@ -93,6 +100,7 @@ type checked struct {
 	signer signer.Signer
 	keys   map[string]*rsa.PublicKey // by normalised serial or PUB_KEY_ID_…
 	base   string                    // absolute, ends in "/"
+	backup string                    // BackupBaseURL checked; "" for none
 }
 
 // check validates cfg. Errors name the Config field at fault and never
@@ -165,6 +173,10 @@ func (cfg *Config) check() (*checked, error) {
 	if err != nil {
 		return nil, fmt.Errorf("chain: Config.BaseURL: %w", err)
 	}
+	backup, err := backupBaseURL(base, cfg.BackupBaseURL)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("chain: Config.MaxRetries is negative (%d): use DisableRetries for no retries", cfg.MaxRetries)
 	}
@@ -174,7 +186,7 @@ func (cfg *Config) check() (*checked, error) {
 	if !validHeaderValue(cfg.UserAgent) {
 		return nil, fmt.Errorf("chain: Config.UserAgent %q contains a line break or another control character", cfg.UserAgent)
 	}
-	return &checked{mchID: mchID, serial: serial, signer: sg, keys: keys, base: base}, nil
+	return &checked{mchID: mchID, serial: serial, signer: sg, keys: keys, base: base, backup: backup}, nil
 }
 
 // parseBaseURL checks an API base URL and returns it with a trailing "/";

@@ -131,8 +131,7 @@
 // context's deadline, ends the retries and returns the last answer. The
 // client's Timeout (DefaultTimeout, 30 s) bounds the whole call, retries
 // included. Cancelling ctx ends the call at once: errors.Is(err, ctx.Err()).
-// BaseURL defaults to DefaultBaseURL; WeChat Pay's backup host is
-// https://api2.wechatpay.cn/.
+// BaseURL defaults to DefaultBaseURL; see Failover for the backup host.
 //
 // A rate-limited answer (429, or the code FREQUENCY_LIMITED or
 // RATELIMIT_EXCEED with any status) follows one rule per case:
@@ -142,6 +141,63 @@
 //     returned at once, without waiting; the limit is the caller's to
 //     respect (package merchants has limiters), and the caller decides
 //     when to send the same business parameters again.
+//
+// # Failover
+//
+// WeChat Pay runs a second entry point, [DefaultBackupBaseURL]
+// (https://api2.wechatpay.cn/), for when the primary cannot be reached; the
+// official Java SDK switches to it on network failures. A client whose
+// BaseURL is DefaultBaseURL (or empty) does the same. Config.BackupBaseURL
+// names another backup (for any BaseURL: another BaseURL has none unless it
+// is set); [NoBackupBaseURL] ("-") turns the failover off.
+//
+//   - Only an attempt that never had a connection moves: net/http looked for
+//     one (httptrace GetConn) and never got one (GotConn): a DNS failure, a
+//     refused or timed-out dial, a failed or timed-out TLS handshake.
+//     net/http reports GotConn before it writes a byte, over HTTP/1 and
+//     HTTP/2, so such a request cannot have reached the gateway. The next
+//     attempt goes to the other host, signed afresh; it is one of the call's
+//     retries (MaxRetries or the "retries" option, within the deadline), and
+//     the first move of a call does not wait for the backoff.
+//   - A host that drops packets makes a dial hang for the dialer's timeout
+//     (30 s in resty's and net/http's default transports: the whole default
+//     Timeout). An attempt that may move waits at most 10 s for a
+//     connection, or half of what is left of the call's time if that is
+//     shorter, and then ends as one that had none ("no connection to HOST
+//     within 10s"); the dial itself goes on in the background until the
+//     dialer gives up, as net/http does with a cancelled request's dial.
+//   - An attempt that had a connection may have reached the gateway: it is
+//     retried by the usual rules on the same host (a POST whose connection
+//     broke is sent again there, never to the other host), except a GET or
+//     HEAD, safe to repeat, which moves when its connection broke before an
+//     answer. An answer, whatever its status, keeps the call where it is.
+//   - A certificate that fails verification, the end of the caller's
+//     context, or a transport of the caller's that does not report
+//     net/http's traces (no GetConn) is no reason to move.
+//   - After 3 attempts in a row without a connection to the primary, the
+//     client's calls start on the backup for a minute; then one call probes
+//     the primary (the others stay on the backup until the probe is
+//     answered). A probe that gets a connection brings the calls back to the
+//     primary; a refused one starts another minute (a probe of a host that
+//     drops packets costs its call the connection wait above). The state
+//     belongs to the client and is shared by all its calls.
+//   - A call's error, and APIError.BaseURL or VerifyError.BaseURL, name the
+//     host of its last attempt.
+//   - Config.Logger gets a Warn record for each move (method, template,
+//     attempt, the two base URLs, the connection error) and whenever calls
+//     change their starting host; never a path value or a header.
+//   - Only APIv3 calls move. APIv2 calls (the "xml" option) stay on BaseURL,
+//     and so does a download whose download_url is not on BaseURL. A
+//     download_url may name the backup host (a bill asked of the backup).
+//   - With a backup, each attempt carries a small httptrace (GetConn,
+//     GotConn), its own context and a timer for the connection: about ten
+//     allocations a call.
+//
+// resty knows one host per request, and its retries (like the default retry
+// condition this package replaces) do not ask whether a failed request was
+// written: a connection error is retried on the same URL. This package keeps
+// resty's retry loop and picks the host of each attempt in the pre-request
+// hook, before signing, from what the previous attempt's connection did.
 //
 // # What resty does, and what this package does itself
 //
@@ -307,9 +363,10 @@
 //     (mode 0600) in the target directory and renames it only after the
 //     hash matched; on error it removes it and leaves the path untouched.
 //   - download_url must be on the client's API host (same scheme, host and
-//     port as BaseURL); another host is refused before anything is sent, so
-//     a signed request never goes to a host named by data. The request is
-//     signed with the URL's path and query as sent.
+//     port as BaseURL, or as the backup host: see Failover); another host is
+//     refused before anything is sent, so a signed request never goes to a
+//     host named by data. The request is signed with the URL's path and
+//     query as sent.
 //
 // [Client.OpenBill] gives the download as a stream instead, for reading
 // records with package bill as they arrive (bill.NewReader(stream,

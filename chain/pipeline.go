@@ -40,6 +40,7 @@ type callState struct {
 	logged  bool            // cur was logged when its retry was decided
 	waiting bool            // a retry wait was decided after cur
 	mwErr   error           // an attempt observer's error: it ends the call
+	fo      failoverCall    // the host of each attempt (failover.go)
 	first   attemptState    // the first attempt's state (no allocation of its own)
 }
 
@@ -118,6 +119,9 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 		// APIv2: the body carries its own sign; no Authorization.
 		noReplay(hr)
 		return nil
+	}
+	if c.fo != nil {
+		c.fo.route(call, hr) // the host, before the signature
 	}
 	// The connection hooks of this attempt (resign, replay detection), only
 	// where net/http may resend the request by itself: it never resends one
@@ -323,6 +327,9 @@ func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration,
 		c.logAttempt(call.ctx, call.req, attempt, status, rid, dur, nil, wait)
 	} else {
 		wait = c.backoff(attempt)
+		if c.fo != nil {
+			wait = c.fo.waitBefore(call, wait)
+		}
 		c.logAttempt(call.ctx, call.req, attempt, status, rid, dur, st.err, wait)
 		call.logged = true
 		if !c.fitsDeadline(call.ctx, wait) {

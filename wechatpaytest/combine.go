@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // CombineOrder is a combined payment (合单, /v3/combine-transactions/…):
@@ -18,6 +19,7 @@ type CombineOrder struct {
 	OpenID               string // combine_payer_info.openid
 	NotifyURL            string
 	SubOrders            []CombineSubOrder
+	TimeExpire           time.Time // the create's time_expire (zero: none); past it on business time a NOTPAY order closes
 }
 
 // CombineSubOrder is one sub-order of a CombineOrder.
@@ -104,6 +106,7 @@ func (c *combineScenario) create(r *Request, kind string) (int, any) {
 		o.OpenID = f.optStr("combine_payer_info.openid")
 	}
 	o.NotifyURL = f.str("notify_url")
+	o.TimeExpire = timeExpire(f) // clock.go
 	if f.err != nil {
 		return http.StatusBadRequest, f.err
 	}
@@ -125,6 +128,7 @@ func (c *combineScenario) create(r *Request, kind string) (int, any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.orders[o.CombineOutTradeNo]; ok {
+		old.expire(c.srv.BusinessTime())
 		switch st := old.state(); {
 		case old.createKey == key && st == "NOTPAY":
 			return http.StatusOK, old.createOut
@@ -201,6 +205,7 @@ func (c *combineScenario) query(r *Request) (int, any) {
 	if !ok {
 		return http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
 	}
+	o.expire(c.srv.BusinessTime())
 	return http.StatusOK, c.document(o)
 }
 
@@ -282,7 +287,7 @@ func (s *Server) PutCombineOrder(o CombineOrder) {
 			so.Currency = "CNY"
 		}
 		if so.TradeState == "SUCCESS" && so.TransactionID == "" {
-			so.TransactionID, so.SuccessTime = newID("42000", 28), rfc3339CN(s.Now())
+			so.TransactionID, so.SuccessTime = newID("42000", 28), rfc3339CN(s.BusinessTime())
 		}
 	}
 	c.mu.Lock()
@@ -299,6 +304,7 @@ func (s *Server) CombineOrder(combineOutTradeNo string) (CombineOrder, bool) {
 	if !ok {
 		return CombineOrder{}, false
 	}
+	o.expire(s.BusinessTime())
 	out := o.CombineOrder
 	out.SubOrders = append([]CombineSubOrder(nil), o.SubOrders...)
 	return out, true
@@ -316,10 +322,13 @@ func (s *Server) PayCombineOrder(combineOutTradeNo string) error {
 	if !ok {
 		return fmt.Errorf("wechatpaytest: no combined order %q", combineOutTradeNo)
 	}
+	if o.expire(s.BusinessTime()) {
+		return fmt.Errorf("wechatpaytest: combined order %q: %w", combineOutTradeNo, errExpired)
+	}
 	if st := o.state(); st != "NOTPAY" {
 		return fmt.Errorf("wechatpaytest: combined order %q is %s, not NOTPAY", combineOutTradeNo, st)
 	}
-	now := rfc3339CN(s.Now())
+	now := rfc3339CN(s.BusinessTime())
 	for i := range o.SubOrders {
 		o.SubOrders[i].TradeState, o.SubOrders[i].TransactionID, o.SubOrders[i].SuccessTime = "SUCCESS", newID("42000", 28), now
 	}

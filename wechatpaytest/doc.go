@@ -184,6 +184,46 @@
 // they are a *chain.VerifyError (2xx) or an unverified *chain.APIError.
 // ExampleFault_cutAndDrop shows it.
 //
+// # Steering the answers
+//
+// Faults break the transport; outcomes make the gateway answer a business
+// error. The request header OutcomeHeader (Wechatpay-Sandbox-Outcome:
+// status=500, code=SYSTEM_ERROR; a code alone takes its status, a status
+// alone its code) forces the answer of that one request. AddOutcomeRule
+// does it for the next Times calls of a route ("POST
+// /v3/refund/domestic/refunds", as Fault.Route). Either way the request is
+// authenticated and validated first (against the API catalogue, so a
+// malformed request gets its PARAM_ERROR, never the outcome), the forced
+// answer is signed like any other and the handler is not called: no order
+// or refund changes. The record shows it (RecordedRequest.Outcome).
+//
+// Magic values steer a test with no header at all (amounts in fen):
+//
+//	MagicTotalSystemError      5001  creating a payment of this amount.total answers 500 SYSTEM_ERROR, every time
+//	MagicTotalPayError         4002  the payment is created, but paying it fails: trade_state PAYERROR
+//	MagicTotalRefundNotEnough  4031  a refund with this amount.total is refused 403 NOT_ENOUGH
+//
+// The header wins over the rules, the rules over the magic values. From
+// the wxpay CLI the header is an item: wxpay post v3/refund/domestic/refunds
+// … 'Wechatpay-Sandbox-Outcome:code=NOT_ENOUGH'.
+//
+// # Business time
+//
+// BusinessTime is the server clock plus what Advance added: orders,
+// refunds, transfers and bills are stamped and expire on it. Advance(2 *
+// time.Hour) closes the unpaid transactions whose time_expire passed,
+// expires payscore orders still CREATED after 30 days, and makes the
+// trade bill of every business day that ended from that day's paid
+// transactions. Request timestamps are checked, and answers and
+// notifications signed, on the server clock (Now, WithNow), so clients'
+// ±5 minute checks hold however far business time moved; delivery retries
+// keep to the real clock too.
+//
+// Reset("") puts the server back as it started (every scenario's state
+// with its fixtures, records, deliveries, outcome rules, faults, the
+// business clock); Reset("transactions") resets one scenario (Scenarios
+// lists the names).
+//
 // # Notifications
 //
 // NewNotification builds and SendNotification posts a notification as
@@ -196,6 +236,59 @@
 // NotifyTampered, NotifyStale, NotifyProbe, NotifyUnknownSerial,
 // NotifyUnsigned, NotifyWrongAPIv3Key; and NotifyID, NotifyTime,
 // NotifySummary, NotifyAssociatedData, NotifyOriginalType set fields.
+//
+// Deliver sends an event's notification the way the gateway does: in the
+// background, at once, then again on DeliverySchedule (15 s, 15 s, 30 s,
+// 3 min, … 6 h: 16 attempts over about 21 hours) until the receiver
+// answers 200 or 204 (as the gateway, it takes no other status for
+// success), each attempt signed afresh on the real clock and recorded
+// with its time, status, error, the start of the answer and its duration
+// (Deliveries, Delivery; Resend posts one again now). SetForwardURL sends
+// every delivery to one URL instead of the notify_url (what `wxpay sandbox
+// listen --forward-to` uses). Trigger runs a fixture of real, signed API
+// calls and delivers its notification: TRANSACTION.SUCCESS creates a
+// native payment and pays it as the user, REFUND.SUCCESS refunds one
+// (TriggerEvents). Deliveries are kept to Limits.MaxDeliveries and
+// MaxDeliveryAge; WithNotificationClient sets the HTTP client they use.
+//
+// # Admin JSON API
+//
+// AdminHandler serves everything above as JSON under AdminPrefix
+// (/sandbox/admin/), for a CLI or a console in another process; WithAdmin
+// serves it on the server's own address (wxpay sandbox does). Routes:
+//
+//	GET    records?after=SEQ&limit=N       {"records":[{seq,time,method,uri,pattern,status,duration_ms,authenticated,
+//	                                        request_id,header,body,body_size,truncated,notes,outcome}],"revision"}
+//	                                        (oldest first after SEQ; limit 100 by default, at most 1000)
+//	DELETE records
+//	GET    notifications                   {"notifications":[{id,event_type,object_id,url,state,created,next_attempt,
+//	                                        attempts:[{time,status,error,response,duration_ms,resend}]}]}
+//	GET    notifications/{id}              one of them
+//	POST   notifications                   {"event_type","id","url"} → 202, Deliver
+//	POST   notifications/{id}/resend       → the attempt, Resend
+//	GET    rules                           {"rules":[{id,route,times,left,status,code,message}]}
+//	POST   rules                           {route,times,status,code,message} → 201, AddOutcomeRule
+//	DELETE rules, rules/{id}
+//	GET    clock                           {"now","real","offset":"2h0m0s","offset_seconds"}
+//	POST   clock/advance                   {"duration":"2h"} → the clock, Advance
+//	GET    scenarios                       {"scenarios":[…]}
+//	POST   reset                           {"scenario":""} → 204, Reset
+//	GET    faults                          {"faults":[{route,times,status,body,retry_after,delay,drop,cut,tamper,…}]}
+//	POST   faults                          one fault → 201, Inject
+//	DELETE faults
+//	POST   trigger                         {"event_type","url","id","total"} → {event_type,object_id,calls,delivery}
+//	GET    events                          {"event_types":[…],"triggers":[…]}
+//	GET    forward, PUT forward {"url"}, DELETE forward
+//	GET    changes?since=REV&wait=25s      {"revision"} once it passes since (a long poll; Changed in Go)
+//
+// It listens where the server does: on loopback it needs no token but
+// refuses a Host that is not a loopback name (DNS rebinding); on another
+// address, or with WithAdminToken, every request needs "Authorization:
+// Bearer TOKEN" (AdminToken; wxpay sandbox prints it). A request a browser
+// marks cross-site (Sec-Fetch-Site, or an Origin other than the Host) is
+// refused with 403, bodies are application/json of at most 64 KiB with no
+// unknown member, and errors are {"error":"sandbox admin: …"}. Secrets are
+// masked: a record's Authorization shows no signature.
 //
 // # Bills, uploads and images
 //
@@ -249,7 +342,11 @@
 //
 // Requests returns what the server received (method, raw URI, headers, a
 // body copy, the RequestID it answered with) for the last 1000 requests
-// (WithRecordLimit), refused ones included; ResetRequests clears them. Other
+// (WithRecordLimit, Limits.MaxRecordAge), refused ones included, each with
+// its Seq, the Pattern it matched, the Status and Duration of the answer
+// and any forced Outcome; RequestsAfter copies only the newer ones,
+// MaskedHeader hides the signatures, Changed and Revision tell a console
+// when to look again; ResetRequests clears them. Other
 // options: WithMchID, WithMerchantKey(key, serial), WithPlatformKey(key,
 // serial), WithAPIv3Key, WithNow (timestamp window, answer stamps, order
 // expiry), WithTLS, and WithAddr("127.0.0.1:8080") or WithListener to serve

@@ -1,9 +1,6 @@
 package wechatpaytest
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // Fault describes how the server misbehaves for matching requests. Faults
 // apply to authenticated requests only (a request the gateway refuses gets
@@ -75,25 +72,19 @@ func (s *Server) Inject(f Fault) {
 	if e.left == 0 {
 		e.left = 1
 	}
-	route := strings.TrimSpace(f.Route)
-	if m, p, ok := strings.Cut(route, " "); ok {
-		e.method, e.path = strings.ToUpper(m), strings.TrimSpace(p)
-	} else {
-		e.path = route
-	}
-	if e.path != "" && !strings.HasPrefix(e.path, "/") {
-		e.path = "/" + e.path
-	}
+	e.method, e.path = splitRoute(f.Route)
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.faults = append(s.faults, e)
+	s.mu.Unlock()
+	s.touch()
 }
 
 // ClearFaults removes every fault.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.faults = nil
+	s.mu.Unlock()
+	s.touch()
 }
 
 // PendingFaults reports how many injected faults still have uses left
@@ -109,10 +100,7 @@ func (s *Server) takeFault(method, pattern, path string) *faultEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.method != "" && f.method != method {
-			continue
-		}
-		if f.path != "" && f.path != pattern && f.path != path {
+		if !routeMatches(f.method, f.path, method, pattern, path) {
 			continue
 		}
 		if f.left > 0 {

@@ -27,7 +27,14 @@ const (
 
 // loadFixtures adds the demo data.
 func (s *Server) loadFixtures() {
-	now := s.Now()
+	s.loadPayscoreFixtures()
+	s.loadTradeFixtures()
+	s.loadBillFixtures()
+}
+
+// loadPayscoreFixtures adds the demo service order.
+func (s *Server) loadPayscoreFixtures() {
+	now := s.BusinessTime()
 	s.PutServiceOrder(ServiceOrder{
 		OutOrderNo:          DemoOutOrderNo,
 		AppID:               DemoAppID,
@@ -39,6 +46,10 @@ func (s *Server) loadFixtures() {
 		NotifyURL:           "https://api.test.com",
 		CreatedAt:           now.Add(-time.Hour),
 	})
+}
+
+// loadTradeFixtures adds the demo transaction.
+func (s *Server) loadTradeFixtures() {
 	s.PutTransaction(Transaction{
 		OutTradeNo:  DemoOutTradeNo,
 		AppID:       DemoAppID,
@@ -48,8 +59,10 @@ func (s *Server) loadFixtures() {
 		Total:       100,
 		OpenID:      "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
 	})
-	s.SetBill(DemoBillDate, demoBill())
 }
+
+// loadBillFixtures adds the demo trade bill.
+func (s *Server) loadBillFixtures() { s.SetBill(DemoBillDate, demoBill()) }
 
 // demoBill is a small trade bill shaped like the real CSV.
 func demoBill() []byte {

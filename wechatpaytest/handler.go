@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Handler answers one authenticated request. It returns the HTTP status and
@@ -38,6 +39,7 @@ type Request struct {
 	ResponseHeader http.Header
 
 	ctx     context.Context
+	start   time.Time // arrival, for RecordedRequest.Duration
 	pattern string
 	fault   *faultEntry
 	srv     *Server

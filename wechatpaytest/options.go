@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"net"
+	"net/http"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type options struct {
 	addr           string
 	limits         Limits
 	control        bool
+	notifyClient   *http.Client
+	admin          bool
+	adminToken     string
 }
 
 // WithMchID sets the merchant id the server expects (default DefaultMchID).
@@ -104,6 +108,14 @@ type Limits struct {
 	// MaxRecordedBytes bounds the bodies and headers Requests keeps in
 	// total (default 4 MiB); past it the oldest records are dropped.
 	MaxRecordedBytes int
+	// MaxRecordAge is how long a record is kept (default 24 h).
+	MaxRecordAge time.Duration
+	// MaxDeliveries bounds how many deliveries Deliveries keeps (default
+	// 1000); past it the oldest are forgotten, their pending attempts cancelled.
+	MaxDeliveries int
+	// MaxDeliveryAge is how long a delivery is kept (default 48 h: the
+	// schedule ends after about 21 h).
+	MaxDeliveryAge time.Duration
 }
 
 // Default limits (see Limits).
@@ -115,6 +127,9 @@ const (
 	DefaultMaxBody           = 8 << 20
 	DefaultMaxRecordedBody   = 4 << 10
 	DefaultMaxRecordedBytes  = 4 << 20
+	DefaultMaxRecordAge      = 24 * time.Hour
+	DefaultMaxDeliveries     = 1000
+	DefaultMaxDeliveryAge    = 48 * time.Hour
 )
 
 // withDefaults fills the zero fields of l.
@@ -126,6 +141,9 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MaxBody, DefaultMaxBody)
 	orDefault(&l.MaxRecordedBody, DefaultMaxRecordedBody)
 	orDefault(&l.MaxRecordedBytes, DefaultMaxRecordedBytes)
+	orDefault(&l.MaxRecordAge, DefaultMaxRecordAge)
+	orDefault(&l.MaxDeliveries, DefaultMaxDeliveries)
+	orDefault(&l.MaxDeliveryAge, DefaultMaxDeliveryAge)
 	return l
 }
 

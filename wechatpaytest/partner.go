@@ -14,6 +14,7 @@ type partnerScenario struct{ bookScenario }
 
 func newPartnerScenario(s *Server) *partnerScenario {
 	p := &partnerScenario{bookScenario{srv: s}}
+	p.book.now = s.BusinessTime
 	p.book.reset()
 	return p
 }

@@ -33,7 +33,7 @@ type ServiceOrder struct {
 	TotalAmount         int64  // fen, set by complete / modify
 	NotifyURL           string
 	PaidTime            string    // yyyyMMddHHmmss, set by sync
-	CreatedAt           time.Time // zero → the server clock
+	CreatedAt           time.Time // zero → BusinessTime
 }
 
 // serviceOrder is a stored order: the fixture plus the request's JSON members.
@@ -72,7 +72,7 @@ func (s *Server) PutServiceOrder(o ServiceOrder) {
 		o.State = "CREATED"
 	}
 	if o.CreatedAt.IsZero() {
-		o.CreatedAt = s.Now()
+		o.CreatedAt = s.BusinessTime()
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -112,7 +112,7 @@ func (s *Server) ConfirmServiceOrder(outOrderNo string) error {
 
 // expire applies the 30-day expiry of CREATED orders. Called with p.mu held.
 func (p *payscoreScenario) expire(o *serviceOrder) {
-	if o.State == "CREATED" && p.srv.Now().Sub(o.CreatedAt) > 30*24*time.Hour {
+	if o.State == "CREATED" && p.srv.BusinessTime().Sub(o.CreatedAt) > 30*24*time.Hour {
 		o.State, o.StateDescription = "EXPIRED", ""
 	}
 }
@@ -202,7 +202,7 @@ func (p *payscoreScenario) payscoreCreate(r *Request) (int, any) {
 	o := &serviceOrder{
 		ServiceOrder: ServiceOrder{
 			OutOrderNo: no, AppID: appid, ServiceID: serviceID, ServiceIntroduction: intro,
-			OrderID: newID("1000000000201909", 32), State: "CREATED", NotifyURL: notify, CreatedAt: p.srv.Now(),
+			OrderID: newID("1000000000201909", 32), State: "CREATED", NotifyURL: notify, CreatedAt: p.srv.BusinessTime(),
 		},
 		fields: map[string]json.RawMessage{},
 	}
@@ -443,7 +443,7 @@ func (p *payscoreScenario) event(eventType, id string) (any, string, error) {
 		// About a user's authorization (id: the openid); no order.
 		res := maps.Clone(events[eventType].examples[""])
 		res["mchid"], res["openid"] = p.srv.MchID, id
-		res["openorclose_time"] = p.srv.Now().In(cst).Format("20060102150405")
+		res["openorclose_time"] = p.srv.BusinessTime().In(cst).Format("20060102150405")
 		return res, "", nil
 	case "PAYSCORE.USER_CONFIRM", "PAYSCORE.USER_PAID":
 	default:

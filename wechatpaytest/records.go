@@ -7,6 +7,9 @@ import (
 
 // RecordedRequest is a request as the server received it.
 type RecordedRequest struct {
+	// Seq numbers the server's records 1, 2, … in order of arrival (never
+	// reused, also across ResetRequests); see RequestsAfter.
+	Seq uint64
 	// Time is the server clock's time of arrival.
 	Time time.Time
 	// Method is the HTTP method.
@@ -27,6 +30,18 @@ type RecordedRequest struct {
 	Truncated bool
 	// RequestID is the Request-ID the server answered with.
 	RequestID string
+	// Pattern is the route pattern or catalogue template the request
+	// matched ("" when none).
+	Pattern string
+	// Status is the status the server answered with (0: no answer, e.g. a
+	// dropped connection).
+	Status int
+	// Duration is how long the server took to answer, from the arrival
+	// of the request line.
+	Duration time.Duration
+	// Outcome is the forced answer (OutcomeHeader, an outcome rule or a
+	// magic value) as OutcomeHeader writes it, "" when none.
+	Outcome string
 	// Notes are remarks the server (or a Handler, through Request.Note)
 	// made about the request, e.g. a check the simulator let pass where
 	// the catalogue and the gateway may disagree.
@@ -42,13 +57,14 @@ func (r *RecordedRequest) size() int {
 			n += len(v)
 		}
 	}
-	return n // notes are a few short lines per request and not counted
+	return n // notes, Pattern and Outcome are short, set after the record is added, and not counted
 }
 
 // recordRing keeps the last limit requests, of at most maxBytes in total.
 type recordRing struct {
 	limit    int
 	maxBytes int
+	maxAge   time.Duration
 	buf      []*RecordedRequest // oldest first
 	bytes    int
 }
@@ -65,12 +81,29 @@ func (r *recordRing) add(rec *RecordedRequest) {
 	r.buf = r.buf[drop:] // append reallocates, copying only the records kept
 }
 
+// expire drops the records older than maxAge at now.
+func (r *recordRing) expire(now time.Time) {
+	if r.maxAge <= 0 {
+		return
+	}
+	cutoff, drop := now.Add(-r.maxAge), 0
+	for drop < len(r.buf) && r.buf[drop].Time.Before(cutoff) {
+		r.bytes -= r.buf[drop].size()
+		r.buf[drop] = nil
+		drop++
+	}
+	r.buf = r.buf[drop:]
+}
+
 func (r *recordRing) reset() { r.buf, r.bytes = nil, 0 }
 
 // list returns deep copies of the records, oldest first.
-func (r *recordRing) list() []RecordedRequest {
-	out := make([]RecordedRequest, len(r.buf))
-	for i, rec := range r.buf {
+func (r *recordRing) list() []RecordedRequest { return copyRecords(r.buf) }
+
+// copyRecords returns deep copies of recs.
+func copyRecords(recs []*RecordedRequest) []RecordedRequest {
+	out := make([]RecordedRequest, len(recs))
+	for i, rec := range recs {
 		out[i] = *rec
 		out[i].Header = rec.Header.Clone()
 		out[i].Body = append([]byte(nil), rec.Body...)
@@ -80,21 +113,24 @@ func (r *recordRing) list() []RecordedRequest {
 }
 
 // Requests returns the requests received so far, oldest first: at most the
-// record limit (DefaultRecordLimit unless WithRecordLimit) and
-// Limits.MaxRecordedBytes in all, the oldest being dropped first. Every
+// record limit (DefaultRecordLimit unless WithRecordLimit),
+// Limits.MaxRecordedBytes in all and none older than Limits.MaxRecordAge,
+// the oldest being dropped first. Every
 // request is recorded, refused ones included. The records are copies the
 // caller may change.
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.records.expire(s.now())
 	return s.records.list()
 }
 
 // ResetRequests forgets the recorded requests.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.records.reset()
+	s.mu.Unlock()
+	s.touch()
 }
 
 // record keeps r; body (nil when not to be kept) is cut to
@@ -115,9 +151,24 @@ func (s *Server) record(r *http.Request, authenticated bool, body []byte, size i
 		rec.Body = append([]byte(nil), body...)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.recordSeq++
+	rec.Seq = s.recordSeq
+	s.records.expire(rec.Time)
 	s.records.add(rec)
+	s.mu.Unlock()
+	s.touch()
 	return rec
+}
+
+// answered notes the answer in req's record (Status, Pattern, Duration).
+func (s *Server) answered(req *Request, status int) {
+	if req.rec == nil {
+		return
+	}
+	s.mu.Lock()
+	req.rec.Status, req.rec.Pattern, req.rec.Duration = status, req.pattern, time.Since(req.start)
+	s.mu.Unlock()
+	s.touch()
 }
 
 // nonceCache remembers the nonces of accepted requests for the timestamp

@@ -111,7 +111,7 @@ func (rs *refundScenario) create(r *Request) (int, any) {
 		"out_trade_no":          paid.OutTradeNo,
 		"channel":               "ORIGINAL",
 		"user_received_account": "支付用户零钱",
-		"create_time":           rfc3339CN(rs.srv.Now()),
+		"create_time":           rfc3339CN(rs.srv.BusinessTime()),
 		"status":                "PROCESSING",
 		"funds_account":         "AVAILABLE",
 		"amount": map[string]any{
@@ -144,7 +144,7 @@ func (rs *refundScenario) query(r *Request) (int, any) {
 func (rs *refundScenario) finish(rf *refund, status string) {
 	rf.doc["status"] = status
 	if status == "SUCCESS" {
-		rf.doc["success_time"] = rfc3339CN(rs.srv.Now())
+		rf.doc["success_time"] = rfc3339CN(rs.srv.BusinessTime())
 	}
 }
 

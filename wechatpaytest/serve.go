@@ -40,6 +40,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Header:         r.Header,
 		ResponseHeader: http.Header{},
 		ctx:            r.Context(),
+		start:          time.Now(),
 		srv:            s,
 	}
 	// refuse records a request that failed before authentication, without its body.
@@ -153,6 +154,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if rt != nil || op != nil {
+		if status, out, ok := s.steer(req, rawPath, op, badSerial); ok { // outcome.go
+			s.respond(w, req, requestID, status, out, f)
+			return
+		}
+	}
+
 	switch {
 	case rt == nil && op != nil:
 		status, out := s.generic(req, op, req.Params, badSerial)
@@ -166,6 +174,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if d, ok := out.(*Download); ok {
 			w.Header().Set(signer.HeaderRequestID, requestID)
 			stream(w, req, status, d)
+			s.answered(req, status)
 			return
 		}
 		s.respond(w, req, requestID, status, out, f)
@@ -422,6 +431,7 @@ func (s *Server) respond(w http.ResponseWriter, req *Request, requestID string, 
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+	s.answered(req, status)
 }
 
 // signInto adds the Wechatpay-* headers for body to h, applying the signing

@@ -1,6 +1,7 @@
 package wechatpaytest
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
@@ -48,13 +49,18 @@ type Server struct {
 
 	v2 *v2Sim // the APIv2 side (v2.go)
 
-	ts        *httptest.Server
-	now       func() time.Time
-	certMode  bool
-	control   bool // WithControlRoutes
-	limits    Limits
-	closing   chan struct{} // closed by Close: injected delays end at once
-	closeOnce sync.Once
+	ts           *httptest.Server
+	now          func() time.Time
+	certMode     bool
+	control      bool         // WithControlRoutes
+	notifyClient *http.Client // deliveries (deliver.go)
+	fixtures     bool         // the demo fixtures are loaded (not WithoutFixtures)
+	admin        bool         // WithAdmin: the admin API on the gateway's address
+	adminToken   string
+	adminHandler http.Handler
+	limits       Limits
+	closing      chan struct{} // closed by Close: injected delays end at once
+	closeOnce    sync.Once
 
 	mu        sync.Mutex
 	platforms []*platformEntry // every platform key the server knows, in order of addition
@@ -63,6 +69,12 @@ type Server struct {
 	faults    []*faultEntry
 	nonces    nonceCache
 	records   recordRing
+	recordSeq uint64 // the last RecordedRequest.Seq
+
+	sb       sandboxState // outcome rules, clock, deliveries (sandbox_*.go)
+	chmu     sync.Mutex   // guards changed and revision (sandbox_changes.go)
+	changed  chan struct{}
+	revision uint64
 
 	// The scenarios, set once by NewServer; each guards its own state.
 	scenarios []scenario
@@ -107,6 +119,11 @@ func newServer(opts ...Option) (*Server, error) {
 		o.recordLimit = DefaultRecordLimit
 	}
 	s := &Server{MchID: o.mchID, now: o.now, certMode: o.certMode, control: o.control, limits: o.limits.withDefaults(), closing: make(chan struct{})}
+	s.notifyClient = o.notifyClient
+	s.sb.stop, s.sb.closeAttempts = context.WithCancel(context.Background())
+	if s.notifyClient == nil {
+		s.notifyClient = defaultNotifyClient()
+	}
 
 	// Merchant identity.
 	if o.merchantKey != nil {
@@ -185,9 +202,10 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("wechatpaytest: the APIv3 key must be 32 bytes, got %d", len(s.APIv3Key))
 	}
 
-	s.records.limit, s.records.maxBytes = o.recordLimit, s.limits.MaxRecordedBytes
+	s.records.limit, s.records.maxBytes, s.records.maxAge = o.recordLimit, s.limits.MaxRecordedBytes, s.limits.MaxRecordAge
 	s.registerScenarios()
-	if !o.noFixtures {
+	s.fixtures = !o.noFixtures
+	if s.fixtures {
 		s.loadFixtures()
 	}
 
@@ -216,6 +234,8 @@ func newServer(opts ...Option) (*Server, error) {
 		scheme = "https://"
 	}
 	s.URL = scheme + s.ts.Listener.Addr().String()
+	s.admin = o.admin
+	s.initAdmin(&o, s.ts.Listener.Addr()) // admin.go
 	if o.tls {
 		s.ts.TLS = s.mutualTLS()
 		s.ts.StartTLS()
@@ -253,9 +273,13 @@ func (e *platformEntry) init() error {
 
 // Close shuts the server down and blocks until all requests are done. A
 // request waiting in an injected Delay is not waited for: its connection is
-// dropped at once.
+// dropped at once. Pending deliveries make no more attempts.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
+	s.sb.mu.Lock()
+	s.sb.closed = true // pending attempts do nothing when their timers fire
+	s.sb.mu.Unlock()
+	s.sb.closeAttempts() // and those in flight end
 	s.ts.Close()
 }
 
@@ -266,7 +290,9 @@ func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 // CertificateMode reports whether the server runs in platform-certificate mode.
 func (s *Server) CertificateMode() bool { return s.certMode }
 
-// Now returns the server clock's time.
+// Now returns the server clock's time: request timestamps are checked, and
+// answers and notifications signed, on it. Business time (BusinessTime)
+// runs ahead of it by what Advance added.
 func (s *Server) Now() time.Time { return s.now() }
 
 // PlatformKeys returns every platform public key the server may sign with,

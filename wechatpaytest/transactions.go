@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Transaction is a pay transaction fixture: a direct one
@@ -16,18 +17,19 @@ type Transaction struct {
 	TransactionID string // "" → generated when paid
 	AppID         string
 	TradeType     string // JSAPI, NATIVE, APP, MWEB
-	TradeState    string // NOTPAY ("" too), SUCCESS, CLOSED, REFUND
+	TradeState    string // NOTPAY ("" too), SUCCESS, CLOSED, REFUND, PAYERROR
 	Description   string
 	Total         int64 // fen
 	Currency      string
 	OpenID        string
 	Attach        string
 	NotifyURL     string
-	SuccessTime   string // RFC 3339, set when paid
-	Refunded      int64  // fen refunded so far
-	SubMchID      string // partner payments: the sub-merchant
-	SubAppID      string // partner payments: the sub-merchant's appid
-	SubOpenID     string // partner payments: the payer's openid under SubAppID
+	SuccessTime   string    // RFC 3339, set when paid
+	Refunded      int64     // fen refunded so far
+	SubMchID      string    // partner payments: the sub-merchant
+	SubAppID      string    // partner payments: the sub-merchant's appid
+	SubOpenID     string    // partner payments: the payer's openid under SubAppID
+	TimeExpire    time.Time // the create's time_expire (zero: none); past it on business time a NOTPAY order closes
 }
 
 type trade struct {
@@ -40,6 +42,7 @@ type trade struct {
 // tradeBook holds transactions under one lock and applies the order rules
 // the direct and the partner flows share.
 type tradeBook struct {
+	now    func() time.Time // business time, for time_expire (clock.go)
 	mu     sync.Mutex
 	trades map[string]*trade // by key (out_trade_no; partner: sub_mchid/out_trade_no)
 	ids    map[string]string // transaction_id → key
@@ -80,6 +83,7 @@ func (b *tradeBook) get(key string) (Transaction, bool) {
 	if !ok {
 		return Transaction{}, false
 	}
+	expireLocked(t, b.now())
 	return t.Transaction, true
 }
 
@@ -91,8 +95,15 @@ func (b *tradeBook) pay(s *Server, key, name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("wechatpaytest: no transaction %q", name)
 	}
+	if expireLocked(t, s.BusinessTime()) { // clock.go
+		return "", fmt.Errorf("wechatpaytest: transaction %q: %w", name, errExpired)
+	}
 	if t.TradeState != "NOTPAY" {
 		return "", fmt.Errorf("wechatpaytest: transaction %q is %s, not NOTPAY", name, t.TradeState)
+	}
+	if t.Total == MagicTotalPayError { // outcome.go
+		t.TradeState = "PAYERROR"
+		return "", fmt.Errorf("wechatpaytest: transaction %q: the payment failed (PAYERROR: magic amount.total %d)", name, MagicTotalPayError)
 	}
 	t.TradeState = "SUCCESS"
 	markPaid(s, &t.Transaction)
@@ -132,6 +143,7 @@ func (b *tradeBook) create(key string, t *trade, answer func(t *trade) map[strin
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if old, ok := b.trades[key]; ok {
+		expireLocked(old, b.now())
 		switch {
 		case old.createKey == t.createKey && old.TradeState == "NOTPAY":
 			return http.StatusOK, old.createOut
@@ -160,6 +172,7 @@ func (b *tradeBook) query(key string, doc func(t *trade) map[string]any) (int, a
 	if !ok {
 		return http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
 	}
+	expireLocked(t, b.now())
 	return http.StatusOK, doc(t)
 }
 
@@ -199,7 +212,7 @@ func (b *tradeBook) close(key string) (int, any) {
 		return http.StatusNotFound, Error("ORDER_NOT_EXIST", "订单不存在")
 	}
 	switch t.TradeState {
-	case "NOTPAY", "CLOSED": // closing twice is accepted, as the gateway does
+	case "NOTPAY", "CLOSED", "PAYERROR": // closing twice is accepted, as the gateway does
 		t.TradeState = "CLOSED"
 		return http.StatusNoContent, nil
 	default:
@@ -212,13 +225,13 @@ func markPaid(s *Server, t *Transaction) {
 		t.TransactionID = newID("42000", 28)
 	}
 	if t.SuccessTime == "" {
-		t.SuccessTime = rfc3339CN(s.Now())
+		t.SuccessTime = rfc3339CN(s.BusinessTime())
 	}
 }
 
 // newPrepayID makes a prepay_id shaped like the gateway's.
 func newPrepayID(s *Server) string {
-	return "wx" + s.Now().In(cst).Format("02150405") + randomString(24, alnum[:36])
+	return "wx" + s.BusinessTime().In(cst).Format("02150405") + randomString(24, alnum[:36])
 }
 
 // prepayAnswer is a create's answer for the trade type kind.
@@ -260,6 +273,7 @@ func orderFields(f *fields, kind, payerField string) (t Transaction, currency st
 		f.str("scene_info.h5_info.type")
 	}
 	t.Attach = f.optStr("attach")
+	t.TimeExpire = timeExpire(f) // clock.go
 	t.TradeType = tradeTypes[kind]
 	return t, currency
 }
@@ -292,6 +306,8 @@ func paidFields(d map[string]any, t *trade, payer map[string]string) {
 		}
 	case "CLOSED":
 		d["trade_state_desc"] = "订单已关闭"
+	case "PAYERROR":
+		d["trade_state_desc"] = "支付失败，请重新下单支付"
 	default:
 		d["trade_state_desc"] = "订单未支付"
 	}
@@ -315,6 +331,7 @@ func (b *bookScenario) reset() { b.book.reset() }
 
 func newTradeScenario(s *Server) *tradeScenario {
 	t := &tradeScenario{bookScenario{srv: s}}
+	t.book.now = s.BusinessTime
 	t.book.reset()
 	return t
 }

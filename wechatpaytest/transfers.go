@@ -105,7 +105,7 @@ func (t *transferScenario) create(r *Request) (int, any) {
 		return http.StatusBadRequest, ParamError("header", "Wechatpay-Serial", "user_name 已加密, 请求头应带平台证书序列号或公钥ID (user_name is encrypted: name its key)")
 	}
 	key := idemKey("transfer", r.Body)
-	now := rfc3339CN(t.srv.Now())
+	now := rfc3339CN(t.srv.BusinessTime())
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -166,7 +166,7 @@ func (t *transferScenario) query(no string) (int, any) {
 		return http.StatusNotFound, Error("NOT_FOUND", "转账单不存在 (no such transfer bill)")
 	}
 	if b.State == "CANCELING" {
-		b.State, b.UpdateTime = "CANCELLED", rfc3339CN(t.srv.Now())
+		b.State, b.UpdateTime = "CANCELLED", rfc3339CN(t.srv.BusinessTime())
 	}
 	return http.StatusOK, t.document(b)
 }
@@ -180,7 +180,7 @@ func (t *transferScenario) cancel(r *Request) (int, any) {
 	}
 	switch b.State {
 	case "ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING":
-		b.State, b.UpdateTime = "CANCELING", rfc3339CN(t.srv.Now())
+		b.State, b.UpdateTime = "CANCELING", rfc3339CN(t.srv.BusinessTime())
 	case "CANCELING", "CANCELLED": // a repeat answers the bill as it is
 	default:
 		return http.StatusBadRequest, Error("INVALID_REQUEST", "转账单已"+b.State+", 不能撤销 (a finished bill cannot be cancelled)")
@@ -221,7 +221,7 @@ func (s *Server) PutTransferBill(b TransferBill) {
 		b.State = "WAIT_USER_CONFIRM"
 	}
 	if b.CreateTime == "" {
-		b.CreateTime = rfc3339CN(s.Now())
+		b.CreateTime = rfc3339CN(s.BusinessTime())
 	}
 	if b.UpdateTime == "" {
 		b.UpdateTime = b.CreateTime
@@ -261,6 +261,6 @@ func (s *Server) ConfirmTransferBill(outBillNo string) error {
 	if b.State != "WAIT_USER_CONFIRM" {
 		return fmt.Errorf("wechatpaytest: transfer bill %q is %s, not WAIT_USER_CONFIRM", outBillNo, b.State)
 	}
-	b.State, b.UpdateTime = "SUCCESS", rfc3339CN(s.Now())
+	b.State, b.UpdateTime = "SUCCESS", rfc3339CN(s.BusinessTime())
 	return nil
 }

@@ -152,6 +152,10 @@ func (s *Server) mutualTLS() *tls.Config {
 // APIv3 gateway.
 func (s *Server) rootHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) { // admin.go
+			s.adminHandler.ServeHTTP(w, r)
+			return
+		}
 		if op, ok := v2Operation(r); ok {
 			s.serveV2(w, r, op)
 			return

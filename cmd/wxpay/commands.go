@@ -59,6 +59,7 @@ and wxpay, cmd/example or any WeChat Pay client calls the sandbox.`,
 	c.Flags().BoolVar(&o.tls, "tls", false, "serve HTTPS, with mutual TLS on the APIv2 operations that need the merchant certificate; writes ca.pem")
 	c.Flags().BoolVar(&o.certMode, "certificate-mode", false, "sign with a platform certificate (served at /v3/certificates) instead of a public key")
 	c.Flags().StringVar(&o.dir, "dir", "", "folder for keys and sandbox.env (default $XDG_CACHE_HOME/wxpay/sandbox or ~/.cache/wxpay/sandbox)")
+	c.AddCommand(a.sandboxAdminCommands()...) // trigger, listen, resend, clock, reset: sandbox_cmds.go
 	return c
 }
 

@@ -44,12 +44,13 @@ var (
 	setPlatformCerts = setting{"platform_certs", "platform-certs", wechatpay.EnvPlatformCerts, "WeChat Pay platform certificates (a folder, or a list of files)", "platform certificates"}
 	setAPIv3Key      = setting{"apiv3_key", "apiv3-key", wechatpay.EnvAPIv3Key, "APIv3 key (32 bytes)", "APIv3Key"}
 	setBaseURL       = setting{"base_url", "base-url", wechatpay.EnvBaseURL, "API base URL (default " + chain.DefaultBaseURL + ")", "base URL"}
+	setBackupBaseURL = setting{"backup_base_url", "backup-base-url", wechatpay.EnvBackupBaseURL, "backup host for failover (default " + chain.DefaultBackupBaseURL + " with the default base URL; - for none)", "backup base URL"}
 	setAPIv2Key      = setting{"apiv2_key", "apiv2-key", wechatpay.EnvAPIv2Key, "APIv2 key (32 characters; v2/… XML calls)", "APIv2Key"}
 	setClientCert    = setting{"client_cert", "client-cert", wechatpay.EnvClientCert, "merchant API certificate for mutual TLS: apiclient_cert.pem (with --client-key) or apiclient_cert.p12", "client certificate"}
 	setClientKey     = setting{"client_key", "client-key", wechatpay.EnvClientKey, "apiclient_key.pem, with a PEM --client-cert", "client certificate key"}
 )
 
-var allSettings = []setting{setMchID, setSerial, setPrivateKey, setPublicKeyID, setPublicKey, setPlatformCerts, setAPIv3Key, setBaseURL,
+var allSettings = []setting{setMchID, setSerial, setPrivateKey, setPublicKeyID, setPublicKey, setPlatformCerts, setAPIv3Key, setBaseURL, setBackupBaseURL,
 	setAPIv2Key, setClientCert, setClientKey}
 
 // globalOptions are the flags every command shares.
@@ -97,7 +98,7 @@ func (g *globalOptions) flagNames() []string {
 type settings struct {
 	MchID, Serial, PrivateKey, PublicKeyID, PublicKey string
 	PlatformCerts                                     []string
-	APIv3Key, BaseURL                                 string
+	APIv3Key, BaseURL, BackupBaseURL                  string
 	APIv2Key, ClientCert, ClientKey                   string
 	from                                              map[string]string // setting key → where the value came from
 }
@@ -123,6 +124,7 @@ type profile struct {
 	PlatformCerts stringList `json:"platform_certs"`
 	APIv3Key      string     `json:"apiv3_key"`
 	BaseURL       string     `json:"base_url"`
+	BackupBaseURL string     `json:"backup_base_url"`
 	APIv2Key      string     `json:"apiv2_key"`
 	ClientCert    string     `json:"client_cert"`
 	ClientKey     string     `json:"client_key"`
@@ -376,7 +378,7 @@ func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (
 	fileVals := map[string]string{
 		setMchID.Key: p.MchID, setSerial.Key: p.Serial, setPrivateKey.Key: p.PrivateKey,
 		setPublicKeyID.Key: p.PublicKeyID, setPublicKey.Key: p.PublicKey,
-		setAPIv3Key.Key: p.APIv3Key, setBaseURL.Key: p.BaseURL,
+		setAPIv3Key.Key: p.APIv3Key, setBaseURL.Key: p.BaseURL, setBackupBaseURL.Key: p.BackupBaseURL,
 		setAPIv2Key.Key: p.APIv2Key, setClientCert.Key: p.ClientCert, setClientKey.Key: p.ClientKey,
 	}
 	s := &settings{from: map[string]string{}}
@@ -402,6 +404,7 @@ func (g *globalOptions) resolve(flags *pflag.FlagSet, env func(string) string) (
 	s.PublicKey = pick(setPublicKey)
 	s.APIv3Key = pick(setAPIv3Key)
 	s.BaseURL = pick(setBaseURL)
+	s.BackupBaseURL = pick(setBackupBaseURL)
 	s.APIv2Key = pick(setAPIv2Key)
 	s.ClientCert = pick(setClientCert)
 	s.ClientKey = pick(setClientKey)

@@ -65,6 +65,8 @@ func (s *settings) value(st setting) string {
 		return s.APIv3Key
 	case setBaseURL:
 		return s.BaseURL
+	case setBackupBaseURL:
+		return s.BackupBaseURL
 	case setAPIv2Key:
 		return s.APIv2Key
 	case setClientCert:

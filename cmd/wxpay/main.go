@@ -38,6 +38,26 @@
 // WECHATPAY_PUBLIC_KEY. The sandbox makes its own settings and refuses the
 // call flags (--mchid, --base-url, …).
 //
+// The sandbox prints the URL of its browser console (a loopback port of
+// its own: the request log, the notifications with every delivery attempt,
+// and actions) and serves an admin JSON API at /sandbox/admin/ on its own
+// address. Subcommands steer a running sandbox through that API:
+//
+//	wxpay sandbox trigger TRANSACTION.SUCCESS --url http://127.0.0.1:9000/notify  # create, pay, notify
+//	wxpay sandbox trigger REFUND.SUCCESS --id 1217752501201407033233368018
+//	wxpay sandbox listen --forward-to http://127.0.0.1:9000/notify  # every notification, each attempt printed
+//	wxpay sandbox resend ID                                         # one more attempt, now
+//	wxpay sandbox clock advance 2h                                  # business time (also 1d); signatures stay on real time
+//	wxpay sandbox reset [SCENARIO]                                  # everything, or one scenario's state
+//
+// They find the API from --admin URL, else $WXPAY_SANDBOX_ADMIN, else
+// WECHATPAY_BASE_URL of DIR/sandbox.env (--dir, default the sandbox's
+// folder) + /sandbox/admin/. A sandbox that listens off loopback demands
+// the token it prints at start; the subcommands read it from
+// $WXPAY_SANDBOX_TOKEN, else from WXPAY_SANDBOX_TOKEN of the same
+// sandbox.env, and send it to that file's sandbox only. There is no token
+// flag: command lines are visible to every user of the machine.
+//
 // # Calls: wxpay METHOD TEMPLATE [ITEM…]
 //
 // METHOD is get, post, put, patch or delete (any case). TEMPLATE is the API
@@ -107,6 +127,7 @@
 //	--platform-certs (folder or list)   WECHATPAY_PLATFORM_CERTS   platform_certs (string or array)
 //	--apiv3-key                         WECHATPAY_APIV3_KEY        apiv3_key
 //	--base-url                          WECHATPAY_BASE_URL         base_url
+//	--backup-base-url (or - for none)   WECHATPAY_BACKUP_BASE_URL  backup_base_url
 //
 // The config file is --config FILE, by default
 // $XDG_CONFIG_HOME/wxpay/config.json or ~/.config/wxpay/config.json (keep it

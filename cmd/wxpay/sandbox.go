@@ -97,7 +97,7 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 		}
 	}
 	envPath := filepath.Join(id.dir, sandboxEnv)
-	if err := writeFileAtomic(envPath, []byte(id.envFile(srv.URL)), 0o600); err != nil {
+	if err := writeFileAtomic(envPath, []byte(id.envFile(srv.URL)+adminEnv(srv)), 0o600); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	base := srv.URL
@@ -115,6 +115,11 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	fmt.Fprintf(w, "wxpay sandbox: WeChat Pay gateway simulator listening on %s (merchant %s, %s); Ctrl-C stops it\n", base, id.mchID, mode)
 	fmt.Fprintf(w, "\nPoint a client at it:\n\n  set -a; . %s; set +a\n\nthen try the seed call:\n\n  %s\n\n", shellQuote(envPath), seedCall)
 	fmt.Fprintf(w, "Every catalogued v3 operation answers. Act as the user, or send a notification, with:\n\n%s\n", controlHelp)
+	fmt.Fprintf(w, "Force one answer with a header item, e.g.  '%s:code=NOT_ENOUGH'  (go doc wechatpaytest.OutcomeHeader).\n", wechatpaytest.OutcomeHeader)
+	fmt.Fprintf(w, "The admin JSON API (records, notifications, outcome rules, clock, reset, faults, trigger) is at %s\n", srv.AdminURL())
+	if tok := srv.AdminToken(); tok != "" {
+		fmt.Fprintf(w, "It is not on loopback, so it needs the header  Authorization: Bearer %s  (%s in %s)\n", tok, envSandboxToken, sandboxEnv)
+	}
 	consoleURL, stopConsole, err := startConsole(srv)
 	if err != nil {
 		return err
@@ -145,6 +150,19 @@ const controlHelp = `  wxpay post 'sandbox/transactions/{out_trade_no}/pay' out_
   wxpay post sandbox/notifications event_type=TRANSACTION.SUCCESS id=OUT_TRADE_NO url=http://127.0.0.1:8080/notify
 `
 
+// envSandboxToken carries the admin API's token in sandbox.env, written
+// only when the sandbox is not on loopback. The admin API itself is always
+// at WECHATPAY_BASE_URL + wechatpaytest.AdminPrefix.
+const envSandboxToken = "WXPAY_SANDBOX_TOKEN"
+
+// adminEnv is the part of sandbox.env for the admin API: its token, if any.
+func adminEnv(srv *wechatpaytest.Server) string {
+	if tok := srv.AdminToken(); tok != "" {
+		return "# The token of the sandbox's admin API (" + srv.AdminURL() + ", not WeChat Pay's).\n" + envSandboxToken + "=" + shellQuote(tok) + "\n"
+	}
+	return ""
+}
+
 // newSandboxServer starts the simulator with the sandbox's keys. NewServer
 // panics when it cannot start; that becomes an error here.
 func newSandboxServer(id *sandboxIdentity, ln net.Listener) (srv *wechatpaytest.Server, err error) {
@@ -162,6 +180,7 @@ func newSandboxServer(id *sandboxIdentity, ln net.Listener) (srv *wechatpaytest.
 		wechatpaytest.WithClientCertificate(id.merchantCert),
 		wechatpaytest.WithListener(ln),
 		wechatpaytest.WithControlRoutes(),
+		wechatpaytest.WithAdmin(),
 	}
 	if id.tls {
 		opts = append(opts, wechatpaytest.WithTLS())

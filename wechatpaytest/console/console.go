@@ -1,22 +1,53 @@
-// Package console serves a browser console over a wechatpaytest.Server:
-// the request log, paged, with secrets masked. Its pages are html/template
-// with a little plain JavaScript and CSS embedded with go:embed, so
-// `go install` brings the whole console; no Node build step.
+// Package console serves a browser console over a wechatpaytest.Server.
+// Its pages are html/template with a little plain JavaScript and CSS
+// embedded with go:embed, so `go install` brings the whole console; no
+// Node build step. `wxpay sandbox` serves it on a loopback port of its own.
+//
+// What it shows:
+//   - the request log, newest first, paged (api/requests?offset=&limit=, at
+//     most MaxPage a page): method, template, status, whether the signature
+//     verified, the time taken, a forced outcome; one click opens a record
+//     (api/requests/{seq}) with its headers and body, secrets masked. A page
+//     copies only its own records, whatever the log holds;
+//   - the notifications (api/notifications), each with every delivery
+//     attempt (time, status or error, duration, resends);
+//   - the business clock, the pending faults and the outcome rules
+//     (api/state).
+//
+// The page updates itself: api/events is a server-sent event stream that
+// sends "change" after each change of the simulator (Server.Changed), at
+// most one per StreamInterval, and the page re-fetches what it shows. Each
+// stream is the request's own goroutine and ends with it; at most
+// MaxStreams are served at once.
+//
+// Actions (POST api/actions/{name}, a JSON object): pay an order as the
+// user and close it as the merchant (pay, close), confirm or cancel a
+// transfer (transfer), end a processing refund SUCCESS, ABNORMAL or CLOSED
+// (refund), trigger an event (trigger), deliver a notification again
+// (resend), advance the business clock (clock), reset everything or one
+// scenario (reset), inject or clear faults (fault), add or clear outcome
+// rules (rule). Each needs the page's token in TokenHeader, and is refused
+// (403) with another Origin or a cross-site Sec-Fetch-Site.
 //
 // Every value a request carries reaches the page as JSON and is put into
 // the DOM with textContent, and every answer carries a
-// Content-Security-Policy that forbids inline script.
+// Content-Security-Policy that forbids inline script. Secrets are masked:
+// the Authorization signature, Wechatpay-Signature and cookies in headers,
+// and in JSON bodies the personal data members (name, mobile,
+// id_card_number, …) and every member the catalogue marks encrypted for
+// the operation (format base64 or x-is-sensitive).
+//
+// The console answers only requests addressed to an IP address or
+// localhost (421 otherwise): a DNS name another site controls could point
+// at it and let that site's pages read the log (DNS rebinding).
 package console
 
 import (
 	"embed"
-	"encoding/json"
 	"html/template"
+	"net"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
@@ -33,7 +64,11 @@ const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // MaxPage is the largest page of records one call returns.
 const MaxPage = 200
 
-// Source is what the console reads: *wechatpaytest.Server satisfies it.
+// Source is what the console reads: *wechatpaytest.Server satisfies it,
+// and Changes and Actor too. A Source that also has RecentRequests and
+// RequestsAfter (as the server has) is paged copying only the page; a
+// Changes gets live updates; an Actor gets the notifications, the state
+// and the actions.
 type Source interface {
 	Requests() []wechatpaytest.RecordedRequest
 }
@@ -44,29 +79,34 @@ func Handler(src Source, prefix string) http.Handler {
 	mux := http.NewServeMux()
 	token := newToken()
 	actor, canAct := src.(Actor)
+	changes, live := src.(Changes)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_ = page.Execute(w, struct {
 			Prefix, Token string
-			Actions       bool
-		}{prefix, token, canAct})
+			Actions, Live bool
+		}{prefix, token, canAct, live})
 	})
 	if canAct {
-		var sent deliveries
 		mux.HandleFunc("GET /api/notifications", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusOK, sent.newestFirst())
+			writeJSON(w, http.StatusOK, notifications(actor))
 		})
-		mux.HandleFunc("POST /api/actions/pay", func(w http.ResponseWriter, r *http.Request) {
-			if !allowed(r, token) {
-				writeJSON(w, http.StatusForbidden, map[string]string{"error": "console: cross-site or token-less action refused"})
-				return
-			}
-			pay(w, r, actor, &sent)
+		mux.HandleFunc("GET /api/state", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, state(actor))
 		})
+		mux.HandleFunc("POST /api/actions/{name}", func(w http.ResponseWriter, r *http.Request) {
+			serveAction(w, r, actor, token)
+		})
+	}
+	if live {
+		mux.Handle("GET /api/events", newStreamer(changes))
 	}
 	mux.Handle("GET /assets/", http.FileServerFS(assets))
 	mux.HandleFunc("GET /api/requests", func(w http.ResponseWriter, r *http.Request) {
 		list(w, r, src)
+	})
+	mux.HandleFunc("GET /api/requests/{seq}", func(w http.ResponseWriter, r *http.Request) {
+		detail(w, r, src)
 	})
 	return http.StripPrefix(strings.TrimSuffix(prefix, "/"), secure(mux))
 }
@@ -76,74 +116,21 @@ func secure(h http.Handler) http.Handler {
 		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "no-referrer")
+		if !literalHost(r.Host) {
+			writeJSON(w, http.StatusMisdirectedRequest, map[string]string{"error": "console: serve it by IP address or localhost, not by a DNS name (no DNS rebinding)"})
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// Record is one request as the console shows it, secrets masked.
-type Record struct {
-	Seq           int                 `json:"seq"`
-	Time          time.Time           `json:"time"`
-	Method        string              `json:"method"`
-	URI           string              `json:"uri"`
-	Authenticated bool                `json:"authenticated"`
-	RequestID     string              `json:"request_id"`
-	Header        map[string][]string `json:"header"`
-	Body          string              `json:"body"`
-	BodySize      int                 `json:"body_size"`
-	Truncated     bool                `json:"truncated"`
-	Notes         []string            `json:"notes"`
-}
-
-// Page is one page of records, newest first.
-type Page struct {
-	Total   int      `json:"total"`
-	Offset  int      `json:"offset"`
-	Records []Record `json:"records"`
-}
-
-func list(w http.ResponseWriter, r *http.Request, src Source) {
-	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
-	if err != nil || limit <= 0 {
-		limit = 50
+// literalHost reports that host (with or without a port) is an IP address
+// or localhost: a name that no other site can point at this console (DNS
+// rebinding), so that a page elsewhere cannot read the log.
+func literalHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
 	}
-	limit = min(limit, MaxPage)
-	all := src.Requests()
-	offset = max(0, min(offset, len(all)))
-	p := Page{Total: len(all), Offset: offset, Records: []Record{}}
-	for i := len(all) - 1 - offset; i >= 0 && len(p.Records) < limit; i-- {
-		p.Records = append(p.Records, mask(i+1, all[i]))
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(p)
-}
-
-var signatureParam = regexp.MustCompile(`(signature=")[^"]*(")`)
-
-// secretHeaders are masked whole.
-var secretHeaders = map[string]bool{"Wechatpay-Signature": true, "Cookie": true, "Set-Cookie": true}
-
-// mask copies rec for display: the Authorization signature and other
-// secret headers are replaced by "***".
-func mask(seq int, rec wechatpaytest.RecordedRequest) Record {
-	h := make(map[string][]string, len(rec.Header))
-	for k, vs := range rec.Header {
-		out := make([]string, len(vs))
-		for i, v := range vs {
-			switch {
-			case secretHeaders[k]:
-				out[i] = "***"
-			case k == "Authorization":
-				out[i] = signatureParam.ReplaceAllString(v, `${1}***${2}`)
-			default:
-				out[i] = v
-			}
-		}
-		h[k] = out
-	}
-	return Record{Seq: seq, Time: rec.Time, Method: rec.Method, URI: rec.URI, Authenticated: rec.Authenticated,
-		RequestID: rec.RequestID, Header: h, Body: string(rec.Body), BodySize: rec.BodySize,
-		Truncated: rec.Truncated, Notes: rec.Notes}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil
 }

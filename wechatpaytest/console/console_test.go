@@ -64,6 +64,19 @@ func TestPagesCarryCSPAndNoInlineScript(t *testing.T) {
 			t.Errorf("app.js uses innerHTML")
 		}
 	}
+	// A simulator's console has its notifications, state and actions too.
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	ts = serve(t, srv)
+	for _, path := range []string{"/console/api/notifications", "/console/api/state"} {
+		res, body := get(t, ts.URL+path)
+		if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") != console.ContentSecurityPolicy || !json.Valid(body) {
+			t.Errorf("%s: status %d, CSP %q, body %s", path, res.StatusCode, res.Header.Get("Content-Security-Policy"), body)
+		}
+	}
+	if _, body := get(t, ts.URL+"/console/"); !strings.Contains(string(body), `data-live="true"`) || !strings.Contains(string(body), `id="trigger-form"`) {
+		t.Errorf("a simulator's console page lacks live updates or actions:\n%s", body)
+	}
 }
 
 func TestRequestsPagedNewestFirst(t *testing.T) {
@@ -112,10 +125,19 @@ func TestRequestsMaskSignatures(t *testing.T) {
 	if err := json.Unmarshal(body, &p); err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Records) != 1 {
-		t.Fatalf("%d records: %s", len(p.Records), body)
+	if len(p.Records) != 1 || p.Records[0].Header != nil {
+		t.Fatalf("want 1 record without header in the page: %s", body)
 	}
-	auth := strings.Join(p.Records[0].Header["Authorization"], "")
+	_, body = get(t, fmt.Sprintf("%s/console/api/requests/%d", ts.URL, p.Records[0].Seq))
+	var rec console.Record
+	if err := json.Unmarshal(body, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]any{"GET", "/v3/pay/transactions/out-trade-no/{out_trade_no}", 404, true},
+		[]any{rec.Method, rec.Pattern, rec.Status, rec.Authenticated}); diff != "" {
+		t.Errorf("record (-want +got):\n%s", diff)
+	}
+	auth := strings.Join(rec.Header["Authorization"], "")
 	if !strings.Contains(auth, `signature="***"`) || !strings.Contains(auth, "mchid=") {
 		t.Errorf("Authorization not masked as expected: %q", auth)
 	}
@@ -140,22 +162,38 @@ func TestActionsRefuseCrossSite(t *testing.T) {
 		{"cross-site fetch", map[string]string{"Sec-Fetch-Site": "cross-site"}},
 		{"other origin", map[string]string{"Origin": "https://evil.example"}},
 	}
-	for _, tt := range tests {
-		req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/pay", strings.NewReader(`{"out_trade_no":"X"}`))
-		for k, v := range tt.header {
-			req.Header.Set(k, v)
+	token := pageToken(t, ts.URL)
+	// Every action, with a body it would run (nothing may change).
+	actions := map[string]string{
+		"pay": `{"out_trade_no":"1217752501201407033233368018"}`, "close": `{"out_trade_no":"1217752501201407033233368018"}`,
+		"transfer": `{"out_bill_no":"X","decision":"confirm"}`, "refund": `{"out_refund_no":"X","result":"ABNORMAL"}`,
+		"trigger": `{"event_type":"TRANSACTION.SUCCESS","url":"http://127.0.0.1:1/"}`, "resend": `{"id":"X"}`,
+		"clock": `{"duration":"2h"}`, "reset": `{}`, "fault": `{"status":500}`, "rule": `{"code":"NOT_ENOUGH"}`,
+	}
+	for name, body := range actions {
+		for _, tt := range tests {
+			req, _ := http.NewRequest("POST", ts.URL+"/console/api/actions/"+name, strings.NewReader(body))
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			if tt.name != "no token" && tt.name != "wrong token" {
+				req.Header.Set(console.TokenHeader, token)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s, %s: status %d, want 403", name, tt.name, res.StatusCode)
+			}
 		}
-		if tt.name != "no token" && tt.name != "wrong token" {
-			req.Header.Set(console.TokenHeader, pageToken(t, ts.URL))
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("%s: status %d, want 403", tt.name, res.StatusCode)
-		}
+	}
+	if diff := cmp.Diff([]any{0, 0, time.Duration(0), 0, 0}, []any{len(srv.Deliveries()), srv.PendingFaults(), srv.ClockOffset(), len(srv.OutcomeRules()), len(srv.Requests())}); diff != "" {
+		t.Errorf("refused actions changed the simulator: deliveries, faults, clock, rules, records (-want +got):\n%s", diff)
+	}
+	if tr, _ := srv.Transaction("1217752501201407033233368018"); tr.TradeState != "SUCCESS" {
+		t.Errorf("the demo order is %s after refused actions", tr.TradeState)
 	}
 	// With the page's token, same origin: the action runs (and fails on
 	// the unknown order, which is the simulator's answer, not a refusal).
@@ -182,4 +220,53 @@ func pageToken(t *testing.T, base string) string {
 	}
 	s = s[i+len(`data-token="`):]
 	return s[:strings.IndexByte(s, '"')]
+}
+
+func TestRequestsMaskPersonalData(t *testing.T) {
+	t.Parallel()
+	body := `{"appid":"wxd678efh567hg6787","out_bill_no":"T1","openid":"o-1","user_name":"ciphertext==","contact":{"mobile":"13800138000","name":"张三"}}`
+	ts := serve(t, records{{Method: "POST", URI: "/v3/fund-app/mch-transfer/transfer-bills", Body: []byte(body), BodySize: len(body)}})
+	_, got := get(t, ts.URL+"/console/api/requests/1")
+	var rec console.Record
+	if err := json.Unmarshal(got, &rec); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"appid":"wxd678efh567hg6787","out_bill_no":"T1","openid":"o-1","user_name":"***","contact":{"mobile":"***","name":"***"}}`
+	if diff := cmp.Diff(want, rec.Body); diff != "" {
+		t.Errorf("masked body (-want +got):\n%s", diff)
+	}
+	for _, secret := range []string{"13800138000", "张三", "ciphertext=="} {
+		if strings.Contains(string(got), secret) {
+			t.Errorf("%q leaks into the console's answer", secret)
+		}
+	}
+}
+
+func TestRefusesDNSNames(t *testing.T) {
+	t.Parallel()
+	ts := serve(t, records(nil))
+	tests := []struct {
+		host string
+		want int
+	}{
+		{"", http.StatusOK}, // the test server's 127.0.0.1:port
+		{"localhost:8080", http.StatusOK},
+		{"[::1]:8080", http.StatusOK},
+		{"rebind.example:8080", http.StatusMisdirectedRequest},
+		{"rebind.example", http.StatusMisdirectedRequest},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("GET", ts.URL+"/console/api/requests", nil)
+		if tt.host != "" {
+			req.Host = tt.host
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("Host %q: status %d, want %d", tt.host, res.StatusCode, tt.want)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -41,10 +42,47 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// receiver is a notify_url: each notification it gets comes out of got as
+// "SIGNATURE BODY" (its Wechatpay-Signature header, then the raw body).
+func receiver(t *testing.T) (url string, got <-chan string) {
+	ch := make(chan string, 8)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		select {
+		case ch <- r.Header.Get("Wechatpay-Signature") + " " + string(b):
+		default:
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL, ch
+}
+
+// serveConsole serves srv's console at /console/ of a test server, and
+// saves a screenshot of the page should the test fail.
+func serveConsole(t *testing.T, ctx context.Context, srv *wechatpaytest.Server) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/console/", console.Handler(srv, "/console/"))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	screenshotOnFailure(t, ctx)
+	return ts
+}
+
 // screenshotOnFailure saves the page when the test fails, to a path the
 // output names (WXPAY_SCREENSHOT_DIR, or the test's temporary folder).
+// Then it leaves the page, so that its live-update stream ends before the
+// test's servers close (httptest.Server.Close waits for open requests).
 func screenshotOnFailure(t *testing.T, ctx context.Context) {
 	t.Cleanup(func() {
+		lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		defer func() {
+			if err := chromedp.Do(lctx, chromedp.Navigate("about:blank")); err != nil {
+				t.Logf("leaving the page: %v", err)
+			}
+		}()
 		if !t.Failed() {
 			return
 		}
@@ -54,7 +92,7 @@ func screenshotOnFailure(t *testing.T, ctx context.Context) {
 		}
 		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100)) // 100: PNG; below, JPEG
 		if err != nil {
 			t.Logf("screenshot failed: %v", err)
 			return
@@ -86,11 +124,7 @@ func TestConsoleEscapesRequestValues(t *testing.T) {
 		t.Fatalf("the simulator did not record the payload: %+v", srv.Requests())
 	}
 
-	mux := http.NewServeMux()
-	mux.Handle("/console/", console.Handler(srv, "/console/"))
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	screenshotOnFailure(t, ctx)
+	ts := serveConsole(t, ctx, srv)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/console/"),

@@ -1,9 +1,6 @@
 package browsertest
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,34 +9,20 @@ import (
 
 	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
-	"github.com/chainpay-go/wechatpay/wechatpaytest/console"
 )
 
 func TestConsolePaysAnOrder(t *testing.T) {
 	ctx := browser(t)
 	srv := wechatpaytest.NewServer()
 	t.Cleanup(srv.Close)
-	got := make(chan string, 1)
-	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		select {
-		case got <- r.Header.Get("Wechatpay-Signature") + " " + string(b):
-		default:
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(receiver.Close)
+	receiverURL, got := receiver(t)
 	if _, err := srv.Client().Chain("v3/pay/transactions/native").Post(ctx, chain.O{"json": chain.O{
 		"appid": "wxd678efh567hg6787", "mchid": srv.Config().MchID, "description": "console pay",
-		"out_trade_no": "CONSOLE1", "notify_url": receiver.URL + "/notify", "amount": chain.O{"total": 1},
+		"out_trade_no": "CONSOLE1", "notify_url": receiverURL + "/notify", "amount": chain.O{"total": 1},
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/console/", console.Handler(srv, "/console/"))
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	screenshotOnFailure(t, ctx)
+	ts := serveConsole(t, ctx, srv)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/console/"),
@@ -59,9 +42,14 @@ func TestConsolePaysAnOrder(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no notification reached the receiver")
 	}
-	row, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(`#notifications tbody tr`)))
+	// The delivery runs in the background: its attempt reaches the page by
+	// the live stream.
+	row, err := chromedp.Run(ctx, chromedp.Poll[string](`(() => {
+		const tr = document.querySelector("#notifications tbody tr");
+		return tr && tr.textContent.includes(" in ") ? tr.textContent : "";
+	})()`, chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("no delivery attempt in the console: %v", err)
 	}
 	if !strings.Contains(row, "TRANSACTION.SUCCESS") || !strings.Contains(row, "CONSOLE1") || !strings.Contains(row, "204") {
 		t.Errorf("console notification row %q", row)
