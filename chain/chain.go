@@ -63,6 +63,17 @@ func (ch *Chain) Client() *Client { return ch.c }
 // joinSegments appends segments to prefix: an argument holding a "/" as
 // written, any other re-cased by pathtpl.NormalizeSegment.
 func joinSegments(prefix string, segments []string) string {
+	if prefix == "" && len(segments) == 1 && strings.Contains(segments[0], "/") {
+		// One path holding "/" (the usual call): the result is a substring
+		// of it, not a copy.
+		s := segments[0]
+		lead := len(s) - len(strings.TrimLeft(s, "/"))
+		t := strings.Trim(s, "/")
+		if t != "" && strings.HasSuffix(s, "/") {
+			return s[lead : lead+len(t)+1]
+		}
+		return t
+	}
 	var b strings.Builder
 	b.WriteString(strings.TrimRight(prefix, "/"))
 	trailing := strings.HasSuffix(prefix, "/")

@@ -50,6 +50,7 @@ type Client struct {
 	logger       *slog.Logger
 	logBodies    bool
 	userAgent    string
+	headers      callHeaders // shared read-only header sets of plain calls (headers.go)
 	onUnknown    func(serial string)
 	validation   validation
 	middleware   []Middleware      // Config.Middleware (see middleware.go)
@@ -95,6 +96,7 @@ func NewClient(cfg Config) (*Client, error) {
 		onUnknown:    o.OnUnknownSerial,
 		validation:   validation{mode: o.Validation},
 	}
+	c.headers = newCallHeaders(c.userAgent)
 	c.middleware = slices.Clone(o.Middleware)
 	c.handler = c.compose(c.middleware)
 	if len(o.AttemptObservers) > 0 {
@@ -136,6 +138,7 @@ func NewClient(cfg Config) (*Client, error) {
 	// Signing is the last step before the wire: resty calls this hook after
 	// it has built the final *http.Request, on every attempt.
 	c.rc.SetPreRequestHook(c.signHook)
+	c.rc.OnBeforeRequest(c.bodyHook) // a fresh body reader per attempt (pipeline.go)
 	// Retries are resty's, decided and timed by this package's rules: one
 	// condition (it replaces resty's default), Retry-After or the backoff,
 	// and no retry that a deadline or RetryMaxWait would cut short.

@@ -95,6 +95,14 @@ func TestJoinSegments(t *testing.T) {
 		{"v3/", []string{"pay"}, "v3/pay"},
 		{"v3/", nil, "v3/"},
 		{"", []string{"v3/pay/transactions/id/{transaction_id}"}, "v3/pay/transactions/id/{transaction_id}"},
+		// One segment holding "/": a substring of it.
+		{"", []string{"/v3/pay/"}, "v3/pay/"},
+		{"", []string{"//v3/x"}, "v3/x"},
+		{"", []string{"/a//"}, "a/"},
+		{"", []string{"v3//x/"}, "v3//x/"},
+		{"", []string{"/"}, ""},
+		{"", []string{"///"}, ""},
+		{"v3/", []string{"/pay/x/"}, "v3/pay/x/"},
 	}
 	for _, tc := range cases {
 		if got := joinSegments(tc.prefix, tc.segs); got != tc.want {

@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,6 +51,7 @@ type request struct {
 	retries    int           // retries allowed: the "retries" option (settings.go) when retriesSet, else the client's MaxRetries
 	retriesSet bool
 	stream     bool    // the answer's body is streamed by the caller, not read by resty (set by roundTrip)
+	target     string  // "/" + path, cut from the URL sent (set by roundTrip when absURL is empty)
 	v2         *v2Call // an APIv2 XML call (the "xml" option): no Authorization, the answer read by classifyV2
 }
 
@@ -67,6 +67,13 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 
 // urlPath returns "/" + the expanded path without its query.
 func (r *request) urlPath() string {
+	if r.target != "" && r.target[1:] == r.path {
+		p := r.target
+		if i := strings.IndexByte(p, '?'); i >= 0 {
+			p = p[:i]
+		}
+		return p
+	}
 	p := r.path
 	if i := strings.IndexByte(p, '?'); i >= 0 {
 		p = p[:i]
@@ -151,9 +158,8 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		}
 	}
 
-	h := make(http.Header, 4)
-	h["Accept"] = []string{"application/json"}
-	h["User-Agent"] = []string{ch.c.userAgent}
+	// The headers are put together at the end (requestHeader).
+	accept, contentType, serial := acceptJSON, "", ""
 	var userHeader http.Header
 	if hv, ok := opts[keyHeaders]; ok && hv != nil {
 		userHeader, err = checkHeaders(hv)
@@ -179,15 +185,14 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		bad("a %s request carries no body: drop %q/%q/%q/%q or use another method", method, keyJSON, keyBody, keyMedia, keyXML)
 	case hasXML:
 		probs = append(probs, ch.c.buildV2(r, xv)...)
-		h["Accept"] = []string{"application/xml, text/xml"}
-		h["Content-Type"] = []string{"text/xml; charset=utf-8"}
+		accept, contentType = acceptXML, contentTypeXML
 	case hasJSON:
 		b, err := encodeJSON(jv)
 		if err != nil {
 			probs = append(probs, err)
 		}
 		r.body, r.signBody = b, b
-		h["Content-Type"] = []string{"application/json"}
+		contentType = contentTypeJSON
 	case hasBody:
 		b, err := readBody(bv)
 		if err != nil {
@@ -202,7 +207,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 				ct = http.DetectContentType(b)
 			}
 		}
-		h["Content-Type"] = []string{ct}
+		contentType = ct
 	case hasMedia:
 		up, ok := mv.(*Upload)
 		if !ok || up == nil || up.src == nil {
@@ -215,8 +220,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		if v2Upload(r.template) {
 			ct, err := ch.c.buildV2Upload(r, up)
 			probs = append(probs, err...)
-			h["Accept"] = []string{"application/xml, text/xml"}
-			h["Content-Type"] = []string{ct}
+			accept, contentType = acceptXML, ct
 			break
 		}
 		mp, err := up.build()
@@ -225,7 +229,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 			break
 		}
 		r.body, r.signBody = mp.body, mp.meta
-		h["Content-Type"] = []string{mp.contentType}
+		contentType = mp.contentType
 	}
 
 	if ev, ok := opts[keyEncryptor]; ok && ev != nil {
@@ -235,7 +239,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		} else if s := userHeader.Get("Wechatpay-Serial"); s != "" && s != enc.Serial() {
 			bad("header Wechatpay-Serial %q differs from the encryptor's key %q", s, enc.Serial())
 		} else {
-			h["Wechatpay-Serial"] = []string{enc.Serial()}
+			serial = enc.Serial()
 		}
 	}
 
@@ -248,12 +252,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	if len(probs) > 0 {
 		return nil, &OptionsError{Method: method, BaseURL: r.baseURL, Template: r.template, Problems: probs}
 	}
-	for k, v := range userHeader {
-		if k == "Content-Type" && hasMedia {
-			continue
-		}
-		h[k] = v
-	}
+	h := ch.c.requestHeader(accept, contentType, serial, userHeader, hasMedia)
 	r.header = h
 	// The catalogue check comes last, on the request as it will be signed.
 	jsonBody := hasJSON || hasBody && strings.HasPrefix(h.Get("Content-Type"), "application/json")
@@ -304,14 +303,11 @@ func encodeJSON(v any) ([]byte, error) {
 		}
 		return []byte(j), nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := appendJSON(make([]byte, 0, 512), v, 0) // encoding/json's bytes (jsonenc.go)
+	if err != nil {
 		return nil, fmt.Errorf("%q: %w", keyJSON, err)
 	}
-	b := buf.Bytes()
-	return b[:len(b)-1], nil // Encode adds a newline
+	return b, nil
 }
 
 // readBody takes a raw body; an io.Reader is read once here so that every

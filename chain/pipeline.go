@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -29,7 +30,9 @@ import (
 type callKey struct{}
 
 // callState is one call: what every attempt signs, and the attempt in
-// flight, made afresh by signHook for each attempt.
+// flight, made afresh by signHook for each attempt. It is also the
+// context of the call's requests: the call's context, whose Value gives
+// the callState for callKey (a context.WithValue less per call).
 type callState struct {
 	req     *request
 	ctx     context.Context // the call's context, its timeout included
@@ -38,6 +41,19 @@ type callState struct {
 	waiting bool            // a retry wait was decided after cur
 	mwErr   error           // an attempt observer's error: it ends the call
 	fo      failoverCall    // the host of each attempt (failover.go)
+	first   attemptState    // the first attempt's state (no allocation of its own)
+}
+
+func (call *callState) Deadline() (time.Time, bool) { return call.ctx.Deadline() }
+func (call *callState) Done() <-chan struct{}       { return call.ctx.Done() }
+func (call *callState) Err() error                  { return call.ctx.Err() }
+
+// Value is the call's context's Value, and the callState itself for callKey.
+func (call *callState) Value(key any) any {
+	if _, ok := key.(callKey); ok {
+		return call
+	}
+	return call.ctx.Value(key)
 }
 
 func callOf(ctx context.Context) *callState {
@@ -93,7 +109,11 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	if call == nil {
 		return errors.New("chain: internal error: request without call state")
 	}
-	st := &attemptState{signBody: call.req.signBody, start: time.Now()}
+	st := &call.first
+	if call.cur != nil {
+		st = &attemptState{}
+	}
+	st.signBody, st.start = call.req.signBody, time.Now()
 	call.cur, call.logged, call.waiting = st, false, false
 	if call.req.v2 != nil {
 		// APIv2: the body carries its own sign; no Authorization.
@@ -121,6 +141,21 @@ func (c *Client) signHook(_ *resty.Client, hr *http.Request) error {
 	hr.Header.Set("Authorization", auth)
 	st.hr = hr
 	noReplay(hr)
+	return nil
+}
+
+// bodyHook is resty's OnBeforeRequest hook: each attempt gets its body
+// bytes in a reader of its own, a *bytes.Reader, which net/http sends
+// with its Content-Length. (Given the bytes themselves, resty copies them
+// twice per attempt, into a buffer and again into the request.)
+func (c *Client) bodyHook(_ *resty.Client, r *resty.Request) error {
+	call := callOf(r.Context())
+	if call == nil {
+		return errors.New("chain: internal error: request without call state")
+	}
+	if call.req.body != nil {
+		r.Body = bytes.NewReader(call.req.body)
+	}
 	return nil
 }
 
@@ -317,19 +352,37 @@ func (c *Client) retryAfter(_ *resty.Client, rr *resty.Response) (time.Duration,
 // (at most maxBody bytes) inside the attempt, so that a body cut off by a
 // broken connection is retried too, and roundTrip returns it.
 func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (resp *http.Response, body []byte, attempts int, err error) {
-	cancel := context.CancelFunc(func() {})
+	resp, body, attempts, release, err := c.exchange(ctx, req, readBody)
+	if release != nil {
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: release}
+	}
+	return resp, body, attempts, err
+}
+
+// exchange is roundTrip, except that the timeout of an answer whose body
+// is left unread is handed back as release (nil when there is nothing to
+// release) instead of being tied to the body's Close: a caller that reads
+// the body at once (doV2) calls release itself, without a wrapper.
+func (c *Client) exchange(ctx context.Context, req *request, readBody bool) (resp *http.Response, body []byte, attempts int, release context.CancelFunc, err error) {
+	var cancel context.CancelFunc
 	timeout := c.timeout
 	if req.timeout != 0 {
 		timeout = req.timeout
 	}
 	if timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+		// A context whose own deadline comes first already bounds the
+		// call: no timer of ours.
+		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > timeout {
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+		}
 	}
 	defer func() {
-		if err != nil || readBody {
+		switch {
+		case cancel == nil:
+		case err != nil || readBody:
 			cancel() // with readBody the answer was read inside the attempt: nothing left to bound
-		} else {
-			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		default:
+			release = cancel
 		}
 	}()
 
@@ -341,16 +394,19 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		h.Set("User-Agent", c.userAgent)
 		req.header = h
 	}
-	fullURL := c.baseURL + req.path
-	if req.absURL != "" {
-		fullURL = req.absURL
+	fullURL := req.absURL
+	if fullURL == "" {
+		fullURL = c.baseURL + req.path
+		// "/" + path, cut from the URL (c.baseURL ends in "/"): urlPath
+		// need not build it again.
+		req.target = fullURL[len(c.baseURL)-1:]
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, 0, c.wrapf(req, "%w", err)
+		return nil, nil, 0, nil, c.wrapf(req, "%w", err)
 	}
 	req.stream = !readBody
 	call := &callState{req: req, ctx: ctx}
-	r := c.rc.R().SetContext(context.WithValue(ctx, callKey{}, call))
+	r := c.rc.R().SetContext(call)
 	if readBody {
 		r.SetResponseBodyLimit(maxBody)
 	} else {
@@ -360,9 +416,6 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 	// attempt (the signature goes on that copy), so req.header is shared
 	// read-only by all attempts; the body bytes get a new reader each time.
 	r.Header = req.header
-	if req.body != nil {
-		r.SetBody(req.body)
-	}
 	rr, err := r.Execute(req.method, fullURL)
 	attempts = r.Attempt
 	st := call.cur
@@ -380,11 +433,11 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 	}
 	if call.mwErr != nil {
 		closeBody()
-		return nil, nil, attempts, call.mwErr
+		return nil, nil, attempts, nil, call.mwErr
 	}
 	if st == nil {
 		closeBody()
-		return nil, nil, attempts, c.wrapf(req, "%w", unwrapURLError(err))
+		return nil, nil, attempts, nil, c.wrapf(req, "%w", unwrapURLError(err))
 	}
 	dur := time.Since(st.start)
 	if st.signErr != nil {
@@ -392,7 +445,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		// net/http's own, which then went out unsigned).
 		closeBody()
 		c.logAttempt(ctx, req, attempts, 0, "", dur, st.signErr, -1)
-		return nil, nil, attempts, c.wrapf(req, "signing: %w", st.signErr)
+		return nil, nil, attempts, nil, c.wrapf(req, "signing: %w", st.signErr)
 	}
 	if errors.Is(err, errStopRetrying) {
 		err = nil
@@ -409,16 +462,16 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		closeBody()
 		if call.waiting {
 			if st.err != nil {
-				return nil, nil, attempts, c.wrapf(req, "waiting to retry after attempt %d: %w", attempts, withCause(cerr, st.err))
+				return nil, nil, attempts, nil, c.wrapf(req, "waiting to retry after attempt %d: %w", attempts, withCause(cerr, st.err))
 			}
-			return nil, nil, attempts, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempts, status, rid, cerr)
+			return nil, nil, attempts, nil, c.wrapf(req, "waiting to retry after attempt %d (status %d, Request-ID %q): %w", attempts, status, rid, cerr)
 		}
 		c.logAttempt(ctx, req, attempts, status, rid, dur, err, -1)
-		return nil, nil, attempts, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), withCause(cerr, unwrapURLError(err)))
+		return nil, nil, attempts, nil, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), withCause(cerr, unwrapURLError(err)))
 	}
 	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
 		c.logAttempt(ctx, req, attempts, status, rid, dur, nil, -1)
-		return nil, nil, attempts, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, status, rid)
+		return nil, nil, attempts, nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, status, rid)
 	}
 	if err != nil || hr == nil {
 		closeBody()
@@ -429,14 +482,14 @@ func (c *Client) roundTrip(ctx context.Context, req *request, readBody bool) (re
 		if !call.logged {
 			c.logAttempt(ctx, req, attempts, status, rid, dur, err, -1)
 		}
-		return nil, nil, attempts, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), err)
+		return nil, nil, attempts, nil, c.wrapf(req, "%s: %w", attemptName(attempts, hr, status, rid), err)
 	}
 	c.logAttempt(ctx, req, attempts, status, rid, dur, nil, -1)
 	if !readBody {
-		return hr, nil, attempts, nil
+		return hr, nil, attempts, nil, nil
 	}
 	hr.Body = http.NoBody
-	return hr, rr.Body(), attempts, nil
+	return hr, rr.Body(), attempts, nil, nil
 }
 
 // attemptName names a failed attempt in the call's error: "attempt 2", or
@@ -454,14 +507,44 @@ func attemptName(attempt int, hr *http.Response, status int, rid string) string 
 // other status an *APIError.
 func (c *Client) readResponse(req *request, hr *http.Response) (*Response, error) {
 	defer hr.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
+	body, ok, err := readAnswer(hr.Body, hr.ContentLength, maxBody)
 	if err != nil {
 		return nil, c.wrapf(req, "reading the answer (status %d, Request-ID %q): %w", hr.StatusCode, hr.Header.Get(requestIDKey), unwrapURLError(err))
 	}
-	if len(body) > maxBody {
+	if !ok {
 		return nil, c.wrapf(req, "answer larger than %d bytes (status %d, Request-ID %q)", maxBody, hr.StatusCode, hr.Header.Get(requestIDKey))
 	}
 	return c.finish(req, hr, body)
+}
+
+// readAnswer reads r to its end, as io.ReadAll, and gives up (ok false)
+// past limit bytes. size is the announced length (-1: unknown): a buffer
+// of that size and one byte more, for the read that meets the end, is
+// then its only allocation. Reading to the end (not just size bytes)
+// lets net/http reuse the connection, and a body longer than announced
+// (from a RoundTripper of the caller's) is still read whole.
+func readAnswer(r io.Reader, size int64, limit int) (body []byte, ok bool, err error) {
+	n := 512
+	if size >= 0 && size < int64(limit) {
+		n = int(size) + 1
+	}
+	b := make([]byte, 0, n)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if len(b) > limit {
+			return nil, false, nil
+		}
+		if err == io.EOF {
+			return b, true, nil
+		}
+		if err != nil {
+			return nil, true, err
+		}
+	}
 }
 
 // finish verifies an answer whose body has been read and classifies it.

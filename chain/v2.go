@@ -226,9 +226,12 @@ func v2Value(v any) (string, bool, error) {
 // read is an error, not retried: only queries are retried at all, and
 // the caller queries anyway.
 func (c *Client) doV2(ctx context.Context, req *request) (*Response, error) {
-	hr, _, err := c.send(ctx, req)
+	hr, _, _, release, err := c.exchange(ctx, req, false)
 	if err != nil {
 		return nil, err
+	}
+	if release != nil {
+		defer release() // after readResponse has read and closed the body
 	}
 	return c.readResponse(req, hr)
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,7 +66,12 @@ func (s *RSASigner) Sign(ctx context.Context, message []byte) (string, error) {
 // query exactly as sent (URL.RequestURI()); body is the exact bytes sent (empty for a
 // GET), or the meta JSON for a media upload.
 func BuildMessage(method, requestTarget string, timestamp int64, nonce string, body []byte) []byte {
-	b := make([]byte, 0, len(method)+len(requestTarget)+len(nonce)+len(body)+25)
+	return appendMessage(make([]byte, 0, len(method)+len(requestTarget)+len(nonce)+len(body)+25), method, requestTarget, timestamp, nonce, body)
+}
+
+// appendMessage appends BuildMessage's message to b; nonce is a string or
+// the bytes of one (Authorize keeps its nonce in an array on the stack).
+func appendMessage[N string | []byte](b []byte, method, requestTarget string, timestamp int64, nonce N, body []byte) []byte {
 	b = append(b, method...)
 	b = append(b, '\n')
 	b = append(b, requestTarget...)
@@ -82,7 +88,14 @@ func BuildMessage(method, requestTarget string, timestamp int64, nonce string, b
 // BuildVerifyMessage returns the message WeChat Pay signs on its answers and
 // notifications: "TIMESTAMP\nNONCE\nBODY\n" over the raw body bytes.
 func BuildVerifyMessage(timestamp, nonce string, body []byte) []byte {
-	b := make([]byte, 0, len(timestamp)+len(nonce)+len(body)+3)
+	return appendVerifyMessage(make([]byte, 0, len(timestamp)+len(nonce)+len(body)+3), timestamp, nonce, body)
+}
+
+// appendVerifyMessage appends BuildVerifyMessage's message to b.
+func appendVerifyMessage(b []byte, timestamp, nonce string, body []byte) []byte {
+	if n := len(timestamp) + len(nonce) + len(body) + 3; cap(b)-len(b) < n {
+		b = slices.Grow(b, n)
+	}
 	b = append(b, timestamp...)
 	b = append(b, '\n')
 	b = append(b, nonce...)
@@ -104,28 +117,36 @@ const (
 func NewNonce() (string, error) { return newNonce(nil) }
 
 // newNonce draws a nonce from r (nil → crypto/rand) by rejection sampling.
-// From crypto/rand the random bytes stay on the stack; another reader gets
-// a heap buffer (io.ReadFull lets it escape).
 func newNonce(r io.Reader) (string, error) {
 	var out [nonceLen]byte
+	if err := fillNonce(&out, r); err != nil {
+		return "", err
+	}
+	return string(out[:]), nil
+}
+
+// fillNonce fills out with a nonce drawn from r (nil → crypto/rand). From
+// crypto/rand the random bytes stay on the stack; another reader gets a
+// heap buffer (io.ReadFull lets it escape).
+func fillNonce(out *[nonceLen]byte, r io.Reader) error {
 	var local [48]byte
 	var buf []byte
 	n := 0
 	for n < nonceLen {
 		if r == nil || r == rand.Reader {
 			rand.Read(local[:]) // never fails (crypto/rand crashes the program instead)
-			n = sampleNonce(&out, n, local[:])
+			n = sampleNonce(out, n, local[:])
 			continue
 		}
 		if buf == nil {
 			buf = make([]byte, len(local))
 		}
 		if _, err := io.ReadFull(r, buf); err != nil {
-			return "", fmt.Errorf("signer: nonce: reading random bytes: %w", err)
+			return fmt.Errorf("signer: nonce: reading random bytes: %w", err)
 		}
-		n = sampleNonce(&out, n, buf)
+		n = sampleNonce(out, n, buf)
 	}
-	return string(out[:]), nil
+	return nil
 }
 
 // sampleNonce fills out from position n with the bytes of random that fall
@@ -171,19 +192,22 @@ func (a *Authorizer) Authorize(ctx context.Context, method, requestTarget string
 	if a.Now != nil {
 		now = a.Now
 	}
-	nonce, err := newNonce(a.Rand)
-	if err != nil {
+	// The nonce stays in an array and the timestamp an int64 until both
+	// are appended to the message and the header: no string of their own.
+	var nonce [nonceLen]byte
+	if err := fillNonce(&nonce, a.Rand); err != nil {
 		return "", err
 	}
 	ts := now().Unix()
-	sig, err := a.Signer.Sign(ctx, BuildMessage(method, requestTarget, ts, nonce, body))
+	msg := appendMessage(make([]byte, 0, len(method)+len(requestTarget)+len(nonce)+len(body)+25), method, requestTarget, ts, nonce[:], body)
+	sig, err := a.Signer.Sign(ctx, msg)
 	if err != nil {
 		return "", fmt.Errorf("signer: Authorize %s %s: %w", method, requestTarget, err)
 	}
 	if sig == "" || !headerSafe(sig) {
 		return "", fmt.Errorf("signer: Authorize %s %s: Signer returned an empty or malformed signature", method, requestTarget)
 	}
-	return FormatAuthorization(a.MchID, nonce, sig, strconv.FormatInt(ts, 10), a.Serial), nil
+	return authorization(a.MchID, &nonce, sig, ts, a.Serial), nil
 }
 
 func (a *Authorizer) check(method, requestTarget string) error {
@@ -231,6 +255,28 @@ func FormatAuthorization(mchID, nonce, signature, timestamp, serial string) stri
 	b.WriteString(signature)
 	b.WriteString(`",timestamp="`)
 	b.WriteString(timestamp)
+	b.WriteString(`",serial_no="`)
+	b.WriteString(serial)
+	b.WriteByte('"')
+	return b.String()
+}
+
+// authorization is FormatAuthorization for Authorize, whose nonce is an
+// array and timestamp an int64: the same bytes, one allocation (the
+// header), no string for the nonce or the timestamp.
+func authorization(mchID string, nonce *[nonceLen]byte, signature string, timestamp int64, serial string) string {
+	var b strings.Builder
+	b.Grow(len(Scheme) + len(mchID) + nonceLen + len(signature) + 20 + len(serial) + 64)
+	b.WriteString(Scheme)
+	b.WriteString(` mchid="`)
+	b.WriteString(mchID)
+	b.WriteString(`",nonce_str="`)
+	b.Write(nonce[:])
+	b.WriteString(`",signature="`)
+	b.WriteString(signature)
+	b.WriteString(`",timestamp="`)
+	var digits [20]byte
+	b.Write(strconv.AppendInt(digits[:0], timestamp, 10))
 	b.WriteString(`",serial_no="`)
 	b.WriteString(serial)
 	b.WriteByte('"')

@@ -103,7 +103,10 @@ func (v *Verifier) Verify(h http.Header, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := VerifySignature(pub, BuildVerifyMessage(ts, nonce, body), sig); err != nil {
+	// The message is only hashed: built on the stack when it fits.
+	var small [1024]byte
+	msg := appendVerifyMessage(small[:0], ts, nonce, body)
+	if err := VerifySignature(pub, msg, sig); err != nil {
 		detail := strings.TrimPrefix(err.Error(), ErrBadSignature.Error()+": ")
 		return &SignatureError{Timestamp: ts, Nonce: nonce, Serial: serial, Err: ErrBadSignature,
 			Detail: fmt.Sprintf("%s (over %d body bytes; verify the raw bytes, never re-serialised JSON)", detail, len(body))}

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/chainpay-go/wechatpay/internal/jsonstr"
 )
 
 // MaxSize is the largest document Decode reads.
@@ -40,6 +42,14 @@ func Decode(data []byte) (map[string]string, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%w (%w): %d bytes, more than %d", ErrTooLarge, ErrMalformed, len(data), MaxSize)
 	}
+	if fields, ok := decodeSimple(data); ok {
+		return fields, nil // the usual shape, read without encoding/xml (simple.go)
+	}
+	return decodeXML(data)
+}
+
+// decodeXML is Decode through encoding/xml, for any document.
+func decodeXML(data []byte) (map[string]string, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	fields := map[string]string{}
@@ -225,67 +235,11 @@ func ToJSON(fields map[string]string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = jsonstr.Append(b, k)
 		b = append(b, ':')
-		b = appendJSONString(b, fields[k])
+		b = jsonstr.Append(b, fields[k])
 	}
 	return append(b, '}')
-}
-
-// appendJSONString appends s as a JSON string the way encoding/json does
-// without HTML escaping: \" \\ \b \f \n \r \t, other control characters
-// as \u00XX, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, "\\ufffd"...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 func isDigits(s string) bool {
