@@ -164,10 +164,16 @@ func (b *billScenario) has(date string) bool {
 // tradeBillHeader is the trade bill's header line, as demoBill has it.
 const tradeBillHeader = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n"
 
-// tradeBillOf is the trade bill (ALL) of txs, in order of payment, with a
-// 0.6 % fee and a summary that adds up.
+// tradeBillOf is the trade bill (ALL) of txs, in order of payment (then of
+// out_trade_no, for payments in the same second: the bill is the same at
+// every run), with a 0.6 % fee and a summary that adds up.
 func tradeBillOf(txs []Transaction) []byte {
-	sort.Slice(txs, func(i, j int) bool { return txs[i].SuccessTime < txs[j].SuccessTime })
+	sort.Slice(txs, func(i, j int) bool {
+		if txs[i].SuccessTime != txs[j].SuccessTime {
+			return txs[i].SuccessTime < txs[j].SuccessTime
+		}
+		return txs[i].OutTradeNo < txs[j].OutTradeNo
+	})
 	var b []byte
 	b = append(b, tradeBillHeader...)
 	var total, fees int64
