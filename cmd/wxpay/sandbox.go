@@ -125,7 +125,7 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 		return err
 	}
 	defer stopConsole()
-	fmt.Fprintf(w, "\nThe console (request log) is at %s\n\n", consoleURL)
+	fmt.Fprintf(w, "\nThe console (request log, notifications, actions, clock, faults; live) is at %s\n\n", consoleURL)
 	// The env file path alone on stdout, for scripts.
 	fmt.Fprintln(a.stdout, envPath)
 
