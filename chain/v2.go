@@ -112,7 +112,9 @@ type v2Operation struct {
 	signType     string // the sign_type to fill in when the operation has the field, else ""
 }
 
-// v2Operations caches v2OperationOf by method and template: a catalogue
+// v2Operations caches v2OperationOf by method and template, for the
+// catalogue's operations only (bounded by its size; a template the
+// catalogue lacks is looked up at each call): a catalogue
 // lookup normalises the template each time.
 var v2Operations sync.Map
 
@@ -125,7 +127,8 @@ func v2OperationOf(method, template string) *v2Operation {
 		return v.(*v2Operation)
 	}
 	o := &v2Operation{signed: true, mchName: "mch_id"}
-	if op, ok := catalog.Lookup(method, template); ok {
+	op, known := catalog.Lookup(method, template)
+	if known {
 		o.certRequired, o.host, o.mchName = op.CertRequired, op.Host, ""
 		if op.Response != nil {
 			_, o.signed = op.Response.Member(signer.FieldSign)
@@ -144,6 +147,9 @@ func v2OperationOf(method, template string) *v2Operation {
 				}
 			}
 		}
+	}
+	if !known {
+		return o
 	}
 	v, _ := v2Operations.LoadOrStore(key, o)
 	return v.(*v2Operation)

@@ -37,12 +37,16 @@ type v2QueryOp struct {
 	signType string // the only sign_type the operation takes, or ""
 }
 
-// v2QueryOps caches v2QueryOpOf (nil: not a query-borne APIv2 operation).
+// v2QueryOps caches v2QueryOpOf for the catalogue's query-borne APIv2
+// GETs only: six entries at most, however many templates are called.
 var v2QueryOps sync.Map
 
 // v2QueryOpOf returns the facts of the query-borne APIv2 GET at template,
 // or nil when template is not one.
 func v2QueryOpOf(template string) *v2QueryOp {
+	if !strings.HasPrefix(template, "v2/") {
+		return nil // every GET goes through here: the common case costs nothing
+	}
 	if v, ok := v2QueryOps.Load(template); ok {
 		return v.(*v2QueryOp)
 	}
@@ -60,6 +64,9 @@ func v2QueryOpOf(template string) *v2QueryOp {
 				o.signType = p.Enum[0]
 			}
 		}
+	}
+	if o == nil {
+		return nil
 	}
 	v, _ := v2QueryOps.LoadOrStore(template, o)
 	return v.(*v2QueryOp)
