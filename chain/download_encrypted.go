@@ -50,6 +50,12 @@ type EncryptedBillList struct {
 // maxListProblems bounds how many problems of a list an error names.
 const maxListProblems = 8
 
+// MaxBillParts bounds the parts of an encrypted bill list: each part's key
+// is decrypted (an RSA private-key operation) before anything is
+// downloaded, so a list of a million entries would hold the call for
+// minutes. A real bill has a handful.
+const MaxBillParts = 1024
+
 // maxNonce bounds a part's nonce (GCM accepts any length; the API's are
 // 16 and 32 characters).
 const maxNonce = 1024
@@ -97,6 +103,9 @@ func (l EncryptedBillList) problems() []error {
 	}
 	if len(l.Parts) == 0 {
 		add(errors.New("download_bill_list is empty"))
+	}
+	if len(l.Parts) > MaxBillParts {
+		return []error{fmt.Errorf("download_bill_list has %d entries, more than MaxBillParts (%d)", len(l.Parts), MaxBillParts)}
 	}
 	if l.Count != 0 && l.Count != len(l.Parts) {
 		add(fmt.Errorf("download_bill_count is %d but download_bill_list has %d entries", l.Count, len(l.Parts)))

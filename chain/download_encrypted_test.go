@@ -579,6 +579,7 @@ func TestParseEncryptedBillList(t *testing.T) {
 		{`{"download_bill_list":[` + entry("1") + `,` + entry("1") + `]}`, "bill_sequence 1 where 2 was due"},
 		{`{"download_bill_list":[{"bill_sequence":1}]}`, "part 1: missing download_url, encrypt_key, hash_type, hash_value, nonce"},
 		{`{"download_bill_list":[` + strings.Repeat(`{"bill_sequence":0},`, 50) + `{"bill_sequence":0}]}`, "and 94 more"},
+		{`{"download_bill_list":[` + strings.Repeat(entry("1")+`,`, chain.MaxBillParts) + entry("1") + `]}`, "download_bill_list has 1025 entries, more than MaxBillParts (1024)"},
 	} {
 		_, err := chain.ParseEncryptedBillList([]byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
