@@ -80,6 +80,34 @@ func BenchmarkChainPost(b *testing.B) {
 	}
 }
 
+// BenchmarkChainPostWithBackup is BenchmarkChainPost with a backup host
+// configured, as a client of the default BaseURL has one: the failover's
+// per-attempt connection trace is what it adds (the backup is never used).
+func BenchmarkChainPostWithBackup(b *testing.B) {
+	srv := benchServer(b)
+	c, err := chain.NewClient(chain.Config{
+		MchID: testMchID, Serial: testMerchantSerial, Signer: mustSigner(b),
+		PlatformKeys:  map[string]*rsa.PublicKey{testPlatformSerial: &platformKey.PublicKey},
+		BaseURL:       srv.URL,
+		BackupBaseURL: "http://127.0.0.2:9/",
+		HTTPClient:    srv.Client(),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := c.Chain("v3/payscore/payafter-orders/{out_order_no}/sync").Post(ctx, seedOpts())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if resp.Get("state").String() != "DONE" {
+			b.Fatal(resp.String())
+		}
+	}
+}
+
 // seedOrderNo and seedBody are the seed call's values, typed, for the floor.
 const seedOrderNo = "1234323JKHDFE1243252"
 
