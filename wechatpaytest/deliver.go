@@ -101,7 +101,12 @@ func WithNotificationClient(c *http.Client) Option { return func(o *options) { o
 
 // defaultNotifyClient posts notifications.
 func defaultNotifyClient() *http.Client {
+	var rt http.RoundTripper // a pool of its own: no connection shared with the process's other clients
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		rt = t.Clone()
+	}
 	return &http.Client{
+		Transport:     rt,
 		Timeout:       10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
@@ -332,7 +337,12 @@ func (s *Server) post(ctx context.Context, m message) (a DeliveryAttempt) {
 		a.Error = err.Error()
 		return a
 	}
-	req.Header = m.header
+	req.Header = m.header.Clone()
+	// A notification is idempotent (the receiver dedupes by id): net/http
+	// may then resend it on a fresh connection when a kept-alive one turns
+	// out dead before any answer (a receiver restarted on the same port).
+	// A nil value is a marker only; nothing is sent.
+	req.Header["Idempotency-Key"] = nil
 	if m.resign {
 		pe := s.signingEntry()
 		sh, err := gateway.SignHeaders(ctx, pe.signer, pe.serial, m.body, s.now())

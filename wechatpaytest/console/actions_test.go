@@ -63,6 +63,9 @@ func delivered(t *testing.T, srv *wechatpaytest.Server, event, id string) int {
 		ch := srv.Changed()
 		for _, d := range srv.Deliveries() {
 			if d.EventType == event && d.ObjectID == id && len(d.Attempts) > 0 {
+				if a := d.Attempts[0]; a.Error != "" {
+					t.Logf("%s %s: first attempt: status %d, error %q after %v", event, id, a.Status, a.Error, a.Duration)
+				}
 				return d.Attempts[0].Status
 			}
 		}
