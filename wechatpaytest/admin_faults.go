@@ -82,8 +82,8 @@ func (s *Server) adminInject(r *http.Request) (int, any, error) {
 	}
 	f := Fault{Route: in.Route, Times: in.Times, Status: in.Status, Drop: in.Drop, Cut: in.Cut, Tamper: in.Tamper,
 		StaleTimestamp: in.StaleTimestamp, UnknownSerial: in.UnknownSerial, Unsigned: in.Unsigned, ProbeSignature: in.ProbeSignature}
-	if in.Status != 0 && (in.Status < 100 || in.Status > 599) {
-		return 0, nil, adminErrorf(http.StatusBadRequest, "body: status %d is not an HTTP status", in.Status)
+	if in.Status != 0 && (in.Status < 200 || in.Status > 599) {
+		return 0, nil, adminErrorf(http.StatusBadRequest, "body: status %d is not a final HTTP status (200-599)", in.Status)
 	}
 	if len(in.Body) > 0 {
 		if in.Status == 0 {

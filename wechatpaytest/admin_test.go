@@ -89,6 +89,8 @@ func TestAdminRefusals(t *testing.T) {
 		{"bad forward", adminCall{method: "PUT", path: "forward", body: `{"url":"ftp://x"}`}, 400, `sandbox admin: body: url "ftp://x" is not an absolute http or https URL`},
 		{"bad rule", adminCall{method: "POST", path: "rules", body: `{"status":200}`}, 400, "sandbox admin: outcome: status 200 is not an error status (400 to 599)"},
 		{"idle fault", adminCall{method: "POST", path: "faults", body: `{"route":"/v3/x"}`}, 400, ""},
+		{"1xx fault", adminCall{method: "POST", path: "faults", body: `{"status":103,"body":{"x":1}}`}, 400, "sandbox admin: body: status 103 is not a final HTTP status (200-599)"},
+		{"clock past MaxClockOffset", adminCall{method: "POST", path: "clock/advance", body: `{"duration":"2562047h"}`}, 400, ""},
 		{"no resend", adminCall{method: "POST", path: "notifications/nope/resend"}, 404, `sandbox admin: no notification "nope"`},
 	}
 	for _, tt := range tests {

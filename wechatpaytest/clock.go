@@ -19,6 +19,11 @@ func (s *Server) BusinessTime() time.Time { return s.now().Add(s.ClockOffset()) 
 // server clock.
 func (s *Server) ClockOffset() time.Duration { return time.Duration(s.sb.offset.Load()) }
 
+// MaxClockOffset bounds how far Advance puts business time ahead of the
+// server clock (about 100 years): a larger lead, or one that would wrap
+// the offset round, is refused.
+const MaxClockOffset = 100 * 365 * 24 * time.Hour
+
 // Advance moves business time (BusinessTime) forward by d and returns the new
 // business time. Then: transactions whose time_expire has passed and that
 // are not paid close (trade_state CLOSED); a payscore order still CREATED
@@ -28,8 +33,13 @@ func (s *Server) ClockOffset() time.Duration { return time.Duration(s.sb.offset.
 // past their time_expire too.) Delivery retries keep to
 // the real clock. A negative d is refused: business time never goes back.
 func (s *Server) Advance(d time.Duration) (time.Time, error) {
+	s.sb.advanceMu.Lock() // the check and the add together
+	defer s.sb.advanceMu.Unlock()
 	if d < 0 {
 		return s.BusinessTime(), fmt.Errorf("wechatpaytest: advance: %v is negative (business time never goes back; Reset(\"\") sets it back to the server clock)", d)
+	}
+	if cur := s.ClockOffset(); d > MaxClockOffset-cur {
+		return s.BusinessTime(), fmt.Errorf("wechatpaytest: advance: %v would put business time more than %v (MaxClockOffset) ahead of the server clock", d, MaxClockOffset)
 	}
 	before := s.BusinessTime()
 	s.sb.offset.Add(int64(d))

@@ -138,3 +138,26 @@ func TestAdvanceClosesExpiredCombinedOrders(t *testing.T) {
 		t.Errorf("paying an expired combined order: no error")
 	}
 }
+
+// Advance keeps business time within MaxClockOffset of the server clock:
+// repeated huge advances are refused instead of wrapping the offset round
+// (business time going back).
+func TestAdvanceBounded(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	if _, err := e.srv.Advance(wechatpaytest.MaxClockOffset - time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	before := e.srv.ClockOffset()
+	for _, d := range []time.Duration{2 * time.Hour, time.Duration(1<<63 - 1)} {
+		if _, err := e.srv.Advance(d); err == nil {
+			t.Errorf("Advance(%v) past MaxClockOffset: no error", d)
+		}
+	}
+	if got := e.srv.ClockOffset(); got != before {
+		t.Errorf("offset %v after refused advances, want %v", got, before)
+	}
+	if _, err := e.srv.Advance(time.Hour); err != nil {
+		t.Errorf("Advance up to MaxClockOffset: %v", err)
+	}
+}

@@ -9,10 +9,12 @@ import (
 // sandboxState is what steers the simulator (outcome rules, the business
 // clock, deliveries), under its own lock.
 type sandboxState struct {
-	mu      sync.Mutex
-	offset  atomic.Int64 // the business clock's lead over the server clock (clock.go)
-	rules   []*ruleEntry
-	ruleSeq int
+	mu     sync.Mutex
+	offset atomic.Int64 // the business clock's lead over the server clock (clock.go)
+	// advanceMu serialises Advance: its bound check and its add.
+	advanceMu sync.Mutex
+	rules     []*ruleEntry
+	ruleSeq   int
 
 	deliveries   []*deliveryEntry // oldest first
 	deliveryByID map[string]*deliveryEntry

@@ -118,7 +118,9 @@ func (a *app) runSandbox(c *cobra.Command, o *sandboxOptions) error {
 	fmt.Fprintf(w, "Force one answer with a header item, e.g.  '%s:code=NOT_ENOUGH'  (go doc wechatpaytest.OutcomeHeader).\n", wechatpaytest.OutcomeHeader)
 	fmt.Fprintf(w, "The admin JSON API (records, notifications, outcome rules, clock, reset, faults, trigger) is at %s\n", srv.AdminURL())
 	if tok := srv.AdminToken(); tok != "" {
-		fmt.Fprintf(w, "It is not on loopback, so it needs the header  Authorization: Bearer %s  (%s in %s)\n", tok, envSandboxToken, sandboxEnv)
+		// The value stays out of the output (terminal scrollback, CI and
+		// container logs): it is in the 0600 env file.
+		fmt.Fprintf(w, "It is not on loopback, so it needs the header  Authorization: Bearer $%s  (the token is %s in %s)\n", envSandboxToken, envSandboxToken, shellQuote(envPath))
 	}
 	consoleURL, stopConsole, err := startConsole(srv)
 	if err != nil {

@@ -120,6 +120,14 @@ func secure(h http.Handler) http.Handler {
 			writeJSON(w, http.StatusMisdirectedRequest, map[string]string{"error": "console: serve it by IP address or localhost, not by a DNS name (no DNS rebinding)"})
 			return
 		}
+		// The API is the page's own: another site's fetch (even a no-cors
+		// one, which cannot read the answer) would hold an event stream's
+		// slot or load the log for nothing. A link to the page itself is
+		// a cross-site navigation, and is served.
+		if sfs := r.Header.Get("Sec-Fetch-Site"); strings.Contains(r.URL.Path, "/api/") && sfs != "" && sfs != "same-origin" && sfs != "none" {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "console: cross-site request refused (Sec-Fetch-Site: " + sfs + ")"})
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }

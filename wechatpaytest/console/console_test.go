@@ -270,3 +270,37 @@ func TestRefusesDNSNames(t *testing.T) {
 		}
 	}
 }
+
+// The console's read API refuses another site's fetches (they would hold
+// event-stream slots); a link to the page itself is served.
+func TestReadAPIRefusesCrossSite(t *testing.T) {
+	t.Parallel()
+	srv := wechatpaytest.NewServer()
+	t.Cleanup(srv.Close)
+	ts := serve(t, srv)
+	tests := []struct {
+		path, site string
+		want       int
+	}{
+		{"/console/api/requests", "cross-site", http.StatusForbidden},
+		{"/console/api/requests", "same-site", http.StatusForbidden},
+		{"/console/api/events", "cross-site", http.StatusForbidden},
+		{"/console/api/requests", "same-origin", http.StatusOK},
+		{"/console/api/requests", "", http.StatusOK},
+		{"/console/", "cross-site", http.StatusOK}, // a link to the console
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("GET", ts.URL+tt.path, nil)
+		if tt.site != "" {
+			req.Header.Set("Sec-Fetch-Site", tt.site)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("GET %s with Sec-Fetch-Site %q: %d, want %d", tt.path, tt.site, res.StatusCode, tt.want)
+		}
+	}
+}
