@@ -162,15 +162,19 @@
 //   - A host that drops packets makes a dial hang for the dialer's timeout
 //     (30 s in resty's and net/http's default transports: the whole default
 //     Timeout). An attempt that may move waits at most 10 s for a
-//     connection, or half of what is left of the call's time if that is
-//     shorter, and then ends as one that had none ("no connection to HOST
-//     within 10s"); the dial itself goes on in the background until the
-//     dialer gives up, as net/http does with a cancelled request's dial.
+//     connection, or what is left of the call's time if that is shorter
+//     (half of it when another attempt may follow on the other host: the
+//     call's first move, with retries left), and then ends as one that had
+//     none ("no connection to HOST within 10s"); the dial itself goes on in
+//     the background until the dialer gives up, as net/http does with a
+//     cancelled request's dial. A wait cut short by the caller's deadline
+//     does not count against the primary below: a slow link with callers
+//     in a hurry does not switch the client.
 //   - An attempt that had a connection may have reached the gateway: it is
 //     retried by the usual rules on the same host (a POST whose connection
-//     broke is sent again there, never to the other host), except a GET or
-//     HEAD, safe to repeat, which moves when its connection broke before an
-//     answer. An answer, whatever its status, keeps the call where it is.
+//     broke is sent again there, never to the other host, even when a later
+//     attempt is refused), except a GET or HEAD, safe to repeat, which moves
+//     when its connection broke before an answer. An answer, whatever its status, keeps the call where it is.
 //   - A certificate that fails verification, the end of the caller's
 //     context, or a transport of the caller's that does not report
 //     net/http's traces (no GetConn) is no reason to move.

@@ -59,6 +59,7 @@ func backupBaseURL(base, backup string) (string, error) {
 // backup. The state is the client's, shared by all its calls.
 type failover struct {
 	primary, backup string // base URLs, ending in "/"
+	retries         int    // the client's MaxRetries (a call's "retries" overrides it)
 	logger          *slog.Logger
 
 	mu         sync.Mutex
@@ -81,15 +82,20 @@ type failoverCall struct {
 	attempts int    // attempts routed so far
 	base     string // the request's baseURL before the first attempt
 	moves    int    // moves so far
+	// reached is set once an attempt of the call had a connection: the
+	// request may have reached that host, so the call never moves again
+	// unless it is safe to repeat (a later refused attempt proves nothing
+	// about the earlier one).
+	reached bool
 }
 
 // newFailover returns nil without a backup; else it wraps hc's transport
 // (already the copy NewClient made) to see each attempt's connection.
-func newFailover(primary, backup string, logger *slog.Logger, hc *http.Client) *failover {
+func newFailover(primary, backup string, retries int, logger *slog.Logger, hc *http.Client) *failover {
 	if backup == "" {
 		return nil
 	}
-	f := &failover{primary: primary, backup: backup, logger: logger}
+	f := &failover{primary: primary, backup: backup, retries: retries, logger: logger}
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -221,12 +227,17 @@ func (t *connTrace) verdict(ctx context.Context, resp *http.Response, err error)
 const failoverConnectTimeout = 10 * time.Second
 
 // connectBudget is how long an attempt waits for a connection:
-// failoverConnectTimeout, or half of what is left before ctx's deadline
-// (the other half is the other host's), whichever is shorter.
-func connectBudget(ctx context.Context) time.Duration {
+// failoverConnectTimeout, or what is left before ctx's deadline (half of
+// it when another attempt may follow on the other host: the other half is
+// its), whichever is shorter.
+func connectBudget(ctx context.Context, half bool) time.Duration {
 	d := failoverConnectTimeout
 	if dl, ok := ctx.Deadline(); ok {
-		d = min(d, time.Until(dl)/2)
+		left := time.Until(dl)
+		if half {
+			left /= 2
+		}
+		d = min(d, left)
 	}
 	return max(d, 0)
 }
@@ -275,6 +286,15 @@ func (t *failoverTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		return t.next.RoundTrip(req)
 	}
 	parent := req.Context()
+	fc := &call.fo
+	// Another attempt may follow on the other host: this one gets half the
+	// time left for a connection, the other host the rest. The last
+	// attempt, or one after a move, may wait for all of it.
+	limit := t.f.retries
+	if call.req.retriesSet {
+		limit = call.req.retries
+	}
+	budget := connectBudget(parent, fc.moves == 0 && fc.attempts <= limit)
 	ct := new(connTrace)
 	ct.trace.GetConn, ct.trace.GotConn = ct.getConn, ct.gotConn
 	ctx, cancel := context.WithCancel(httptrace.WithClientTrace(parent, &ct.trace))
@@ -282,7 +302,6 @@ func (t *failoverTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	// timeout, often the whole call: after connectBudget without a
 	// connection the attempt ends (nothing has been written: GotConn comes
 	// first) and may move. Only where net/http reports GetConn.
-	budget := connectBudget(parent)
 	timer := time.AfterFunc(budget, func() {
 		if ct.get.Load() && !ct.got.Load() {
 			ct.late.Store(true)
@@ -300,13 +319,22 @@ func (t *failoverTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	}
 	v := ct.verdict(parent, resp, err)
-	fc := &call.fo
-	t.f.record(fc.backup, fc.probe, v)
+	counted := v
+	if v == reachNone && ct.late.Load() && budget < failoverConnectTimeout {
+		// Cut short by the caller's deadline, not by the host: a slow
+		// but working primary is not counted unreachable for everyone.
+		counted = reachUnknown
+	}
+	t.f.record(fc.backup, fc.probe, counted)
 	fc.probe = false
+	if v == reachSome {
+		fc.reached = true
+	}
 	// The next attempt (if the retry rules allow one) goes to the other
 	// host when nothing reached this one; a request that may have reached
 	// the gateway moves only if it is safe to repeat anyway.
-	if err != nil && (v == reachNone || v == reachSome && safeToRepeat(req.Method) && retryableError(err)) {
+	if err != nil && (v == reachNone && (!fc.reached || safeToRepeat(req.Method)) ||
+		v == reachSome && safeToRepeat(req.Method) && retryableError(err)) {
 		fc.move, fc.cause = true, unwrapURLError(err)
 	}
 	return resp, err
