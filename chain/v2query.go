@@ -136,6 +136,11 @@ func (c *Client) signV2Query(op *v2QueryOp, rawQuery string) (string, error) {
 // browser (appauth/authindex, papay/entrustweb, …: any query-borne APIv2
 // GET of the catalogue): template with its fields in query, filled in and
 // signed as a GET through the chain would be. Nothing is sent.
+//
+// The APIv2 sign joins the values as they are (k=v&k2=v2…), so a value
+// holding "&" or "=" can be split into other fields by whoever holds the
+// URL with the sign still valid: never put a value the user controls into
+// such a URL unchecked.
 func (c *Client) V2QueryURL(template string, query map[string]string) (string, error) {
 	op := v2QueryOpOf(strings.TrimLeft(template, "/"))
 	if op == nil {
