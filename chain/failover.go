@@ -3,7 +3,6 @@ package chain
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
@@ -259,18 +258,6 @@ func (e *noConnectionError) Timeout() bool { return true }
 // Temporary reports true (net.Error).
 func (e *noConnectionError) Temporary() bool { return true }
 
-// cancelOnClose releases an attempt's context once its answer is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
-}
-
 // failoverTransport wraps the client's transport (a copy's: the caller's
 // http.Client is untouched) to learn, for each attempt of a call that may
 // move, whether a connection was had, and so whether the next attempt may
@@ -316,7 +303,7 @@ func (t *failoverTransport) RoundTrip(req *http.Request) (*http.Response, error)
 			err = &noConnectionError{host: req.URL.Host, after: budget}
 		}
 	} else {
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel} // the attempt's context ends with its answer
 	}
 	v := ct.verdict(parent, resp, err)
 	counted := v

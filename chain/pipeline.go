@@ -731,7 +731,8 @@ func hideTarget(err error, target string) error {
 	return &targetHidden{msg: strings.ReplaceAll(err.Error(), " "+target, ""), err: err}
 }
 
-// cancelBody releases the call's timeout when the body is closed.
+// cancelBody releases a context (the call's timeout, a failover attempt's)
+// when the body is closed.
 type cancelBody struct {
 	io.ReadCloser
 	cancel context.CancelFunc
