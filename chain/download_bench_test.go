@@ -74,42 +74,20 @@ func BenchmarkDownloadBill100MB(b *testing.B) {
 				return c, info
 			}
 			b.SetBytes(size)
-			var peakLive, peakInuse, allocs uint64
+			var peaks heapPeaks
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				client, info := bill()
-				runtime.GC()
-				var before runtime.MemStats
-				runtime.ReadMemStats(&before)
-				liveBefore := liveHeap()
-				stop := sampleHeap(2 * time.Millisecond)
-				b.StartTimer()
-
-				res, err := client.DownloadBill(ctx, info, io.Discard)
-
-				b.StopTimer()
-				maxLive, maxInuse := stop()
-				var after runtime.MemStats
-				runtime.ReadMemStats(&after)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if res.Written != size {
-					b.Fatalf("wrote %d bytes, want %d", res.Written, size)
-				}
-				maxInuse = max(maxInuse, after.HeapInuse)
-				if maxLive > liveBefore && maxLive-liveBefore > peakLive {
-					peakLive = maxLive - liveBefore
-				}
-				if maxInuse > before.HeapInuse && maxInuse-before.HeapInuse > peakInuse {
-					peakInuse = maxInuse - before.HeapInuse
-				}
-				allocs += after.TotalAlloc - before.TotalAlloc
+				peaks.measure(b, size, func() (int64, error) {
+					res, err := client.DownloadBill(ctx, info, io.Discard)
+					if err != nil {
+						return 0, err
+					}
+					return res.Written, nil
+				})
 				b.StartTimer()
 			}
-			b.ReportMetric(float64(peakInuse)/(1<<20), "heap-MB")
-			b.ReportMetric(float64(peakLive)/(1<<20), "live-MB")
-			b.ReportMetric(float64(allocs)/float64(b.N)/(1<<20), "alloc-MB/op")
+			peaks.report(b)
 		})
 	}
 }
@@ -145,6 +123,50 @@ func quietBillServer(b *testing.B, size int64) *quietServer {
 }
 
 // liveHeap reads the live heap marked by the last GC.
+// heapPeaks gathers, over a benchmark's downloads, the worst heap growth
+// and the bytes allocated (the metrics documented above).
+type heapPeaks struct{ live, inuse, allocs uint64 }
+
+// measure runs one download with the timer on (it is off when called and
+// off again on return) and the heap sampled; a failed or short download
+// fails b.
+func (h *heapPeaks) measure(b *testing.B, size int64, download func() (written int64, err error)) {
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	liveBefore := liveHeap()
+	stop := sampleHeap(2 * time.Millisecond)
+	b.StartTimer()
+
+	written, err := download()
+
+	b.StopTimer()
+	maxLive, maxInuse := stop()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if written != size {
+		b.Fatalf("wrote %d bytes, want %d", written, size)
+	}
+	maxInuse = max(maxInuse, after.HeapInuse)
+	if maxLive > liveBefore && maxLive-liveBefore > h.live {
+		h.live = maxLive - liveBefore
+	}
+	if maxInuse > before.HeapInuse && maxInuse-before.HeapInuse > h.inuse {
+		h.inuse = maxInuse - before.HeapInuse
+	}
+	h.allocs += after.TotalAlloc - before.TotalAlloc
+}
+
+// report reports heap-MB, live-MB and alloc-MB/op.
+func (h *heapPeaks) report(b *testing.B) {
+	b.ReportMetric(float64(h.inuse)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(h.live)/(1<<20), "live-MB")
+	b.ReportMetric(float64(h.allocs)/float64(b.N)/(1<<20), "alloc-MB/op")
+}
+
 func liveHeap() uint64 {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)

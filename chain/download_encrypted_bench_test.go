@@ -12,11 +12,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chainpay-go/wechatpay"
 	"github.com/chainpay-go/wechatpay/chain"
@@ -76,7 +74,7 @@ func BenchmarkDownloadEncryptedBill100MB(b *testing.B) {
 			}
 			srv.SetBillPartSize(partSize)
 			b.SetBytes(size)
-			var peakLive, peakInuse, allocs uint64
+			var peaks heapPeaks
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				client := c
@@ -96,51 +94,25 @@ func BenchmarkDownloadEncryptedBill100MB(b *testing.B) {
 				default:
 					list = requestEncBill(b, c, encKinds[0], v.gzip)
 				}
-				runtime.GC()
-				var before runtime.MemStats
-				runtime.ReadMemStats(&before)
-				liveBefore := liveHeap()
-				stop := sampleHeap(2 * time.Millisecond)
-				b.StartTimer()
-
-				var written int64
-				if v.plain {
-					var res *chain.DownloadResult
-					if res, err = client.DownloadBill(ctx, info, io.Discard); err == nil {
-						written = res.Written
+				peaks.measure(b, size, func() (int64, error) {
+					if v.plain {
+						res, err := client.DownloadBill(ctx, info, io.Discard)
+						if err != nil {
+							return 0, err
+						}
+						return res.Written, nil
 					}
-				} else {
-					var res *chain.EncryptedBillResult
-					if res, err = client.DownloadEncryptedBill(ctx, list, io.Discard); err == nil {
-						written = res.Written
+					res, err := client.DownloadEncryptedBill(ctx, list, io.Discard)
+					if err != nil {
+						return 0, err
 					}
-				}
-
-				b.StopTimer()
-				maxLive, maxInuse := stop()
-				var after runtime.MemStats
-				runtime.ReadMemStats(&after)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if written != size {
-					b.Fatalf("wrote %d bytes, want %d", written, size)
-				}
-				maxInuse = max(maxInuse, after.HeapInuse)
-				if maxLive > liveBefore && maxLive-liveBefore > peakLive {
-					peakLive = maxLive - liveBefore
-				}
-				if maxInuse > before.HeapInuse && maxInuse-before.HeapInuse > peakInuse {
-					peakInuse = maxInuse - before.HeapInuse
-				}
-				allocs += after.TotalAlloc - before.TotalAlloc
+					return res.Written, nil
+				})
 				b.StartTimer()
 			}
-			b.ReportMetric(float64(peakInuse)/(1<<20), "heap-MB")
-			b.ReportMetric(float64(peakLive)/(1<<20), "live-MB")
-			b.ReportMetric(float64(allocs)/float64(b.N)/(1<<20), "alloc-MB/op")
-			if peakInuse >= encBenchHeapLimit {
-				b.Fatalf("heap grew by %.1f MB during one download of a %d MB bill, want under %d MB", float64(peakInuse)/(1<<20), size>>20, encBenchHeapLimit>>20)
+			peaks.report(b)
+			if peaks.inuse >= encBenchHeapLimit {
+				b.Fatalf("heap grew by %.1f MB during one download of a %d MB bill, want under %d MB", float64(peaks.inuse)/(1<<20), size>>20, encBenchHeapLimit>>20)
 			}
 		})
 	}
