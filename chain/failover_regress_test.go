@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chainpay-go/wechatpay"
+	"github.com/chainpay-go/wechatpay/chain"
 	"github.com/chainpay-go/wechatpay/wechatpaytest"
 )
 
@@ -60,22 +61,39 @@ func TestFailoverNotAfterAnEarlierWrite(t *testing.T) {
 	}
 }
 
-// slowPrimary is a dialer for a synctest bubble: primary.test answers after
-// delay (a slow but working link), anything else is backup.
-func slowPrimary(primary, backup *wechatpaytest.Server, delay time.Duration) func(context.Context, string, string) (net.Conn, error) {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+// slowPrimaryClient is, inside a synctest bubble started at realStart, a
+// client whose BaseURL primary.test is primary behind a 600 ms dial (a slow
+// but working link), with backup as its backup host and a 1 s Timeout;
+// edit adjusts the rest.
+func slowPrimaryClient(t *testing.T, primary, backup *wechatpaytest.Server, realStart time.Time, edit func(*chain.Config)) *chain.Client {
+	t.Helper()
+	fakeStart := time.Now()
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		to := backup.URL
 		if addr == "primary.test:80" {
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
-			case <-time.After(delay):
+			case <-time.After(600 * time.Millisecond):
 			}
 			to = primary.URL
 		}
 		var d net.Dialer
 		return d.DialContext(ctx, network, strings.TrimPrefix(to, "http://"))
 	}
+	tr := &http.Transport{DialContext: dial, DisableKeepAlives: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	cfg := backup.Config()
+	cfg.BaseURL, cfg.BackupBaseURL = "http://primary.test/", backup.URL
+	cfg.HTTPClient = &http.Client{Transport: tr}
+	cfg.Timeout = time.Second
+	cfg.Now = func() time.Time { return realStart.Add(time.Since(fakeStart)) }
+	edit(&cfg)
+	c, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // A call that cannot move on (retries off) waits for a slow primary's
@@ -88,19 +106,7 @@ func TestFailoverLastAttemptWaitsItsWholeDeadline(t *testing.T) {
 	primary := twin(t, backup)
 	realStart := time.Now()
 	synctest.Test(t, func(t *testing.T) {
-		fakeStart := time.Now()
-		tr := &http.Transport{DialContext: slowPrimary(primary, backup, 600*time.Millisecond), DisableKeepAlives: true}
-		defer tr.CloseIdleConnections()
-		cfg := backup.Config()
-		cfg.BaseURL, cfg.BackupBaseURL = "http://primary.test/", backup.URL
-		cfg.HTTPClient = &http.Client{Transport: tr}
-		cfg.DisableRetries = true
-		cfg.Timeout = time.Second
-		cfg.Now = func() time.Time { return realStart.Add(time.Since(fakeStart)) }
-		c, err := wechatpay.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := slowPrimaryClient(t, primary, backup, realStart, func(cfg *chain.Config) { cfg.DisableRetries = true })
 		if _, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(backup.MchID, "T-SLOW-1")); err != nil {
 			t.Fatalf("POST to a slow primary, retries off: %v", err)
 		}
@@ -121,19 +127,9 @@ func TestFailoverShortDeadlinesDoNotSwitchTheClient(t *testing.T) {
 	realStart := time.Now()
 	var out syncBuffer
 	synctest.Test(t, func(t *testing.T) {
-		fakeStart := time.Now()
-		tr := &http.Transport{DialContext: slowPrimary(primary, backup, 600*time.Millisecond), DisableKeepAlives: true}
-		defer tr.CloseIdleConnections()
-		cfg := backup.Config()
-		cfg.BaseURL, cfg.BackupBaseURL = "http://primary.test/", backup.URL
-		cfg.HTTPClient = &http.Client{Transport: tr}
-		cfg.Timeout = time.Second
-		cfg.Now = func() time.Time { return realStart.Add(time.Since(fakeStart)) }
-		cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
-		c, err := wechatpay.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := slowPrimaryClient(t, primary, backup, realStart, func(cfg *chain.Config) {
+			cfg.Logger = slog.New(slog.NewJSONHandler(&out, nil))
+		})
 		for i := range 5 {
 			if _, err := c.Chain("v3/pay/transactions/native").Post(context.Background(), nativeOrderNo(backup.MchID, fmt.Sprint("T-SHORT-", i))); err != nil {
 				t.Fatalf("call %d: %v", i, err)
