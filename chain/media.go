@@ -139,11 +139,7 @@ func (u *Upload) build() (*multipartBody, error) {
 
 	var buf bytes.Buffer
 	buf.Grow(len(data) + len(meta) + 512)
-	mw := multipart.NewWriter(&buf)
-	var rb [15]byte
-	if _, err := rand.Read(rb[:]); err == nil {
-		_ = mw.SetBoundary("wechatpay-" + hex.EncodeToString(rb[:]))
-	}
+	mw := newMultipartWriter(&buf)
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", `form-data; name="meta"`)
 	h.Set("Content-Type", "application/json")
@@ -152,17 +148,38 @@ func (u *Upload) build() (*multipartBody, error) {
 		return nil, err
 	}
 	pw.Write(meta)
-	h = textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="file"; filename="`+quoteEscaper.Replace(name)+`"`)
-	h.Set("Content-Type", mt.contentType)
-	if pw, err = mw.CreatePart(h); err != nil {
+	if err := writeFilePart(mw, "file", name, mt.contentType, data); err != nil {
 		return nil, err
 	}
-	pw.Write(data)
 	if err := mw.Close(); err != nil {
 		return nil, err
 	}
 	return &multipartBody{meta: meta, body: buf.Bytes(), contentType: mw.FormDataContentType()}, nil
+}
+
+// newMultipartWriter is a multipart writer into buf with a random
+// "wechatpay-…" boundary (multipart's own when the random source fails).
+func newMultipartWriter(buf *bytes.Buffer) *multipart.Writer {
+	mw := multipart.NewWriter(buf)
+	var rb [15]byte
+	if _, err := rand.Read(rb[:]); err == nil {
+		_ = mw.SetBoundary("wechatpay-" + hex.EncodeToString(rb[:]))
+	}
+	return mw
+}
+
+// writeFilePart writes data as the form part field, a file named name of
+// contentType.
+func writeFilePart(mw *multipart.Writer, field, name, contentType string, data []byte) error {
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+quoteEscaper.Replace(name)+`"`)
+	h.Set("Content-Type", contentType)
+	pw, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	_, err = pw.Write(data)
+	return err
 }
 
 // content checks the upload's name, type and size and returns its bytes.

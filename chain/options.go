@@ -217,8 +217,8 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 		if userHeader.Get("Content-Type") != "" {
 			bad("%q sets its own multipart Content-Type: drop Content-Type from %q", keyMedia, keyHeaders)
 		}
-		if v2Upload(r.template) {
-			ct, err := ch.c.buildV2Upload(r, up)
+		if op, ok := v2Upload(r.template); ok {
+			ct, err := ch.c.buildV2Upload(r, op, up)
 			probs = append(probs, err...)
 			accept, contentType = acceptXML, ct
 			break

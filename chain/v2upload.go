@@ -3,23 +3,23 @@ package chain
 import (
 	"bytes"
 	"crypto/md5"
-	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"strings"
 
 	"github.com/chainpay-go/wechatpay/catalog"
 	"github.com/chainpay-go/wechatpay/signer"
 )
 
-// v2Upload reports whether template is an APIv2 multipart operation of the
-// catalogue (v2/secapi/mch/uploadmedia).
-func v2Upload(template string) bool {
+// v2Upload returns the APIv2 multipart operation of the catalogue at
+// template (v2/secapi/mch/uploadmedia), or false.
+func v2Upload(template string) (catalog.Operation, bool) {
+	if !strings.HasPrefix(template, "v2/") {
+		return catalog.Operation{}, false // every other upload: no lookup
+	}
 	op, ok := catalog.Lookup(http.MethodPost, template)
-	return ok && op.Encoding == catalog.EncodingMultipart && strings.HasPrefix(op.Template, "v2/")
+	return op, ok && op.Encoding == catalog.EncodingMultipart
 }
 
 // buildV2Upload fills r for an APIv2 upload ("media" on
@@ -28,12 +28,12 @@ func v2Upload(template string) bool {
 // then the file in the part named media. The operation needs the merchant
 // API certificate (mutual TLS). It returns the Content-Type, and the
 // problems (nothing is sent then).
-func (c *Client) buildV2Upload(r *request, u *Upload) (string, []error) {
+func (c *Client) buildV2Upload(r *request, op catalog.Operation, u *Upload) (string, []error) {
 	var probs []error
 	if c.apiv2Key == "" {
 		probs = append(probs, ErrNoAPIv2Key)
 	}
-	if op, ok := catalog.Lookup(http.MethodPost, r.template); ok && op.CertRequired && !c.clientCert {
+	if op.CertRequired && !c.clientCert {
 		probs = append(probs, ErrClientCertificateRequired)
 	}
 	if len(u.meta) > 0 {
@@ -56,22 +56,13 @@ func (c *Client) buildV2Upload(r *request, u *Upload) (string, []error) {
 
 	var buf bytes.Buffer
 	buf.Grow(len(data) + 1024)
-	mw := multipart.NewWriter(&buf)
-	var rb [15]byte
-	if _, err := rand.Read(rb[:]); err == nil {
-		_ = mw.SetBoundary("wechatpay-" + hex.EncodeToString(rb[:]))
-	}
+	mw := newMultipartWriter(&buf)
 	for _, k := range []string{"mch_id", "media_hash", "sign_type", signer.FieldSign} {
 		_ = mw.WriteField(k, fields[k])
 	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="media"; filename="`+quoteEscaper.Replace(name)+`"`)
-	h.Set("Content-Type", mt.contentType)
-	pw, err := mw.CreatePart(h)
-	if err != nil {
+	if err := writeFilePart(mw, "media", name, mt.contentType, data); err != nil {
 		return "", []error{err}
 	}
-	_, _ = pw.Write(data)
 	if err := mw.Close(); err != nil {
 		return "", []error{err}
 	}
