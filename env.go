@@ -193,12 +193,12 @@ func ConfigFromLookup(getenv func(string) string) (Config, error) {
 		}
 	}
 	if cfg.BaseURL != "" {
-		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if !absoluteHTTPURL(cfg.BaseURL) {
 			bad(EnvBaseURL, errors.New("want an absolute http(s) URL such as https://api.mch.weixin.qq.com/"))
 		}
 	}
 	if b := cfg.BackupBaseURL; b != "" && b != chain.NoBackupBaseURL {
-		if u, err := url.Parse(b); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if !absoluteHTTPURL(b) {
 			bad(EnvBackupBaseURL, errors.New(`want an absolute http(s) URL such as https://api2.wechatpay.cn/, or "-" for no backup`))
 		}
 	}
@@ -342,4 +342,11 @@ func certFiles(v string) ([]string, error) {
 		return nil, errors.New("no certificate file given")
 	}
 	return out, nil
+}
+
+// absoluteHTTPURL reports whether s is an absolute http or https URL with a
+// host (Config.check says the rest of what is wrong with a base URL).
+func absoluteHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

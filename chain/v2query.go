@@ -2,6 +2,7 @@ package chain
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -95,9 +96,6 @@ func (c *Client) buildV2Query(r *request) (bool, []error) {
 
 // signV2Query fills in and signs the fields of an APIv2 query.
 func (c *Client) signV2Query(op *v2QueryOp, rawQuery string) (string, error) {
-	if c.apiv2Key == "" && op.signed {
-		return "", ErrNoAPIv2Key
-	}
 	vals, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return "", fmt.Errorf("%q: %w", keyQuery, err)
@@ -108,6 +106,15 @@ func (c *Client) signV2Query(op *v2QueryOp, rawQuery string) (string, error) {
 			return "", fmt.Errorf("%q: %q given %d times: an APIv2 field takes one value", keyQuery, k, len(vs))
 		}
 		fields[k] = vs[0]
+	}
+	return c.signV2Fields(op, fields)
+}
+
+// signV2Fields fills in fields (mch_id, sign_type, sign, as op has them)
+// and returns them as an encoded query.
+func (c *Client) signV2Fields(op *v2QueryOp, fields map[string]string) (string, error) {
+	if c.apiv2Key == "" && op.signed {
+		return "", ErrNoAPIv2Key
 	}
 	if _, ok := fields[signer.FieldSign]; ok && op.signed {
 		return "", fmt.Errorf("%q: drop %q, the client computes it", keyQuery, signer.FieldSign)
@@ -146,11 +153,9 @@ func (c *Client) V2QueryURL(template string, query map[string]string) (string, e
 	if op == nil {
 		return "", fmt.Errorf("chain: V2QueryURL %s: not an APIv2 GET of the catalogue", template)
 	}
-	vals := make(url.Values, len(query))
-	for k, v := range query {
-		vals.Set(k, v)
-	}
-	q, err := c.signV2Query(op, vals.Encode())
+	fields := make(map[string]string, len(query)+3)
+	maps.Copy(fields, query) // the caller's map stays as it is
+	q, err := c.signV2Fields(op, fields)
 	if err != nil {
 		return "", fmt.Errorf("chain: V2QueryURL %s: %w", template, err)
 	}
