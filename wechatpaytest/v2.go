@@ -187,7 +187,7 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request, op catalog.Oper
 		s.writeV2(w, op, v2Fail("请求体读取失败或过大 (body unreadable or over 1 MiB)"), "")
 		return
 	}
-	hasCert := r.TLS != nil && len(r.TLS.PeerCertificates) > 0 && r.TLS.PeerCertificates[0].Equal(s.v2.clientCert.Leaf)
+	hasCert := s.merchantCertPresented(r)
 	req, err := v2xml.Decode(body)
 	if err != nil {
 		s.writeV2(w, op, v2Fail("XML格式错误 (malformed XML): "+err.Error()), "")
@@ -211,6 +211,12 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request, op catalog.Oper
 		ans["return_msg"] = "OK"
 	}
 	s.writeV2(w, op, ans, signType)
+}
+
+// merchantCertPresented reports whether r came over mutual TLS with the
+// merchant certificate (ClientCertificate).
+func (s *Server) merchantCertPresented(r *http.Request) bool {
+	return r.TLS != nil && len(r.TLS.PeerCertificates) > 0 && r.TLS.PeerCertificates[0].Equal(s.v2.clientCert.Leaf)
 }
 
 // checkV2 does what the gateway does before looking at a call: mutual TLS,

@@ -182,7 +182,7 @@ func (s *Server) serveV2Upload(w http.ResponseWriter, r *http.Request, op catalo
 		s.writeV2(w, op, v2Fail("请求格式错误 (malformed upload): "+err.Error()), "")
 		return
 	}
-	hasCert := r.TLS != nil && len(r.TLS.PeerCertificates) > 0 && r.TLS.PeerCertificates[0].Equal(s.v2.clientCert.Leaf)
+	hasCert := s.merchantCertPresented(r)
 	s.recordV2(op, req, hasCert)
 	signType := req["sign_type"]
 	// The file is not a signed field: check the form without it.
