@@ -171,9 +171,6 @@ func (b *billScenario) has(date string) bool {
 	return ok
 }
 
-// tradeBillHeader is the trade bill's header line, as demoBill has it.
-const tradeBillHeader = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\n"
-
 // tradeBillOf is the trade bill (ALL) of txs, in order of payment (then of
 // out_trade_no, for payments in the same second: the bill is the same at
 // every run), with a 0.6 % fee and a summary that adds up.
@@ -185,7 +182,7 @@ func tradeBillOf(txs []Transaction) []byte {
 		return txs[i].OutTradeNo < txs[j].OutTradeNo
 	})
 	var b []byte
-	b = append(b, tradeBillHeader...)
+	b = append(b, billHeader...)
 	var total, fees int64
 	for _, t := range txs {
 		at, _ := time.Parse(time.RFC3339, t.SuccessTime)
@@ -216,13 +213,6 @@ func tradeBillOf(txs []Transaction) []byte {
 		b = yuan(b, t.Total, 2)
 		b = append(b, ",`0.00,`\n"...)
 	}
-	b = append(b, "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\n`"...)
-	b = fmt.Appendf(b, "%d,`", len(txs))
-	b = yuan(b, total, 2)
-	b = append(b, ",`0.00,`0.00,`"...)
-	b = yuan(b, fees, 5)
-	b = append(b, ",`"...)
-	b = yuan(b, total, 2)
-	b = append(b, ",`0.00\n"...)
-	return b
+	g := billGen{typ: BillTradeAll, rows: len(txs), settle: total, fee: fees, order: total}
+	return g.appendSummary(b)
 }
