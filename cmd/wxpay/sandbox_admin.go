@@ -60,9 +60,14 @@ func (a *app) adminClient(c *cobra.Command, o *adminOptions) (*adminClient, erro
 	}
 	file := map[string]string{}
 	if dir != "" {
-		if data, err := readSmall(filepath.Join(dir, sandboxEnv)); err == nil {
+		path := filepath.Join(dir, sandboxEnv)
+		// sandbox.env is a few lines; a path to /dev/zero must not read forever.
+		if data, err := readCapped(path, 1<<20); err == nil {
 			file = parseEnvFile(string(data))
 		} else if o.dir != "" && !errors.Is(err, os.ErrNotExist) {
+			if errors.Is(err, errTooLarge) {
+				err = fmt.Errorf("%s is over 1 MiB", path)
+			}
 			return nil, usageErrorf("--dir: %w", err)
 		}
 	}
@@ -183,19 +188,4 @@ func (c *adminClient) do(ctx context.Context, method, path string, in, out any) 
 		}
 	}
 	return nil
-}
-
-// readSmall reads a file of at most 1 MiB (sandbox.env is a few lines; a
-// path to /dev/zero must not read forever).
-func readSmall(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
-	if err == nil && len(data) > 1<<20 {
-		err = fmt.Errorf("%s is over 1 MiB", path)
-	}
-	return data, err
 }
