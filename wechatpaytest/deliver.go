@@ -324,7 +324,7 @@ type message struct {
 
 // message returns what e's next attempt sends. Called with s.sb.mu held.
 func (e *deliveryEntry) message() message {
-	return message{url: e.d.URL, body: e.body, header: e.header.Clone(), resign: e.resign}
+	return message{url: e.d.URL, body: e.body, header: e.header, resign: e.resign} // post works on a copy of the header
 }
 
 // post sends a notification once.
