@@ -132,7 +132,7 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.rc = resty.NewWithClient(&hc)
-	c.fo = newFailover(ok.base, ok.backup, c.maxRetries, o.Logger, &hc)
+	c.fo = newFailover(ok.base, ok.backup, c.retryLimit, o.Logger, &hc)
 	c.rc.SetLogger(discardLogger{})
 	c.rc.SetDisableWarn(true)
 	// Signing is the last step before the wire: resty calls this hook after

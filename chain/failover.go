@@ -57,8 +57,8 @@ func backupBaseURL(base, backup string) (string, error) {
 // failover is a client's choice between its two hosts; nil when it has no
 // backup. The state is the client's, shared by all its calls.
 type failover struct {
-	primary, backup string // base URLs, ending in "/"
-	retries         int    // the client's MaxRetries (a call's "retries" overrides it)
+	primary, backup string             // base URLs, ending in "/"
+	retryLimit      func(*request) int // the client's: a call's retries
 	logger          *slog.Logger
 
 	mu         sync.Mutex
@@ -90,11 +90,11 @@ type failoverCall struct {
 
 // newFailover returns nil without a backup; else it wraps hc's transport
 // (already the copy NewClient made) to see each attempt's connection.
-func newFailover(primary, backup string, retries int, logger *slog.Logger, hc *http.Client) *failover {
+func newFailover(primary, backup string, retryLimit func(*request) int, logger *slog.Logger, hc *http.Client) *failover {
 	if backup == "" {
 		return nil
 	}
-	f := &failover{primary: primary, backup: backup, retries: retries, logger: logger}
+	f := &failover{primary: primary, backup: backup, retryLimit: retryLimit, logger: logger}
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -277,11 +277,7 @@ func (t *failoverTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	// Another attempt may follow on the other host: this one gets half the
 	// time left for a connection, the other host the rest. The last
 	// attempt, or one after a move, may wait for all of it.
-	limit := t.f.retries
-	if call.req.retriesSet {
-		limit = call.req.retries
-	}
-	budget := connectBudget(parent, fc.moves == 0 && fc.attempts <= limit)
+	budget := connectBudget(parent, fc.moves == 0 && fc.attempts <= t.f.retryLimit(call.req))
 	ct := new(connTrace)
 	ct.trace.GetConn, ct.trace.GotConn = ct.getConn, ct.gotConn
 	ctx, cancel := context.WithCancel(httptrace.WithClientTrace(parent, &ct.trace))

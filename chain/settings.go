@@ -57,8 +57,17 @@ func (c *Client) retryWithin(rr *resty.Response, err error) bool {
 		return false
 	}
 	limit := c.maxRetries
-	if call := callOf(rr.Request.Context()); call != nil && call.req.retriesSet {
-		limit = call.req.retries
+	if call := callOf(rr.Request.Context()); call != nil {
+		limit = c.retryLimit(call.req)
 	}
 	return rr.Request.Attempt <= limit
+}
+
+// retryLimit is how many times req may be retried: its "retries" option,
+// else Config.MaxRetries.
+func (c *Client) retryLimit(req *request) int {
+	if req.retriesSet {
+		return req.retries
+	}
+	return c.maxRetries
 }
