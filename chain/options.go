@@ -153,9 +153,7 @@ func (ch *Chain) newRequest(method string, opts O) (*request, error) {
 	}
 	r.path = path
 	if method == http.MethodGet {
-		if _, v2probs := ch.c.buildV2Query(r); len(v2probs) > 0 {
-			probs = append(probs, v2probs...)
-		}
+		probs = append(probs, ch.c.buildV2Query(r)...)
 	}
 
 	// The headers are put together at the end (requestHeader).

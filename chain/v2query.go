@@ -74,24 +74,24 @@ func v2QueryOpOf(template string) *v2QueryOp {
 }
 
 // buildV2Query turns r, a GET whose path and query are final, into an
-// APIv2 GET when its template is one (see above). It reports whether it
-// did, and the problems (nothing is sent then).
-func (c *Client) buildV2Query(r *request) (bool, []error) {
+// APIv2 GET when its template is one (see above). It returns the problems
+// (nothing is sent then).
+func (c *Client) buildV2Query(r *request) []error {
 	op := v2QueryOpOf(r.template)
 	if op == nil {
-		return false, nil
+		return nil
 	}
 	path, rawQuery, _ := strings.Cut(r.path, "?")
 	q, err := c.signV2Query(op, rawQuery)
 	if err != nil {
-		return true, []error{err}
+		return []error{err}
 	}
 	r.path = strings.TrimPrefix(path, "v2/") + "?" + q
 	if op.host != "" && r.baseURL == DefaultBaseURL {
 		r.absURL = op.host + r.path
 	}
 	r.v2 = &v2Call{signType: "", signed: false, retrySafe: true}
-	return true, nil
+	return nil
 }
 
 // signV2Query fills in and signs the fields of an APIv2 query.
