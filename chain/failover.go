@@ -59,6 +59,7 @@ func backupBaseURL(base, backup string) (string, error) {
 type failover struct {
 	primary, backup string             // base URLs, ending in "/"
 	retryLimit      func(*request) int // the client's: a call's retries
+	backupURL       *url.URL           // backup, parsed once (onBackup)
 	logger          *slog.Logger
 
 	mu         sync.Mutex
@@ -95,6 +96,7 @@ func newFailover(primary, backup string, retryLimit func(*request) int, logger *
 		return nil
 	}
 	f := &failover{primary: primary, backup: backup, retryLimit: retryLimit, logger: logger}
+	f.backupURL, _ = url.Parse(backup) // checked by Config.check; nil never matches
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -171,11 +173,7 @@ func (f *failover) toBackup(hr *http.Request) bool {
 // onBackup reports whether u is on the backup host (same scheme, host and
 // port): a download_url in an answer of the backup may name it.
 func (f *failover) onBackup(u *url.URL) bool {
-	if f == nil {
-		return false
-	}
-	b, err := url.Parse(f.backup)
-	return err == nil && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
+	return f != nil && f.backupURL != nil && strings.EqualFold(u.Scheme, f.backupURL.Scheme) && strings.EqualFold(u.Host, f.backupURL.Host)
 }
 
 // waitBefore is the wait before the next attempt: none before a call's
