@@ -98,11 +98,8 @@ func (c *Client) DownloadBillToFile(ctx context.Context, bill BillInfo, path str
 	if err != nil {
 		return nil, err
 	}
-	if path == "" {
-		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{errors.New("the file path is empty")}}
-	}
-	if err := checkTarget(path); err != nil {
-		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{err}}
+	if err := checkFileTarget(req, path); err != nil {
+		return nil, err
 	}
 	err = intoFile(req, path, func(f *os.File) (err error) {
 		res, err = c.download(ctx, req, f, exp, opts)

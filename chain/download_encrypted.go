@@ -520,13 +520,8 @@ func (c *Client) DownloadEncryptedBillToFile(ctx context.Context, list Encrypted
 		return nil, err
 	}
 	req := parts[0].req
-	if path == "" {
-		err = errors.New("the file path is empty")
-	} else {
-		err = checkTarget(path)
-	}
-	if err != nil {
-		return nil, &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{err}}
+	if err := checkFileTarget(req, path); err != nil {
+		return nil, err
 	}
 	keys, err := c.partKeys(ctx, parts, cfg.decrypter)
 	if err != nil {

@@ -7,11 +7,24 @@ import (
 	"os"
 )
 
+// checkFileTarget is checkTarget for the download req: a refusal is an
+// *OptionsError naming the call (nothing is sent).
+func checkFileTarget(req *request, path string) error {
+	if err := checkTarget(path); err != nil {
+		return &OptionsError{Method: req.method, BaseURL: req.baseURL, Template: req.template, Problems: []error{err}}
+	}
+	return nil
+}
+
 // checkTarget tells whether DownloadBillToFile may put a file at path: only
 // where nothing exists or over a regular file. A FIFO, a device, a socket, a
 // directory or a symbolic link (even one to a regular file) is refused, so
-// that renaming the finished bill into place never replaces one.
+// that renaming the finished bill into place never replaces one; so is an
+// empty path.
 func checkTarget(path string) error {
+	if path == "" {
+		return errors.New("the file path is empty")
+	}
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
