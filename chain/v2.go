@@ -61,8 +61,8 @@ func (c *Client) buildV2(r *request, xv any) []error {
 		bad("%q: drop %q, the client computes it", keyXML, signer.FieldSign)
 	}
 	path := strings.TrimPrefix(r.path, "v2/")
-	if op.host != "" && r.baseURL == DefaultBaseURL {
-		r.absURL = op.host + path
+	if base := v2Base(op.host, r.baseURL); base != r.baseURL {
+		r.absURL = base + path
 	}
 	r.path = path
 
@@ -100,6 +100,16 @@ func (c *Client) buildV2(r *request, xv any) []error {
 	}
 	r.v2 = call
 	return probs
+}
+
+// v2Base is where an APIv2 operation goes: its own host (x-base-uri, e.g.
+// payapp.mch.weixin.qq.com) when the client has the default BaseURL, else
+// the client's BaseURL (a simulator, a proxy).
+func v2Base(host, baseURL string) string {
+	if host != "" && baseURL == DefaultBaseURL {
+		return host
+	}
+	return baseURL
 }
 
 // v2Operation is what an APIv2 call needs to know of its operation, from

@@ -87,8 +87,8 @@ func (c *Client) buildV2Query(r *request) []error {
 		return []error{err}
 	}
 	r.path = strings.TrimPrefix(path, "v2/") + "?" + q
-	if op.host != "" && r.baseURL == DefaultBaseURL {
-		r.absURL = op.host + r.path
+	if base := v2Base(op.host, r.baseURL); base != r.baseURL {
+		r.absURL = base + r.path
 	}
 	r.v2 = &v2Call{signType: "", signed: false, retrySafe: true}
 	return nil
@@ -159,11 +159,7 @@ func (c *Client) V2QueryURL(template string, query map[string]string) (string, e
 	if err != nil {
 		return "", fmt.Errorf("chain: V2QueryURL %s: %w", template, err)
 	}
-	base := c.baseURL
-	if op.host != "" && base == DefaultBaseURL {
-		base = op.host
-	}
-	return base + strings.TrimPrefix(strings.TrimLeft(template, "/"), "v2/") + "?" + q, nil
+	return v2Base(op.host, c.baseURL) + strings.TrimPrefix(strings.TrimLeft(template, "/"), "v2/") + "?" + q, nil
 }
 
 // v2RetCode reads the JSON answer of a query-borne APIv2 GET
