@@ -226,8 +226,8 @@ func (s *Server) checkV2(r *http.Request, op catalog.Operation, req v2Fields, si
 	if op.CertRequired && r.TLS != nil && !hasCert {
 		return v2Fail("证书不存在或无效: this operation needs the merchant API certificate (mutual TLS)")
 	}
-	if signType != "" && signType != signer.SignTypeMD5 && signType != signer.SignTypeHMACSHA256 {
-		return v2Fail("sign_type参数错误: " + signType)
+	if p := v2SignTypeProblem(signType); p != "" {
+		return v2Fail(p)
 	}
 	if op.Body != nil {
 		if f, ok := op.Body.Member("sign_type"); ok && len(f.Enum) == 1 && cmp.Or(signType, signer.SignTypeMD5) != f.Enum[0] {
@@ -243,12 +243,30 @@ func (s *Server) checkV2(r *http.Request, op catalog.Operation, req v2Fields, si
 	if len(req["nonce_str"]) > 32 {
 		return v2Fail("nonce_str参数长度有误 (over 32 characters)")
 	}
-	for _, name := range []string{"mch_id", "mchid", "combine_mch_id"} {
-		if v, ok := req[name]; ok && v != s.MchID {
-			return v2Fail(name + "参数错误 (not this merchant)")
-		}
+	if p := s.v2MerchantProblem(req, "mch_id", "mchid", "combine_mch_id"); p != "" {
+		return v2Fail(p)
 	}
 	return nil
+}
+
+// v2SignTypeProblem refuses a sign_type other than MD5 and HMAC-SHA256
+// ("" when it is one, or none was given).
+func v2SignTypeProblem(signType string) string {
+	if signType != "" && signType != signer.SignTypeMD5 && signType != signer.SignTypeHMACSHA256 {
+		return "sign_type参数错误: " + signType
+	}
+	return ""
+}
+
+// v2MerchantProblem refuses a merchant id under one of names that is not
+// this server's ("" when none is).
+func (s *Server) v2MerchantProblem(req v2Fields, names ...string) string {
+	for _, name := range names {
+		if v, ok := req[name]; ok && v != s.MchID {
+			return name + "参数错误 (not this merchant)"
+		}
+	}
+	return ""
 }
 
 // v2Alternatives are fields of which the catalogue marks several required

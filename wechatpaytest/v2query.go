@@ -96,11 +96,11 @@ func (s *Server) checkV2Query(op catalog.Operation, req v2Fields) string {
 			return p.Name + "参数错误 (" + req[p.Name] + " is not one of " + strings.Join(p.Enum, ", ") + ")"
 		}
 	}
-	if signType != "" && signType != signer.SignTypeMD5 && signType != signer.SignTypeHMACSHA256 {
-		return "sign_type参数错误: " + signType
+	if p := v2SignTypeProblem(signType); p != "" {
+		return p
 	}
-	if v, ok := req["mch_id"]; ok && v != s.MchID {
-		return "mch_id参数错误 (not this merchant)"
+	if p := s.v2MerchantProblem(req, "mch_id"); p != "" {
+		return p
 	}
 	if signed {
 		if req[signer.FieldSign] == "" {
