@@ -21,6 +21,34 @@ type BillSource struct {
 // maxBillTokens bounds the download tokens a server remembers.
 const maxBillTokens = 1000
 
+// tokenStore holds download tokens, the last maxBillTokens, oldest
+// forgotten first. Its owner's lock guards it; the zero value is empty.
+type tokenStore[T any] struct {
+	byToken map[string]T
+	order   []string // tokens, oldest first
+}
+
+// add remembers v under a fresh random token and returns the token.
+func (ts *tokenStore[T]) add(v T) string {
+	if ts.byToken == nil {
+		ts.byToken = map[string]T{}
+	}
+	token := randomString(32, alnum)
+	ts.byToken[token] = v
+	ts.order = append(ts.order, token)
+	if len(ts.order) > maxBillTokens {
+		delete(ts.byToken, ts.order[0])
+		ts.order = ts.order[1:]
+	}
+	return token
+}
+
+// get returns what token names, if it is remembered.
+func (ts *tokenStore[T]) get(token string) (T, bool) {
+	v, ok := ts.byToken[token]
+	return v, ok
+}
+
 // billScenario serves the bills: the bill requests answer a download_url
 // whose token names the bill; the download streams it, unsigned. It keeps
 // its own state under its own lock and reaches the server only through its
@@ -30,8 +58,7 @@ type billScenario struct {
 
 	mu     sync.Mutex
 	bills  map[string]BillSource // by date (trade bills of SetBill) or "TYPE date"
-	tokens map[string]billToken
-	order  []string // tokens, oldest first
+	tokens tokenStore[billToken]
 }
 
 // billToken is a download_url's token.
@@ -49,7 +76,7 @@ func newBillScenario(s *Server) *billScenario {
 func (b *billScenario) reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.bills, b.tokens, b.order = map[string]BillSource{}, map[string]billToken{}, nil
+	b.bills, b.tokens = map[string]BillSource{}, tokenStore[billToken]{}
 }
 
 func (b *billScenario) event(string, string) (any, string, error) { return nil, "", errNoEvent }
@@ -153,24 +180,11 @@ func (b *billScenario) answer(r *Request, typ BillType) (int, any) {
 	if !ok {
 		return http.StatusBadRequest, Error("NO_STATEMENT_EXIST", "账单文件不存在 (no bill for "+date+")")
 	}
-	u := b.srv.URL + "/v3/billdownload/file?token=" + b.newToken(billToken{key: key, gzip: gz})
+	u := b.srv.URL + "/v3/billdownload/file?token=" + b.tokens.add(billToken{key: key, gzip: gz})
 	if gz {
 		u += "&tartype=gzip"
 	}
 	return http.StatusOK, map[string]string{"hash_type": "SHA1", "hash_value": bill.SHA1, "download_url": u}
-}
-
-// newToken remembers tok under a fresh random token (the last
-// maxBillTokens). Called with b.mu held.
-func (b *billScenario) newToken(tok billToken) string {
-	token := randomString(32, alnum)
-	b.tokens[token] = tok
-	b.order = append(b.order, token)
-	if len(b.order) > maxBillTokens {
-		delete(b.tokens, b.order[0])
-		b.order = b.order[1:]
-	}
-	return token
 }
 
 // download streams the bill, unsigned; gzip-compressed when the bill
@@ -178,7 +192,7 @@ func (b *billScenario) newToken(tok billToken) string {
 // uncompressed bill).
 func (b *billScenario) download(r *Request) (int, any) {
 	b.mu.Lock()
-	tok, ok := b.tokens[r.Query.Get("token")]
+	tok, ok := b.tokens.get(r.Query.Get("token"))
 	bill, billOK := b.bills[tok.key]
 	b.mu.Unlock()
 	if !ok || !billOK {

@@ -38,8 +38,7 @@ type encBillScenario struct {
 
 	mu       sync.Mutex
 	bills    map[string]*encBill // by encBillKey
-	tokens   map[string]encToken
-	order    []string // tokens, oldest first
+	tokens   tokenStore[encToken]
 	partSize int64
 }
 
@@ -82,7 +81,7 @@ func newEncBillScenario(s *Server) *encBillScenario {
 func (b *encBillScenario) reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.bills, b.tokens, b.order, b.partSize = map[string]*encBill{}, map[string]encToken{}, nil, DefaultBillPartSize
+	b.bills, b.tokens, b.partSize = map[string]*encBill{}, tokenStore[encToken]{}, DefaultBillPartSize
 }
 
 func (b *encBillScenario) event(string, string) (any, string, error) { return nil, "", errNoEvent }
@@ -287,23 +286,10 @@ func (b *encBillScenario) answer(key, date, downloadPath string, nonceLen int, a
 	}
 	b.mu.Lock()
 	for i := range list {
-		list[i].DownloadURL = b.srv.URL + downloadPath + "?token=" + b.newToken(toks[i])
+		list[i].DownloadURL = b.srv.URL + downloadPath + "?token=" + b.tokens.add(toks[i])
 	}
 	b.mu.Unlock()
 	return http.StatusOK, map[string]any{"download_bill_count": len(list), "download_bill_list": list}
-}
-
-// newToken remembers tok under a fresh random token (the last
-// maxBillTokens). Called with b.mu held.
-func (b *encBillScenario) newToken(tok encToken) string {
-	token := randomString(32, alnum)
-	b.tokens[token] = tok
-	b.order = append(b.order, token)
-	if len(b.order) > maxBillTokens {
-		delete(b.tokens, b.order[0])
-		b.order = b.order[1:]
-	}
-	return token
 }
 
 // partSums returns the SHA-1 (hex) of each part of partSize bytes and the
@@ -338,7 +324,7 @@ func (e *encBill) partSums(partSize int64) ([]string, int64, error) {
 // download streams a part, encrypted as it is read, unsigned.
 func (b *encBillScenario) download(r *Request) (int, any) {
 	b.mu.Lock()
-	tok, ok := b.tokens[r.Query.Get("token")]
+	tok, ok := b.tokens.get(r.Query.Get("token"))
 	b.mu.Unlock()
 	if !ok {
 		return http.StatusBadRequest, ParamError("query", "token", "token无效或已过期 (unknown or expired token)")
