@@ -5,14 +5,25 @@ import (
 	"strings"
 )
 
-// scenarioNames names the scenarios Reset knows, in the order Scenarios
-// lists them, with what resets each and reloads its demo fixtures.
-var scenarioNames = []string{"payscore", "transactions", "refunds", "partner", "combine", "transfers", "media", "bills", "encbills", "v2"}
+// namedScenario is a scenario Reset knows by name (Server.named, made by
+// registerScenarios in the order Scenarios lists them): what resets it and
+// what reloads its demo fixtures (nil: none).
+type namedScenario struct {
+	name     string
+	reset    func()
+	fixtures func()
+}
 
 // Scenarios returns the names Reset takes: payscore, transactions,
 // refunds, partner, combine, transfers, media, bills, encbills and v2 (the
 // APIv2 trades and refunds).
-func (s *Server) Scenarios() []string { return append([]string(nil), scenarioNames...) }
+func (s *Server) Scenarios() []string {
+	names := make([]string, len(s.named))
+	for i, n := range s.named {
+		names[i] = n.name
+	}
+	return names
+}
 
 // Reset puts the server back as it started. With scenario "" that is
 // everything: every scenario's state (orders, transactions, refunds,
@@ -29,14 +40,14 @@ func (s *Server) Reset(scenario string) error {
 		s.ClearOutcomeRules()
 		s.forgetDeliveries()
 		s.sb.offset.Store(0)
-		for _, name := range scenarioNames {
-			s.resetScenario(name)
+		for _, n := range s.named {
+			s.resetScenario(n.name)
 		}
 		s.touch()
 		return nil
 	}
 	if !s.resetScenario(scenario) {
-		return fmt.Errorf("wechatpaytest: reset: no scenario %q (known: %s)", scenario, strings.Join(scenarioNames, ", "))
+		return fmt.Errorf("wechatpaytest: reset: no scenario %q (known: %s)", scenario, strings.Join(s.Scenarios(), ", "))
 	}
 	s.touch()
 	return nil
@@ -45,41 +56,16 @@ func (s *Server) Reset(scenario string) error {
 // resetScenario resets the scenario name and reloads its fixtures; false
 // when there is no such scenario.
 func (s *Server) resetScenario(name string) bool {
-	switch name {
-	case "payscore":
-		s.payscore.reset()
-		s.fixture(s.loadPayscoreFixtures)
-	case "transactions":
-		s.trades.reset()
-		s.fixture(s.loadTradeFixtures)
-	case "refunds":
-		s.refunds.reset()
-	case "partner":
-		s.partner.reset()
-	case "combine":
-		s.combine.reset()
-	case "transfers":
-		s.transfers.reset()
-	case "media":
-		s.media.reset()
-	case "bills":
-		s.bills.reset()
-		s.fixture(s.loadBillFixtures)
-	case "encbills":
-		s.encBills.reset()
-	case "v2":
-		s.v2.reset()
-	default:
-		return false
+	for _, n := range s.named {
+		if n.name == name {
+			n.reset()
+			if n.fixtures != nil && s.fixtures { // unless WithoutFixtures
+				n.fixtures()
+			}
+			return true
+		}
 	}
-	return true
-}
-
-// fixture runs load unless the server started WithoutFixtures.
-func (s *Server) fixture(load func()) {
-	if s.fixtures {
-		load()
-	}
+	return false
 }
 
 // reset forgets the APIv2 trades, refunds and requests.

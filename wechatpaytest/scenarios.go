@@ -43,6 +43,18 @@ func (s *Server) registerScenarios() {
 	s.bills = newBillScenario(s)
 	s.encBills = newEncBillScenario(s)
 	s.scenarios = []scenario{s.payscore, s.trades, s.refunds, s.partner, s.combine, s.transfers, s.media, s.bills, s.encBills, certificateScenario{}}
+	s.named = []namedScenario{
+		{"payscore", s.payscore.reset, s.loadPayscoreFixtures},
+		{"transactions", s.trades.reset, s.loadTradeFixtures},
+		{"refunds", s.refunds.reset, nil},
+		{"partner", s.partner.reset, nil},
+		{"combine", s.combine.reset, nil},
+		{"transfers", s.transfers.reset, nil},
+		{"media", s.media.reset, nil},
+		{"bills", s.bills.reset, s.loadBillFixtures},
+		{"encbills", s.encBills.reset, nil},
+		{"v2", s.v2.reset, nil},
+	}
 	for _, sc := range s.scenarios {
 		sc.register(s)
 	}

@@ -78,6 +78,7 @@ type Server struct {
 
 	// The scenarios, set once by NewServer; each guards its own state.
 	scenarios []scenario
+	named     []namedScenario // what Reset knows by name (sandbox_reset.go)
 	payscore  *payscoreScenario
 	trades    *tradeScenario
 	refunds   *refundScenario
