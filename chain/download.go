@@ -422,6 +422,12 @@ func (c *Client) verifiedBody(req *request, res *DownloadResult, resp *http.Resp
 // copyBody copies src to dst with one fixed buffer, telling read errors from
 // write errors (except for a writer behind a TeeReader: see teeWriter).
 func (c *Client) copyBody(req *request, dst io.Writer, src io.Reader, body *downloadBody) error {
+	return c.copyWith(req, dst, src, func(err error) error { return c.readErrN(req, body, err) })
+}
+
+// copyWith copies src to dst with one fixed buffer; a write failure is
+// writeErr's, a read failure readErr's.
+func (c *Client) copyWith(req *request, dst io.Writer, src io.Reader, readErr func(error) error) error {
 	buf := make([]byte, downloadBuffer)
 	for {
 		n, rerr := src.Read(buf)
@@ -434,7 +440,7 @@ func (c *Client) copyBody(req *request, dst io.Writer, src io.Reader, body *down
 			return nil
 		}
 		if rerr != nil {
-			return c.readErrN(req, body, rerr)
+			return readErr(rerr)
 		}
 	}
 }

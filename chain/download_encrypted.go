@@ -417,21 +417,7 @@ func (c *Client) openPart(p *encPart, g *gcmReader, out io.Writer, keep bool) (g
 
 // copyPart copies src to dst; a read failure is reported as partReadErr.
 func (c *Client) copyPart(p *encPart, g *gcmReader, dst io.Writer, src io.Reader) error {
-	buf := make([]byte, downloadBuffer)
-	for {
-		n, rerr := src.Read(buf)
-		if n > 0 {
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return c.writeErr(p.req, werr)
-			}
-		}
-		if rerr == io.EOF {
-			return nil
-		}
-		if rerr != nil {
-			return c.partReadErr(p, g, rerr)
-		}
-	}
+	return c.copyWith(p.req, dst, src, func(err error) error { return c.partReadErr(p, g, err) })
 }
 
 // partReadErr explains a failed read of the plaintext: the download's or
